@@ -1,0 +1,35 @@
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { MessageState } from '@sendgate/domain';
+import { SendoutActivityDeps, repositories } from './deps';
+
+/**
+ * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment, or the
+ * listed contacts. Resumes after the last generated contact when retried.
+ */
+export function generateMessagesActivity(deps: SendoutActivityDeps) {
+  const { sendouts, segments } = repositories(deps.sql.dataSource);
+  return async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{ generated: number }> {
+    const sendout = await sendouts.findOneBy({ id: input.sendoutId });
+    if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
+    const state = MessageState.ACCEPTED; // no gate yet: messages are ready to send once generated
+
+    if (sendout.contactIds) {
+      await deps.messages.generateForExternalIds({
+        sendoutId: sendout.id, accountId: sendout.accountId, externalIds: sendout.contactIds, state,
+      });
+    } else {
+      const segment = await segments.findOneBy({ id: sendout.segmentId ?? '' });
+      if (!segment) throw ApplicationFailure.nonRetryable(`segment ${sendout.segmentId} does not exist`, 'SegmentNotFound');
+      for (;;) {
+        const inserted = await deps.messages.generateSegmentPage({
+          sendoutId: sendout.id, accountId: sendout.accountId, filter: segment.filter, state, pageSize: input.pageSize,
+        });
+        heartbeat();
+        if (inserted < input.pageSize) break;
+      }
+    }
+    const counts = await deps.messages.countByState(sendout.id);
+    return { generated: Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) };
+  };
+}

@@ -1,0 +1,37 @@
+import { FailedMessage, MessagesRepository } from '@sendgate/database';
+
+const FLUSH_EVERY = 100;
+
+/** Buffers per-message outcomes and writes them in batches while the page is still sending. */
+export class OutcomeRecorder {
+  private sentIds: number[] = [];
+  private failures: FailedMessage[] = [];
+
+  constructor(private readonly messages: MessagesRepository) {}
+
+  async sent(id: number): Promise<void> {
+    this.sentIds.push(id);
+    if (this.sentIds.length >= FLUSH_EVERY) await this.flushSent();
+  }
+
+  async failed(id: number, reason: string): Promise<void> {
+    this.failures.push({ id, reason });
+    if (this.failures.length >= FLUSH_EVERY) await this.flushFailed();
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([this.flushSent(), this.flushFailed()]);
+  }
+
+  private async flushSent(): Promise<void> {
+    const ids = this.sentIds;
+    this.sentIds = [];
+    if (ids.length > 0) await this.messages.markSent(ids);
+  }
+
+  private async flushFailed(): Promise<void> {
+    const failures = this.failures;
+    this.failures = [];
+    if (failures.length > 0) await this.messages.markFailed(failures);
+  }
+}

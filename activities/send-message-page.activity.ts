@@ -1,0 +1,100 @@
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
+import { SendableMessage } from '@sendgate/database';
+import { EspOutcome } from '@sendgate/esp';
+import { forEachConcurrent } from './concurrency';
+import { SendoutActivityDeps, repositories } from './deps';
+import { OutcomeRecorder } from './outcome-recorder';
+
+export interface SendPageResult {
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Sends one page (an id range) of a sendout. It claims the range's ACCEPTED messages
+ * (ACCEPTED → SENDING), then sends every SENDING message of the range, so a retry of this same
+ * activity resumes the messages its earlier attempt claimed, under the same idempotency keys.
+ * Permanent ESP refusals become FAILED; transient ones make the activity throw for Temporal to
+ * retry, after the outcomes so far are recorded.
+ */
+export function sendMessagePageActivity(deps: SendoutActivityDeps) {
+  const { sendouts, integrations } = repositories(deps.sql.dataSource);
+
+  return async function sendMessagePage(input: {
+    sendoutId: string; range: [number, number]; concurrency: number;
+  }): Promise<SendPageResult> {
+    const sendout = await sendouts.findOneByOrFail({ id: input.sendoutId });
+    const integration = await integrations.findOneByOrFail({ id: sendout.integrationId });
+    const content = ContentTemplate.compile(sendout.content);
+    const payload = PayloadTemplate.compile(integration.payloadTemplate);
+
+    await deps.messages.claimRange(input.sendoutId, input.range);
+    const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
+    const recorder = new OutcomeRecorder(deps.messages);
+    let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
+    let toRetry = 0;
+
+    await forEachConcurrent(claimed, input.concurrency, async (message) => {
+      let body: string;
+      try {
+        body = renderPayload(message, sendout, content, payload, integration.channel);
+      } catch (error) {
+        return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+      }
+      const outcome = await deps.esp.post({ url: integration.url, headers: { 'idempotency-key': message.idempotencyKey }, body });
+      heartbeat();
+      switch (outcome.kind) {
+        case 'sent':
+          return recorder.sent(message.id);
+        case 'rejected':
+          return recorder.failed(message.id, outcome.reason);
+        case 'retry':
+          toRetry += 1;
+          if (!retry || (outcome.retryAfterMs ?? 0) > (retry.retryAfterMs ?? 0)) retry = outcome;
+          return;
+      }
+    });
+    await recorder.flush();
+
+    if (retry) {
+      throw ApplicationFailure.create({
+        type: 'EspRetry',
+        message: `${toRetry} of ${claimed.length} messages to retry: ${retry.reason}`,
+        nextRetryDelay: retry.retryAfterMs,
+      });
+    }
+    const counts = await deps.messages.countRange(input.sendoutId, input.range);
+    return { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
+  };
+}
+
+function renderPayload(
+  message: SendableMessage,
+  sendout: { id: string; name: string },
+  content: ContentTemplate,
+  payload: PayloadTemplate,
+  channel: string,
+): string {
+  const contact = { ...message.attributes, externalId: message.externalId, email: message.email, phone: message.phone };
+  const gate = {};
+  const rendered = content.render({ contact, gate, sendout: { id: sendout.id, name: sendout.name } });
+  return payload.renderJson({
+    contact,
+    gate,
+    vars: {
+      userIdentifier: channel === 'sms' ? message.phone : message.email,
+      email: message.email,
+      phone: message.phone,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      sendoutId: sendout.id,
+      messageId: String(message.id),
+      idempotencyKey: message.idempotencyKey,
+      contactId: String(message.contactId),
+      externalId: message.externalId,
+    },
+  });
+}

@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ConfigModule, SendgateConfig } from '@sendgate/config';
+import { DatabaseModule } from '@sendgate/database';
+import { TemporalClientModule } from '@sendgate/temporal';
+import { ApiKeyGuard } from './auth/auth.guard';
+import { BootstrapService } from './auth/bootstrap.service';
+import { ContactsModule } from './contacts/contacts.module';
+import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { ProjectsModule } from './projects/projects.module';
+import { SandboxModule } from './sandbox/sandbox.module';
+import { SegmentsModule } from './segments/segments.module';
+import { SendoutsModule } from './sendouts/sendouts.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: SendgateConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule,
+        HealthModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SandboxModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],
+    };
+  }
+}

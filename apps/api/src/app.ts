@@ -1,0 +1,28 @@
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SendgateConfig } from '@sendgate/config';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/validation';
+
+const BODY_LIMIT_BYTES = 32 * 1024 * 1024; // 10,000 contacts with attributes fit comfortably
+
+/** Builds the API application (used by main.ts and by the tests). */
+export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { logger },
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Sendgate API')
+    .setDescription('Durable email and SMS sendouts with a send gate. Authenticate with "Authorization: Bearer <API key>".')
+    .setVersion('1')
+    .addBearerAuth()
+    .build());
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

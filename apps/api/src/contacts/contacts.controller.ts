@@ -1,0 +1,24 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from '../auth/auth.guard';
+import { ContactsService } from './contacts.service';
+import { UpsertContactsDto } from './dto/upsert-contacts.dto';
+
+@ApiTags('contacts')
+@ApiBearerAuth()
+@Controller('v1/contacts')
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  /** Creates or updates up to 10,000 contacts by externalId. */
+  @Post('batch')
+  @HttpCode(200)
+  upsert(@Auth() auth: AuthContext, @Body() body: UpsertContactsDto) {
+    return this.contacts.upsert(auth.accountId, body.contacts);
+  }
+
+  @Get(':externalId')
+  get(@Auth() auth: AuthContext, @Param('externalId') externalId: string) {
+    return this.contacts.get(auth.accountId, externalId);
+  }
+}

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+
+export const MAX_CONTACTS_PER_BATCH = 10_000;
+
+export class ContactDto {
+  @ApiProperty({ example: 'crm-42', description: 'Your id for the contact; upserts match on it' })
+  @IsString()
+  @Length(1, 191)
+  externalId: string;
+
+  @ApiPropertyOptional({ example: 'ada@example.com' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+447700900123', description: 'E.164' })
+  @IsOptional()
+  @Matches(/^\+?[1-9]\d{5,14}$/, { message: 'must be a phone number in E.164 form, e.g. +447700900123' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: { firstName: 'Ada', tier: 'gold', score: 42 } })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+export class UpsertContactsDto {
+  @ApiProperty({ type: [ContactDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CONTACTS_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => ContactDto)
+  contacts: ContactDto[];
+}

@@ -1,0 +1,109 @@
+/**
+ * Sendgate configuration: read from the environment once at start-up, validated, and handed
+ * around as a typed object. Nothing else in the code base reads process.env.
+ */
+export type DatabaseConfig =
+  | { type: 'mysql'; url: string; poolSize: number }
+  | { type: 'sqlite'; path: string };
+
+export interface SendgateConfig {
+  database: DatabaseConfig;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
+  outbound: { allowPrivateNetworks: boolean; requestTimeoutMs: number };
+  sendout: SendoutTuning;
+  worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
+}
+
+/** Knobs passed to every sendout workflow as input (workflows never read the environment). */
+export interface SendoutTuning {
+  generatePageSize: number;
+  sendPageSize: number;
+  sendWindow: number;
+  sendConcurrency: number;
+  heartbeatTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): SendgateConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const databaseUrl = read.string('DATABASE_URL');
+  let database: DatabaseConfig;
+  if (databaseUrl) {
+    if (!/^mysql:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with mysql:// (leave it unset for the embedded SQLite database)');
+    database = { type: 'mysql', url: databaseUrl, poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 500) };
+  } else {
+    database = { type: 'sqlite', path: read.string('SQLITE_PATH') ?? 'data/sendgate.sqlite' };
+  }
+
+  const port = read.int('PORT', 3000, 0, 65535);
+  const host = read.string('HOST') ?? '127.0.0.1';
+  const publicBaseUrl = (read.string('PUBLIC_BASE_URL') ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
+
+  const config: SendgateConfig = {
+    database,
+    temporal: {
+      address: read.string('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
+      namespace: read.string('TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? 'sendgate',
+    },
+    api: { host, port, publicBaseUrl, bootstrapApiKey: read.string('SENDGATE_BOOTSTRAP_API_KEY') },
+    outbound: {
+      allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
+      requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
+    },
+    sendout: {
+      generatePageSize: read.int('SENDOUT_GENERATE_PAGE_SIZE', 5_000, 1, 100_000),
+      sendPageSize: read.int('SENDOUT_SEND_PAGE_SIZE', 500, 1, 10_000),
+      sendWindow: read.int('SENDOUT_SEND_WINDOW', 4, 1, 64),
+      sendConcurrency: read.int('SENDOUT_SEND_CONCURRENCY', 32, 1, 1_000),
+      heartbeatTimeoutMs: read.int('SENDOUT_HEARTBEAT_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    },
+    worker: {
+      maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),
+      workflowBundlePath: read.string('WORKFLOW_BUNDLE_PATH'),
+      shutdownGraceMs: read.int('WORKER_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+}

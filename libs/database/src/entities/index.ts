@@ -1,0 +1,24 @@
+import { AccountEntity } from './account.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { ContactEntity } from './contact.entity';
+import { EspIntegrationEntity } from './esp-integration.entity';
+import { MessageEntity } from './message.entity';
+import { ProjectEntity } from './project.entity';
+import { SandboxMessageEntity } from './sandbox-message.entity';
+import { SegmentEntity } from './segment.entity';
+import { SendoutEntity } from './sendout.entity';
+
+export * from './account.entity';
+export * from './api-key.entity';
+export * from './contact.entity';
+export * from './esp-integration.entity';
+export * from './message.entity';
+export * from './project.entity';
+export * from './sandbox-message.entity';
+export * from './segment.entity';
+export * from './sendout.entity';
+
+export const ENTITIES = [
+  AccountEntity, ApiKeyEntity, ProjectEntity, ContactEntity, SegmentEntity,
+  EspIntegrationEntity, SendoutEntity, MessageEntity, SandboxMessageEntity,
+];

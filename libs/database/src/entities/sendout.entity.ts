@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { MessageContent, SendoutStage } from '@sendgate/domain';
+import { jsonText } from './transformers';
+
+@Entity('sendouts')
+export class SendoutEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 36 })
+  accountId: string;
+
+  @Column({ name: 'project_id', type: 'varchar', length: 36 })
+  projectId: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: string;
+
+  @Column({ name: 'segment_id', type: 'varchar', length: 36, nullable: true })
+  segmentId: string | null;
+
+  /** External contact ids of a sendout addressed to a list instead of a segment. */
+  @Column({ name: 'contact_ids', type: 'text', nullable: true, transformer: jsonText })
+  contactIds: string[] | null;
+
+  @Column({ name: 'integration_id', type: 'varchar', length: 36 })
+  integrationId: string;
+
+  @Column({ type: 'text', transformer: jsonText })
+  content: MessageContent;
+
+  @Column({ type: 'varchar', length: 16 })
+  stage: SendoutStage;
+
+  @Column({ name: 'workflow_id', type: 'varchar', length: 100 })
+  workflowId: string;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt: Date;
+
+  @Column({ name: 'completed_at', type: 'datetime', nullable: true })
+  completedAt: Date | null;
+}

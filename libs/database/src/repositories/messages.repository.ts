@@ -1,0 +1,169 @@
+/**
+ * The hot paths of a sendout, all set-based: generation is one INSERT ... SELECT per keyset page,
+ * claims and outcomes are one UPDATE per batch, each conditional on the current state so that
+ * concurrent actors cannot both win.
+ */
+import { MessageCounts, MessageState, SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
+import { Sql, chunk } from '../sql';
+
+export interface SendableMessage {
+  id: number;
+  contactId: number;
+  idempotencyKey: string;
+  externalId: string;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface FailedMessage {
+  id: number;
+  reason: string;
+}
+
+export type IdRange = [fromId: number, toId: number];
+
+const IN_LIST_LIMIT = 1_000;
+
+export class MessagesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * Inserts the next page of a segment's contacts as messages, starting after the highest
+   * contact already generated (so a retried activity resumes where it stopped).
+   * Answers how many rows it inserted.
+   */
+  async generateSegmentPage(args: {
+    sendoutId: string; accountId: string; filter: SegmentFilter; state: MessageState; pageSize: number;
+  }): Promise<number> {
+    const { dialect } = this.sql;
+    const where = compileSegmentFilter(args.filter, dialect, 'c');
+    const after = await this.lastGeneratedContactId(args.sendoutId);
+    const now = dialect.timestamp(new Date());
+    return this.sql.run(
+      `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
+       SELECT ?, c.id, ?, ${dialect.concat('?', 'c.id')}, 0, ?, ?
+       FROM contacts c
+       WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
+       ORDER BY c.id
+       LIMIT ?`,
+      [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, args.accountId, after, ...where.params, args.pageSize],
+    );
+  }
+
+  /** Inserts messages for contacts named by external id; re-running inserts nothing twice. */
+  async generateForExternalIds(args: {
+    sendoutId: string; accountId: string; externalIds: string[]; state: MessageState;
+  }): Promise<number> {
+    const { dialect } = this.sql;
+    const now = dialect.timestamp(new Date());
+    let inserted = 0;
+    for (const ids of chunk(args.externalIds, IN_LIST_LIMIT)) {
+      inserted += await this.sql.run(
+        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
+         SELECT ?, c.id, ?, ${dialect.concat('?', 'c.id')}, 0, ?, ?
+         FROM contacts c
+         WHERE c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
+        [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, args.accountId, ...ids],
+      );
+    }
+    return inserted;
+  }
+
+  async lastGeneratedContactId(sendoutId: string): Promise<number> {
+    const row = await this.sql.one<{ last: number | string | null }>(
+      'SELECT MAX(contact_id) AS last FROM messages WHERE sendout_id = ?',
+      [sendoutId],
+    );
+    return Number(row?.last ?? 0);
+  }
+
+  /** Contiguous id ranges of at most `pageSize` messages, after `afterId`, for send pages. */
+  async planPages(sendoutId: string, afterId: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
+    const rows = await this.sql.all<{ id: number | string }>(
+      'SELECT id FROM messages WHERE sendout_id = ? AND id > ? ORDER BY id LIMIT ?',
+      [sendoutId, afterId, pageSize * maxPages],
+    );
+    const ids = rows.map((r) => Number(r.id));
+    return chunk(ids, pageSize).map((page) => [page[0], page[page.length - 1]] as IdRange);
+  }
+
+  /** Claims a range for sending: only rows still in `from` move, so a decision committed first wins. */
+  async claimRange(sendoutId: string, [fromId, toId]: IdRange, from: MessageState = MessageState.ACCEPTED): Promise<number> {
+    return this.sql.run(
+      `UPDATE messages SET state = ?, attempts = attempts + 1, updated_at = ?
+       WHERE sendout_id = ? AND id BETWEEN ? AND ? AND state = ?`,
+      [MessageState.SENDING, this.sql.dialect.timestamp(new Date()), sendoutId, fromId, toId, from],
+    );
+  }
+
+  /** The claimed (SENDING) messages of a range with what rendering needs of their contacts. */
+  async loadClaimed(sendoutId: string, [fromId, toId]: IdRange): Promise<SendableMessage[]> {
+    const rows = await this.sql.all<{
+      id: number | string; contact_id: number | string; idempotency_key: string; external_id: string;
+      email: string | null; phone: string | null; attributes: string | null;
+    }>(
+      `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes
+       FROM messages m JOIN contacts c ON c.id = m.contact_id
+       WHERE m.sendout_id = ? AND m.id BETWEEN ? AND ? AND m.state = ?
+       ORDER BY m.id`,
+      [sendoutId, fromId, toId, MessageState.SENDING],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      contactId: Number(r.contact_id),
+      idempotencyKey: r.idempotency_key,
+      externalId: r.external_id,
+      email: r.email,
+      phone: r.phone,
+      attributes: r.attributes ? JSON.parse(r.attributes) : {},
+    }));
+  }
+
+  async markSent(ids: number[]): Promise<number> {
+    const now = this.sql.dialect.timestamp(new Date());
+    let changed = 0;
+    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+      changed += await this.sql.run(
+        `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?
+         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+        [MessageState.SENT, now, now, ...slice, MessageState.SENDING],
+      );
+    }
+    return changed;
+  }
+
+  /** Records permanent failures, one UPDATE per distinct reason. */
+  async markFailed(failures: FailedMessage[]): Promise<number> {
+    const now = this.sql.dialect.timestamp(new Date());
+    const byReason = new Map<string, number[]>();
+    for (const f of failures) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.id]);
+    let changed = 0;
+    for (const [reason, ids] of byReason) {
+      for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+        changed += await this.sql.run(
+          `UPDATE messages SET state = ?, reason = ?, updated_at = ?
+           WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+          [MessageState.FAILED, reason.slice(0, 500), now, ...slice, MessageState.SENDING],
+        );
+      }
+    }
+    return changed;
+  }
+
+  async countRange(sendoutId: string, [fromId, toId]: IdRange): Promise<MessageCounts> {
+    const rows = await this.sql.all<{ state: MessageState; n: number | string }>(
+      'SELECT state, COUNT(*) AS n FROM messages WHERE sendout_id = ? AND id BETWEEN ? AND ? GROUP BY state',
+      [sendoutId, fromId, toId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  async countByState(sendoutId: string): Promise<MessageCounts> {
+    const rows = await this.sql.all<{ state: MessageState; n: number | string }>(
+      'SELECT state, COUNT(*) AS n FROM messages WHERE sendout_id = ? GROUP BY state',
+      [sendoutId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+}

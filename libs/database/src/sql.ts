@@ -1,0 +1,97 @@
+/**
+ * A thin layer over TypeORM's query runner for hand-written, set-based SQL that runs on MySQL
+ * (MariaDB) and SQLite alike. Both drivers take `?` placeholders; the dialect covers the rest.
+ */
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { FilterDialect } from '@sendgate/domain';
+
+export type DialectKind = 'mysql' | 'sqlite';
+
+export class SqlDialect implements FilterDialect {
+  constructor(readonly kind: DialectKind) {}
+
+  static of(dataSource: DataSource): SqlDialect {
+    return new SqlDialect(dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite');
+  }
+
+  get insertIgnore(): string {
+    return this.kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  }
+
+  concat(...parts: string[]): string {
+    return this.kind === 'mysql' ? `CONCAT(${parts.join(', ')})` : `(${parts.join(' || ')})`;
+  }
+
+  /** A timestamp as the driver binds it (better-sqlite3 cannot bind Date objects). */
+  timestamp(date: Date): Date | string {
+    return this.kind === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+  }
+
+  attributeText(column: string, jsonPath: string): string {
+    return this.kind === 'mysql'
+      ? `JSON_UNQUOTE(JSON_EXTRACT(${column}, '${jsonPath}'))`
+      : `(CASE json_type(${column}, '${jsonPath}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(${column}, '${jsonPath}') AS TEXT) END)`;
+  }
+
+  attributeNumber(column: string, jsonPath: string): string {
+    return this.kind === 'mysql'
+      ? `CAST(JSON_UNQUOTE(JSON_EXTRACT(${column}, '${jsonPath}')) AS DECIMAL(38,10))`
+      : `CAST(json_extract(${column}, '${jsonPath}') AS REAL)`;
+  }
+
+  attributeExists(column: string, jsonPath: string): string {
+    return this.kind === 'mysql'
+      ? `JSON_EXTRACT(${column}, '${jsonPath}') IS NOT NULL`
+      : `json_type(${column}, '${jsonPath}') IS NOT NULL`;
+  }
+
+  placeholders(count: number): string {
+    return new Array(count).fill('?').join(', ');
+  }
+}
+
+/** Runs SQL on the pool, or inside a transaction when given one. */
+export class Sql {
+  readonly dialect: SqlDialect;
+
+  constructor(readonly dataSource: DataSource, private readonly manager?: EntityManager) {
+    this.dialect = SqlDialect.of(dataSource);
+  }
+
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.withRunner((runner) => runner.query(sql, params, true));
+    return (result.records ?? []) as T[];
+  }
+
+  async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Executes a write and answers how many rows it changed. */
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    const result = await this.withRunner((runner) => runner.query(sql, params, true));
+    return result.affected ?? 0;
+  }
+
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.manager) return work(this);
+    return this.dataSource.transaction((manager) => work(new Sql(this.dataSource, manager)));
+  }
+
+  private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    if (this.manager?.queryRunner) return work(this.manager.queryRunner);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await work(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** Splits a list into slices of at most `size`, for bounded IN (...) lists and multi-row inserts. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from './states';
+export * from './segment-filter';
+export * from './payload-template';
+export * from './content-template';
+export * from './identifiers';

@@ -1,0 +1,39 @@
+/** Message lifecycle (DESIGN §3.3). Every transition is a conditional UPDATE on the current state. */
+export enum MessageState {
+  GENERATED = 'GENERATED',
+  GATED = 'GATED',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
+  TIMED_OUT = 'TIMED_OUT',
+  SENDING = 'SENDING',
+  SENT = 'SENT',
+  DELIVERED = 'DELIVERED',
+  BOUNCED = 'BOUNCED',
+  FAILED = 'FAILED',
+  CANCELED = 'CANCELED',
+}
+
+export const MESSAGE_STATES = Object.values(MessageState);
+
+/** Where a sendout is in its workflow; mirrored in the `SendoutStage` search attribute. */
+export enum SendoutStage {
+  CREATED = 'CREATED',
+  GENERATING = 'GENERATING',
+  GATED = 'GATED',
+  SCHEDULED = 'SCHEDULED',
+  SENDING = 'SENDING',
+  COMPLETED = 'COMPLETED',
+  CANCELED = 'CANCELED',
+  FAILED = 'FAILED',
+}
+
+export enum Channel {
+  EMAIL = 'email',
+  SMS = 'sms',
+}
+
+export type MessageCounts = Partial<Record<MessageState, number>>;
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,2 @@
+export * from './esp-client';
+export * from './outbound-url';

@@ -1,0 +1,32 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+
+/**
+ * The Temporal client for the API. The connection is lazy, so the API starts (and reports
+ * not-ready) while Temporal is still coming up.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Connection,
+      inject: [SENDGATE_CONFIG],
+      useFactory: (config: SendgateConfig) => Connection.lazy({ address: config.temporal.address }),
+    },
+    {
+      provide: Client,
+      inject: [Connection, SENDGATE_CONFIG],
+      useFactory: (connection: Connection, config: SendgateConfig) =>
+        new Client({ connection, namespace: config.temporal.namespace }),
+    },
+  ],
+  exports: [Connection, Client],
+})
+export class TemporalClientModule implements OnApplicationShutdown {
+  constructor(@Inject(Connection) private readonly connection: Connection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Starts Sendgate on this machine: Temporal dev server (with its Web UI), the API and the worker,
+# on the embedded SQLite database under data/. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_node_modules
+log "building…"
+npm run --silent build >/dev/null
+
+mkdir -p data
+TEMPORAL=$(temporal_cli)
+export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:7233}
+export PORT=${PORT:-3000}
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
+export SENDGATE_ALLOW_PRIVATE_NETWORKS=${SENDGATE_ALLOW_PRIVATE_NETWORKS:-true}
+if [ -z "${SENDGATE_BOOTSTRAP_API_KEY:-}" ]; then
+  [ -f data/bootstrap-api-key ] || node -e "console.log('sg_' + require('crypto').randomBytes(32).toString('base64url'))" > data/bootstrap-api-key
+  SENDGATE_BOOTSTRAP_API_KEY=$(cat data/bootstrap-api-key)
+fi
+export SENDGATE_BOOTSTRAP_API_KEY
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+temporal_port=${TEMPORAL_ADDRESS##*:}
+if wait_for_port 127.0.0.1 "$temporal_port" 1; then
+  log "a Temporal server already answers on $TEMPORAL_ADDRESS: using it"
+else
+  log "starting the Temporal dev server (state in data/temporal.db)…"
+  # shellcheck disable=SC2046
+  "$TEMPORAL" server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port 8233 \
+    --db-filename data/temporal.db --log-level warn $(search_attribute_flags) >data/temporal.log 2>&1 &
+  pids+=($!)
+  wait_for_port 127.0.0.1 "$temporal_port" 60 || die "Temporal did not start; see data/temporal.log"
+fi
+
+npm run --silent migrate
+node dist/apps/worker/src/main.js & pids+=($!)
+node dist/apps/api/src/main.js & pids+=($!)
+wait_for_port 127.0.0.1 "$PORT" 60 || die "the API did not start"
+
+cat >&2 <<MSG
+
+  Sendgate is running.
+    API            http://127.0.0.1:$PORT/v1
+    OpenAPI docs   http://127.0.0.1:$PORT/docs
+    Temporal UI    http://127.0.0.1:8233
+    Sandbox ESP    http://127.0.0.1:$PORT/sandbox/esp/messages
+    API key        $SENDGATE_BOOTSTRAP_API_KEY
+    Database       data/sendgate.sqlite (set DATABASE_URL=mysql://… for MySQL)
+
+  Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}"

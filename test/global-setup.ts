@@ -1,0 +1,73 @@
+/**
+ * Starts one real Temporal dev server for the whole suite and creates a fresh MySQL/MariaDB
+ * database for this run. What the tests need is passed on through SENDGATE_TEST_* variables.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { createConnection } from 'mysql2/promise';
+import { loadConfig } from '../libs/config/src/config';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { freePort, waitFor } from './wait';
+
+export default async function globalSetup(): Promise<void> {
+  const workdir = mkdtempSync(join(tmpdir(), 'sendgate-test-'));
+  const temporalAddress = await startTemporal(workdir);
+  const mysqlUrl = await createTestDatabase();
+
+  process.env.SENDGATE_TEST_DIR = workdir;
+  process.env.SENDGATE_TEST_TEMPORAL_ADDRESS = temporalAddress;
+  process.env.SENDGATE_TEST_MYSQL_URL = mysqlUrl;
+}
+
+async function startTemporal(workdir: string): Promise<string> {
+  const cli = process.env.SENDGATE_TEMPORAL_CLI || 'temporal';
+  const port = await freePort();
+  const dbFile = join(workdir, 'temporal.db');
+  const args = [
+    'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()),
+    '--metrics-port', String(await freePort()), '--db-filename', dbFile, '--log-level', 'error',
+    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
+  ];
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  child.unref();
+  writeFileSync(join(workdir, 'temporal.pid'), String(child.pid));
+  (globalThis as Record<string, unknown>).__SENDGATE_TEMPORAL__ = { pid: child.pid, cli, args };
+  process.env.SENDGATE_TEST_TEMPORAL_ARGS = JSON.stringify(args);
+
+  const address = `127.0.0.1:${port}`;
+  await waitFor(`Temporal dev server on ${address}`, 60_000, async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      return SEARCH_ATTRIBUTES.every((a) => a.name in (customAttributes ?? {}));
+    } finally {
+      await connection.close();
+    }
+  });
+  return address;
+}
+
+async function createTestDatabase(): Promise<string> {
+  const server = process.env.SENDGATE_TEST_MYSQL_SERVER || 'mysql://root@127.0.0.1:3306';
+  const name = `sendgate_test_${Date.now()}_${process.pid}`;
+  const admin = await createConnection(server);
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  const url = `${server.replace(/\/+$/, '')}/${name}`;
+  // Global setup runs outside Jest's module mapper, so it uses the build that `make test` made.
+  const { migrate, openDataSource } = require('../dist/libs/database/src/data-source');
+  const dataSource = await openDataSource(loadConfig({ DATABASE_URL: url }).database);
+  try {
+    await migrate(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  return url;
+}

@@ -1,0 +1,149 @@
+/**
+ * Starts Sendgate for a test the way it runs in production: the API (in this process, on a real
+ * loopback port) and workers as real child processes, against the suite's Temporal dev server
+ * and a real database. Each stack has its own task queue and its own account.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client, Connection } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../apps/api/src/app';
+import { apiKeyPrefix, hashApiKey } from '../apps/api/src/auth/api-key';
+import { SendgateConfig, loadConfig } from '../libs/config/src/config';
+import { migrate, openDataSource } from '../libs/database/src/data-source';
+import { AccountEntity, ApiKeyEntity } from '../libs/database/src/entities';
+import { waitFor } from './wait';
+
+const ROOT = resolve(__dirname, '..');
+
+export interface StackOptions {
+  database?: 'mysql' | 'sqlite';
+  env?: Record<string, string>;
+}
+
+export class TestStack {
+  readonly workers: WorkerProcess[] = [];
+
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly config: SendgateConfig,
+    readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
+    readonly dataSource: DataSource,
+    readonly apiKey: string,
+    readonly accountId: string,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const env: Record<string, string> = {
+      TEMPORAL_ADDRESS: requireEnv('SENDGATE_TEST_TEMPORAL_ADDRESS'),
+      TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+      SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
+      SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000',
+      PORT: '0',
+      ...databaseEnv(options.database ?? 'mysql'),
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    const dataSource = await openDataSource(config.database);
+    await migrate(dataSource);
+    const { accountId, apiKey } = await createAccount(dataSource);
+    const app = await createApiApp(config, ['warn', 'error']);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestStack(env, config, app, `http://127.0.0.1:${address.port}`, dataSource, apiKey, accountId);
+  }
+
+  /** Starts a worker process (compiled code, as in production) and waits until it polls. */
+  async startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn({ ...this.env, ...extraEnv });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
+    const connection = await Connection.connect({ address: this.config.temporal.address });
+    return { client: new Client({ connection }), close: () => connection.close() };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.app.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+export class WorkerProcess {
+  private output = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (d) => (this.output += d));
+    child.stderr?.on('data', (d) => (this.output += d));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static async spawn(env: Record<string, string>): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const worker = new WorkerProcess(child);
+    await waitFor('the worker to poll its task queue', 60_000, () => {
+      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${worker.output}`);
+      return worker.output.includes('polling task queue');
+    });
+    return worker;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** A fresh account and API key, so tests never see each other's data. */
+export async function createAccount(dataSource: DataSource): Promise<{ accountId: string; apiKey: string }> {
+  const accountId = randomUUID();
+  const apiKey = `sg_test_${randomBytes(16).toString('hex')}`;
+  await dataSource.getRepository(AccountEntity).insert({ id: accountId, name: `test ${accountId}` });
+  await dataSource.getRepository(ApiKeyEntity).insert({
+    id: randomUUID(), accountId, keyHash: hashApiKey(apiKey), keyPrefix: apiKeyPrefix(apiKey), name: 'test',
+  });
+  return { accountId, apiKey };
+}
+
+function databaseEnv(kind: 'mysql' | 'sqlite'): Record<string, string> {
+  if (kind === 'mysql') return { DATABASE_URL: requireEnv('SENDGATE_TEST_MYSQL_URL') };
+  return { SQLITE_PATH: join(requireEnv('SENDGATE_TEST_DIR'), `sendgate-${randomUUID()}.sqlite`) };
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with the README's test command (make test)`);
+  return value;
+}

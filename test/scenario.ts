@@ -1,0 +1,48 @@
+/** Builds the data of a sendout through the public API: project, contacts, segment, integration. */
+import { randomUUID } from 'node:crypto';
+import { TestStack } from './harness';
+import { waitFor } from './wait';
+
+export async function seedSendout(stack: TestStack, options: {
+  contacts: number; espUrl: string; tag?: string; payloadTemplate?: string;
+}): Promise<{ projectId: string; segmentId: string; integrationId: string; tag: string }> {
+  const tag = options.tag ?? randomUUID().slice(0, 8);
+  const project = await expectStatus(stack.request('POST', '/v1/projects', { name: `project ${tag}` }), 201);
+  for (let start = 0; start < options.contacts; start += 10_000) {
+    const contacts = Array.from({ length: Math.min(10_000, options.contacts - start) }, (_, i) => ({
+      externalId: `${tag}-${start + i}`,
+      email: `user${start + i}@example.com`,
+      attributes: { firstName: `User${start + i}`, cohort: tag, score: (start + i) % 100 },
+    }));
+    await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts }), 200);
+  }
+  const segment = await expectStatus(stack.request('POST', '/v1/segments', {
+    name: `cohort ${tag}`, filter: { all: [{ attribute: 'cohort', op: 'eq', value: tag }] },
+  }), 201);
+  const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
+    name: `esp ${tag}`, channel: 'email', url: options.espUrl,
+    payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}","html":"${html}","key":"${idempotencyKey}"}',
+  }), 201);
+  return { projectId: project.id, segmentId: segment.id, integrationId: integration.id, tag };
+}
+
+export async function expectStatus<T = any>(pending: Promise<{ status: number; body: T }>, status: number): Promise<T> {
+  const response = await pending;
+  if (response.status !== status) {
+    throw new Error(`expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+export async function waitForStage(stack: TestStack, sendoutId: string, stage: string, timeoutMs = 120_000): Promise<any> {
+  let last: any;
+  try {
+    await waitFor(`sendout ${sendoutId} to reach ${stage}`, timeoutMs, async () => {
+      last = (await stack.request('GET', `/v1/sendouts/${sendoutId}`)).body;
+      return last?.stage === stage;
+    }, 300);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
+  }
+  return last;
+}

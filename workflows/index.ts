@@ -1,0 +1,4 @@
+/** What the API and tests import: workflow functions plus their messages and search attributes. */
+export * from './registry';
+export * from './sendout.messages';
+export * from './search-attributes';

@@ -1,0 +1,2 @@
+/** The workflow functions a worker registers (the bundler's entry point): functions only. */
+export { sendoutWorkflow } from './sendout.workflow';

@@ -1,0 +1,15 @@
+/** Search attributes the Web UI filters on (registered with the dev server by scripts/temporal.sh). */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SendoutIdKey = defineSearchAttributeKey('SendoutId', SearchAttributeType.KEYWORD);
+export const ProjectNameKey = defineSearchAttributeKey('ProjectName', SearchAttributeType.KEYWORD);
+export const JourneyNameKey = defineSearchAttributeKey('JourneyName', SearchAttributeType.KEYWORD);
+export const SendoutNameKey = defineSearchAttributeKey('SendoutName', SearchAttributeType.KEYWORD);
+export const SendoutKindKey = defineSearchAttributeKey('SendoutKind', SearchAttributeType.KEYWORD);
+export const GateStateKey = defineSearchAttributeKey('GateState', SearchAttributeType.KEYWORD);
+export const SendoutStageKey = defineSearchAttributeKey('SendoutStage', SearchAttributeType.KEYWORD);
+
+/** Name and type of every key, for registering them with a Temporal server. */
+export const SEARCH_ATTRIBUTES = [
+  SendoutIdKey, ProjectNameKey, JourneyNameKey, SendoutNameKey, SendoutKindKey, GateStateKey, SendoutStageKey,
+].map((key) => ({ name: key.name, type: key.type }));

@@ -1,0 +1,117 @@
+/**
+ * One sendout, durably: generate its messages, then send them in pages with a sliding window of
+ * page activities in flight. Control flow only: every row lives in the database, and the
+ * workflow carries ids and counts.
+ */
+import {
+  ActivityFailure, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
+import type { SendoutActivities } from '../activities';
+import { SendoutStage } from '../libs/domain/src/states';
+import { SendoutStageKey } from './search-attributes';
+import { progressQuery, SendoutProgress, SendoutResult, SendoutTuningInput, SendoutWorkflowInput } from './sendout.messages';
+
+const PAGES_PER_PLAN = 50;
+const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
+
+export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
+  const { sendoutId, tuning, resume } = input;
+  const acts = activitiesFor(tuning);
+  const progress: SendoutProgress = {
+    stage: resume ? SendoutStage.SENDING : SendoutStage.CREATED,
+    generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
+    pagesInFlight: 0, pagesDone: 0,
+  };
+  setHandler(progressQuery, () => ({ ...progress }));
+
+  const enterStage = async (stage: SendoutStage) => {
+    progress.stage = stage;
+    upsertSearchAttributes([{ key: SendoutStageKey, value: stage }]);
+    await acts.local.markSendoutStage({ sendoutId, stage });
+  };
+
+  if (!resume) {
+    await enterStage(SendoutStage.GENERATING);
+    progress.generated = (await acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
+    await enterStage(SendoutStage.SENDING);
+  }
+
+  const stoppedAt = await sendPages(input, acts, progress);
+  if (stoppedAt !== undefined) {
+    return continueAsNew<typeof sendoutWorkflow>({
+      ...input,
+      resume: { afterMessageId: stoppedAt, generated: progress.generated, sent: progress.sent, failed: progress.failed },
+    });
+  }
+
+  const counts = await acts.short.completeSendout({ sendoutId });
+  progress.stage = SendoutStage.COMPLETED;
+  upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
+  return { sendoutId, stage: SendoutStage.COMPLETED, counts };
+}
+
+/**
+ * Sends every page after the resume point with at most `sendWindow` pages in flight. Answers the
+ * last page it finished when the history is long enough to continue as new, else undefined.
+ */
+async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress: SendoutProgress): Promise<number | undefined> {
+  const { sendoutId, tuning } = input;
+  const inFlight = new Set<Promise<void>>();
+  let afterId = input.resume?.afterMessageId ?? 0;
+
+  const sendOne = async (range: [number, number]) => {
+    try {
+      const result = await acts.long.sendMessagePage({ sendoutId, range, concurrency: tuning.sendConcurrency });
+      progress.sent += result.sent;
+      progress.failed += result.failed;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      // Retries are exhausted: the page's remaining messages fail with the cause as reason.
+      const reason = error.cause?.message ?? error.message;
+      progress.failed += (await acts.short.failMessagePage({ sendoutId, range, reason })).failed;
+    }
+    progress.pagesDone += 1;
+  };
+
+  for (;;) {
+    const pages = await acts.short.planSendPages({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
+    if (pages.length === 0) break;
+    for (const range of pages) {
+      const page = sendOne(range).finally(() => {
+        inFlight.delete(page);
+        progress.pagesInFlight = inFlight.size;
+      });
+      inFlight.add(page);
+      progress.pagesInFlight = inFlight.size;
+      afterId = range[1];
+      if (inFlight.size >= tuning.sendWindow) await Promise.race(inFlight);
+    }
+    if (historyIsLong()) {
+      await Promise.all(inFlight);
+      return afterId;
+    }
+  }
+  await Promise.all(inFlight);
+  return undefined;
+}
+
+function historyIsLong(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+}
+
+type Activities = ReturnType<typeof activitiesFor>;
+
+function activitiesFor(tuning: SendoutTuningInput) {
+  const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+  return {
+    local: proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry }),
+    short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry }),
+    long: proxyActivities<SendoutActivities>({
+      startToCloseTimeout: '2h',
+      heartbeatTimeout: tuning.heartbeatTimeoutMs,
+      retry: { ...retry, maximumAttempts: 25 },
+    }),
+  };
+}
