@@ -43,7 +43,8 @@ ensure_node_modules() {
   local stamp=node_modules/.sendgate-lock
   if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
     log "installing npm packages…"
-    npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+    # npm install (not ci): it honours the lock, and tolerates the lock lacking other platforms' optional packages
+    npm install --no-audit --no-fund >&2 || die "npm install failed"
     cp package-lock.json "$stamp"
   fi
 }

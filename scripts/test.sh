@@ -8,7 +8,9 @@ ensure_node_modules
 SENDGATE_TEMPORAL_CLI=$(temporal_cli)
 export SENDGATE_TEMPORAL_CLI
 scripts/ensure-mariadb.sh
-log "building…"
+log "type-checking, linting and building…"
+npx tsc -p tsconfig.json --noEmit
+npx eslint .
 npm run --silent build >/dev/null
 log "running the tests…"
 npx jest --runInBand "$@"

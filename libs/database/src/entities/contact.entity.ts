@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { bigintNumber, jsonText } from './transformers';
+import { jsonText } from './transformers';
 
 @Entity('contacts')
 export class ContactEntity {

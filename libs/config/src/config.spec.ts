@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite database and a local Temporal', () => {
+    const sut = loadConfig({});
+    expect(sut.database).toEqual({ type: 'sqlite', path: 'data/sendgate.sqlite' });
+    expect(sut.temporal.address).toBe('127.0.0.1:7233');
+    expect(sut.api.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(sut.outbound.allowPrivateNetworks).toBe(false);
+  });
+
+  it('uses MySQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/sendgate' }).database).toMatchObject({ type: 'mysql', url: 'mysql://u:p@db:3306/sendgate' });
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', SENDGATE_ALLOW_PRIVATE_NETWORKS: 'maybe' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const text = (error as ConfigError).problems.join('\n');
+      expect(text).toMatch(/PORT/);
+      expect(text).toMatch(/DATABASE_URL/);
+      expect(text).toMatch(/SENDGATE_ALLOW_PRIVATE_NETWORKS/);
+    }
+  });
+});
