@@ -1,9 +1,9 @@
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
 import { EspOutcome } from '@sendgate/esp';
 import { forEachConcurrent } from './concurrency';
+import { throttledHeartbeat } from './heartbeat';
 import { SendoutActivityDeps, repositories } from './deps';
 import { OutcomeRecorder } from './outcome-recorder';
 
@@ -33,6 +33,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     await deps.messages.claimRange(input.sendoutId, input.range);
     const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
     const recorder = new OutcomeRecorder(deps.messages);
+    const beat = throttledHeartbeat();
     let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
     let toRetry = 0;
 
@@ -44,7 +45,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
       }
       const outcome = await deps.esp.post({ url: integration.url, headers: { 'idempotency-key': message.idempotencyKey }, body });
-      heartbeat();
+      beat();
       switch (outcome.kind) {
         case 'sent':
           return recorder.sent(message.id);

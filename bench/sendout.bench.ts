@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     const receiver = await spawnAndWait(['dist/bench/receiver.js'], {}, /listening (\d+)/);
     children.push(receiver.child);
     const espUrl = `http://127.0.0.1:${receiver.match[1]}/send`;
-    const worker = await spawnAndWait(['dist/apps/worker/src/main.js'], env, /polling task queue/);
+    // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker.
+    const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const worker = await spawnAndWait([...workerArgs, 'dist/apps/worker/src/main.js'], env, /polling task queue/);
     children.push(worker.child);
     const app = await createApiApp(config, ['warn', 'error']);
     await app.listen(0, '127.0.0.1');

@@ -25,21 +25,23 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
 export class EspClient {
   private readonly pools = new Map<string, Pool>();
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: EspClientOptions) {}
 
   async post(request: EspRequest): Promise<EspOutcome> {
-    const url = new URL(request.url);
     try {
-      const response = await this.pool(url.origin).request({
+      const target = this.target(request.url);
+      const response = await this.pool(target.origin).request({
         method: 'POST',
-        path: `${url.pathname}${url.search}`,
+        path: target.path,
         headers: { 'content-type': 'application/json', ...request.headers },
         body: request.body,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      const body = await readBounded(response.body);
+      const length = Number(response.headers['content-length']);
+      const body = length >= 0 && length <= MAX_BODY_BYTES ? await response.body.text() : await readBounded(response.body);
       return classify(response.statusCode, body, response.headers['retry-after']);
     } catch (error) {
       return { kind: 'retry', reason: `ESP unreachable: ${(error as Error).message}` };
@@ -49,6 +51,18 @@ export class EspClient {
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     this.pools.clear();
+  }
+
+  /** Parsed once per URL: the send path posts to the same few URLs many thousand times. */
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.targets.size > 1_000) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   private pool(origin: string): Pool {
