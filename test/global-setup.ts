@@ -3,7 +3,7 @@
  * database for this run. What the tests need is passed on through SENDGATE_TEST_* variables.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -31,7 +31,9 @@ async function startTemporal(workdir: string): Promise<string> {
     '--metrics-port', String(await freePort()), '--db-filename', dbFile, '--log-level', 'error',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
   ];
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const logFile = join(workdir, 'temporal.log');
+  const log = openSync(logFile, 'a');
+  const child = spawn(cli, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   writeFileSync(join(workdir, 'temporal.pid'), String(child.pid));
   (globalThis as Record<string, unknown>).__SENDGATE_TEMPORAL__ = { pid: child.pid, cli, args };
@@ -39,6 +41,7 @@ async function startTemporal(workdir: string): Promise<string> {
 
   const address = `127.0.0.1:${port}`;
   await waitFor(`Temporal dev server on ${address}`, 60_000, async () => {
+    if (child.exitCode !== null) throw new Error(`temporal exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
       await connection.workflowService.getSystemInfo({});

@@ -3,13 +3,7 @@ import { createConnection } from 'mysql2/promise';
 
 export default async function globalTeardown(): Promise<void> {
   const temporal = (globalThis as Record<string, unknown>).__SENDGATE_TEMPORAL__ as { pid?: number } | undefined;
-  if (temporal?.pid) {
-    try {
-      process.kill(-temporal.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  }
+  if (temporal?.pid) await stopProcessGroup(temporal.pid);
   const url = process.env.SENDGATE_TEST_MYSQL_URL;
   if (url) {
     const name = new URL(url).pathname.slice(1);
@@ -21,4 +15,23 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   if (process.env.SENDGATE_TEST_DIR) rmSync(process.env.SENDGATE_TEST_DIR, { recursive: true, force: true });
+}
+
+/** SIGTERM, then wait (up to 15 s, then SIGKILL) so nothing writes into the folder we delete. */
+async function stopProcessGroup(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let waited = 0; alive() && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(-pid, 'SIGKILL');
 }
