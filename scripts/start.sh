@@ -20,6 +20,16 @@ if [ -z "${SENDGATE_BOOTSTRAP_API_KEY:-}" ]; then
   SENDGATE_BOOTSTRAP_API_KEY=$(cat data/bootstrap-api-key)
 fi
 export SENDGATE_BOOTSTRAP_API_KEY
+# Keys for signed gate URIs and for secrets at rest: generated once, kept in data/ (keep them safe).
+if [ -z "${SENDGATE_SIGNING_KEY:-}" ]; then
+  [ -f data/signing-key ] || node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))" > data/signing-key
+  SENDGATE_SIGNING_KEY=$(cat data/signing-key)
+fi
+if [ -z "${SENDGATE_ENCRYPTION_KEYS:-}" ]; then
+  [ -f data/encryption-keys ] || node -e "console.log('k' + Date.now().toString(36) + ':' + require('crypto').randomBytes(32).toString('base64'))" > data/encryption-keys
+  SENDGATE_ENCRYPTION_KEYS=$(cat data/encryption-keys)
+fi
+export SENDGATE_SIGNING_KEY SENDGATE_ENCRYPTION_KEYS
 
 pids=()
 cleanup() {

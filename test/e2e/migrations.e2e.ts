@@ -6,7 +6,10 @@ import { loadConfig } from '../../libs/config/src/config';
 import { migrate, openDataSource } from '../../libs/database/src/data-source';
 import { MIGRATIONS } from '../../libs/database/src/migrations';
 
-const TABLES = ['accounts', 'api_keys', 'projects', 'contacts', 'segments', 'esp_integrations', 'sendouts', 'messages', 'sandbox_messages'];
+const TABLES = [
+  'accounts', 'api_keys', 'projects', 'contacts', 'segments', 'esp_integrations', 'sendouts', 'messages', 'sandbox_messages',
+  'send_gate_endpoints', 'sendout_gates', 'gate_data', 'gate_deliveries',
+];
 
 async function tables(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();

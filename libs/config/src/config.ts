@@ -11,8 +11,19 @@ export interface SendgateConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
   outbound: { allowPrivateNetworks: boolean; requestTimeoutMs: number };
+  security: SecurityConfig;
   sendout: SendoutTuning;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
+}
+
+export interface SecurityConfig {
+  /** HMAC key of the signed gate URIs; API and workers must share it. */
+  signingKey?: string;
+  /** AES-256 keys for secrets at rest, by id; `activeEncryptionKeyId` seals new values. */
+  encryptionKeys: Record<string, Buffer>;
+  activeEncryptionKeyId?: string;
+  /** How long after a gate's deadline its URIs still answer (409 with the gate's state) before 410. */
+  gateUriGraceMs: number;
 }
 
 /** Knobs passed to every sendout workflow as input (workflows never read the environment). */
@@ -62,6 +73,7 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
     },
+    security: readSecurity(read, problems),
     sendout: {
       generatePageSize: read.int('SENDOUT_GENERATE_PAGE_SIZE', 5_000, 1, 100_000),
       sendPageSize: read.int('SENDOUT_SEND_PAGE_SIZE', 1_000, 1, 10_000),
@@ -77,6 +89,31 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {
+  const signingKey = read.string('SENDGATE_SIGNING_KEY');
+  if (signingKey !== undefined && signingKey.length < 32) problems.push('SENDGATE_SIGNING_KEY must be at least 32 characters');
+  const encryptionKeys: Record<string, Buffer> = {};
+  for (const entry of (read.string('SENDGATE_ENCRYPTION_KEYS') ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [id, material] = entry.split(':');
+    const key = material ? Buffer.from(material, 'base64') : Buffer.alloc(0);
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      problems.push('SENDGATE_ENCRYPTION_KEYS must be a comma-separated list of <id>:<base64 of 32 random bytes>');
+      continue;
+    }
+    encryptionKeys[id] = key;
+  }
+  const activeEncryptionKeyId = read.string('SENDGATE_ENCRYPTION_KEY_ID') ?? Object.keys(encryptionKeys)[0];
+  if (activeEncryptionKeyId !== undefined && !(activeEncryptionKeyId in encryptionKeys)) {
+    problems.push(`SENDGATE_ENCRYPTION_KEY_ID "${activeEncryptionKeyId}" is not among SENDGATE_ENCRYPTION_KEYS`);
+  }
+  return {
+    signingKey,
+    encryptionKeys,
+    activeEncryptionKeyId,
+    gateUriGraceMs: read.int('SENDGATE_GATE_URI_GRACE_MS', 24 * 3_600_000, 0, 30 * 24 * 3_600_000),
+  };
 }
 
 class EnvReader {

@@ -3,3 +3,4 @@ export * from './segment-filter';
 export * from './payload-template';
 export * from './content-template';
 export * from './identifiers';
+export * from './gate';

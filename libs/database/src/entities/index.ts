@@ -7,6 +7,8 @@ import { ProjectEntity } from './project.entity';
 import { SandboxMessageEntity } from './sandbox-message.entity';
 import { SegmentEntity } from './segment.entity';
 import { SendoutEntity } from './sendout.entity';
+import { SendGateEndpointEntity } from './send-gate-endpoint.entity';
+import { SendoutGateEntity } from './sendout-gate.entity';
 
 export * from './account.entity';
 export * from './api-key.entity';
@@ -17,8 +19,10 @@ export * from './project.entity';
 export * from './sandbox-message.entity';
 export * from './segment.entity';
 export * from './sendout.entity';
+export * from './send-gate-endpoint.entity';
+export * from './sendout-gate.entity';
 
 export const ENTITIES = [
   AccountEntity, ApiKeyEntity, ProjectEntity, ContactEntity, SegmentEntity,
-  EspIntegrationEntity, SendoutEntity, MessageEntity, SandboxMessageEntity,
+  EspIntegrationEntity, SendoutEntity, MessageEntity, SandboxMessageEntity, SendGateEndpointEntity, SendoutGateEntity,
 ];

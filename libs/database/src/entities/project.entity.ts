@@ -1,4 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { GateAction } from '@sendgate/domain';
+import { jsonText } from './transformers';
 
 @Entity('projects')
 export class ProjectEntity {
@@ -10,6 +12,9 @@ export class ProjectEntity {
 
   @Column({ type: 'varchar', length: 200 })
   name: string;
+
+  @Column({ name: 'gate_actions', type: 'text', nullable: true, transformer: jsonText })
+  gateActions: GateAction[] | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { MessageContent, SendoutStage } from '@sendgate/domain';
-import { jsonText } from './transformers';
+import { GateAction, MessageContent, SendoutStage } from '@sendgate/domain';
+import { bigintNumber, jsonText } from './transformers';
 
 @Entity('sendouts')
 export class SendoutEntity {
@@ -49,4 +49,26 @@ export class SendoutEntity {
 
   @Column({ name: 'completed_at', type: 'datetime', nullable: true })
   completedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  mode: string;
+
+  @Column({ name: 'journey_name', type: 'varchar', length: 200, nullable: true })
+  journeyName: string | null;
+
+  @Column({ name: 'gate_enabled', type: 'boolean' })
+  gateEnabled: boolean;
+
+  @Column({ name: 'gate_timeout_ms', type: 'bigint', nullable: true, transformer: bigintNumber })
+  gateTimeoutMs: number | null;
+
+  @Column({ name: 'gate_split', type: 'boolean' })
+  gateSplit: boolean;
+
+  /** The sendout's own gate actions (merged after the project's when the gate opens). */
+  @Column({ name: 'gate_actions', type: 'text', nullable: true, transformer: jsonText })
+  gateActions: GateAction[] | null;
+
+  @Column({ name: 'send_at', type: 'datetime', nullable: true })
+  sendAt: Date | null;
 }

@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { columnKit } from './column-kit';
 
 /**
  * The foundation schema. Written with TypeORM's Table API so the same migration runs on
@@ -106,23 +107,4 @@ export class InitialSchema1763800000000 implements MigrationInterface {
       await runner.dropTable(table);
     }
   }
-}
-
-/** Column shapes that differ between MySQL and SQLite, in one place. */
-function columnKit(runner: QueryRunner) {
-  const mysql = runner.connection.driver.options.type === 'mysql' || runner.connection.driver.options.type === 'mariadb';
-  const timestampDefault = mysql ? 'CURRENT_TIMESTAMP(3)' : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))";
-  return {
-    uuidKey: (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true }),
-    // SQLite only auto-increments an INTEGER PRIMARY KEY (which is 64-bit there).
-    serialKey: (name: string): TableColumnOptions => ({
-      name, type: mysql ? 'bigint' : 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment',
-    }),
-    bigint: (name: string): TableColumnOptions => ({ name, type: 'bigint' }),
-    varchar: (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable }),
-    longText: (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? 'longtext' : 'text', isNullable: nullable }),
-    timestamp: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: mysql ? 3 : undefined, isNullable: nullable }),
-    createdAt: (): TableColumnOptions => ({ name: 'created_at', type: 'datetime', precision: mysql ? 3 : undefined, default: timestampDefault }),
-    updatedAt: (): TableColumnOptions => ({ name: 'updated_at', type: 'datetime', precision: mysql ? 3 : undefined, default: timestampDefault }),
-  };
 }
