@@ -1,18 +1,28 @@
 import { DataSource } from 'typeorm';
-import { EspIntegrationEntity, MessagesRepository, SegmentEntity, SendoutEntity, Sql } from '@sendgate/database';
+import { SecretBox } from '@sendgate/crypto';
+import {
+  EspIntegrationEntity, GateRepository, MessagesRepository, ProjectEntity, SegmentEntity, SendGateEndpointEntity, SendoutEntity, Sql,
+} from '@sendgate/database';
 import { EspClient } from '@sendgate/esp';
+import { GateNotifier, GateUris } from '@sendgate/gate';
 
 /** What the sendout activities need from the outside world; the worker's Nest context provides it. */
 export interface SendoutActivityDeps {
   sql: Sql;
   messages: MessagesRepository;
+  gates: GateRepository;
   esp: EspClient;
+  gateUris: GateUris;
+  notifier: GateNotifier;
+  secrets: SecretBox;
 }
 
 export function repositories(dataSource: DataSource) {
   return {
     sendouts: dataSource.getRepository(SendoutEntity),
+    projects: dataSource.getRepository(ProjectEntity),
     segments: dataSource.getRepository(SegmentEntity),
     integrations: dataSource.getRepository(EspIntegrationEntity),
+    gateEndpoints: dataSource.getRepository(SendGateEndpointEntity),
   };
 }

@@ -12,7 +12,8 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
   return async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{ generated: number }> {
     const sendout = await sendouts.findOneBy({ id: input.sendoutId });
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
-    const state = MessageState.ACCEPTED; // no gate yet: messages are ready to send once generated
+    // Behind a gate messages wait as GATED; without one they are ready to send once generated.
+    const state = sendout.gateEnabled ? MessageState.GATED : MessageState.ACCEPTED;
 
     if (sendout.contactIds) {
       await deps.messages.generateForExternalIds({

@@ -1,18 +1,25 @@
+import { closeGateActivity } from './close-gate.activity';
 import { completeSendoutActivity } from './complete-sendout.activity';
 import { SendoutActivityDeps } from './deps';
 import { failMessagePageActivity } from './fail-message-page.activity';
 import { generateMessagesActivity } from './generate-messages.activity';
 import { markSendoutStageActivity } from './mark-sendout-stage.activity';
+import { notifyGateActivity } from './notify-gate.activity';
+import { openGateActivity } from './open-gate.activity';
 import { planSendPagesActivity } from './plan-send-pages.activity';
 import { sendMessagePageActivity } from './send-message-page.activity';
 
 export type { SendoutActivityDeps } from './deps';
+export type { GateOutcome } from './close-gate.activity';
 
 /** Every activity of the sendout workflow, built over explicit dependencies. */
 export function createSendoutActivities(deps: SendoutActivityDeps) {
   return {
     markSendoutStage: markSendoutStageActivity(deps),
     generateMessages: generateMessagesActivity(deps),
+    openGate: openGateActivity(deps),
+    notifyGate: notifyGateActivity(deps),
+    closeGate: closeGateActivity(deps),
     planSendPages: planSendPagesActivity(deps),
     sendMessagePage: sendMessagePageActivity(deps),
     failMessagePage: failMessagePageActivity(deps),

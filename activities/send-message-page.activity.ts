@@ -79,7 +79,7 @@ function renderPayload(
   channel: string,
 ): string {
   const contact = { ...message.attributes, externalId: message.externalId, email: message.email, phone: message.phone };
-  const gate = {};
+  const gate = message.gateData;
   const rendered = content.render({ contact, gate, sendout: { id: sendout.id, name: sendout.name } });
   return payload.renderJson({
     contact,

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`,
     SENDGATE_BOOTSTRAP_API_KEY: apiKey,
     SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
+    SENDGATE_SIGNING_KEY: randomBytes(32).toString('hex'),
+    SENDGATE_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     PORT: '0',
   };
   for (const name of Object.keys(process.env)) if (/^(SENDOUT_|WORKER_)/.test(name)) env[name] = process.env[name]!;

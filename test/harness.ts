@@ -14,7 +14,11 @@ import { apiKeyPrefix, hashApiKey } from '../apps/api/src/auth/api-key';
 import { SendgateConfig, loadConfig } from '../libs/config/src/config';
 import { migrate, openDataSource } from '../libs/database/src/data-source';
 import { AccountEntity, ApiKeyEntity } from '../libs/database/src/entities';
-import { waitFor } from './wait';
+import { freePort, waitFor } from './wait';
+
+/** Fixed keys for the suite: tests can sign their own (forged or expired) tokens with them. */
+export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz';
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const ROOT = resolve(__dirname, '..');
 
@@ -37,12 +41,17 @@ export class TestStack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
+    // Gate URIs carry the public base URL, so the API's port is chosen before it starts.
+    const port = await freePort();
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: requireEnv('SENDGATE_TEST_TEMPORAL_ADDRESS'),
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
       SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000',
-      PORT: '0',
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      SENDGATE_SIGNING_KEY: TEST_SIGNING_KEY,
+      SENDGATE_ENCRYPTION_KEYS: `test:${TEST_ENCRYPTION_KEY}`,
       ...databaseEnv(options.database ?? 'mysql'),
       ...options.env,
     };
@@ -51,9 +60,8 @@ export class TestStack {
     await migrate(dataSource);
     const { accountId, apiKey } = await createAccount(dataSource);
     const app = await createApiApp(config, ['warn', 'error']);
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    return new TestStack(env, config, app, `http://127.0.0.1:${address.port}`, dataSource, apiKey, accountId);
+    await app.listen(port, '127.0.0.1');
+    return new TestStack(env, config, app, `http://127.0.0.1:${port}`, dataSource, apiKey, accountId);
   }
 
   /** Starts a worker process (compiled code, as in production) and waits until it polls. */

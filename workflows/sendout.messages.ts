@@ -1,5 +1,6 @@
 /** Inputs, results, signals and queries of the sendout workflow: ids and counts only. */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { GateState } from '../libs/domain/src/gate';
 import type { MessageCounts, SendoutStage } from '../libs/domain/src/states';
 
 export interface SendoutTuningInput {
@@ -13,8 +14,18 @@ export interface SendoutTuningInput {
 export interface SendoutWorkflowInput {
   sendoutId: string;
   tuning: SendoutTuningInput;
+  /** Hold the messages at a send gate for at most `timeoutMs`; `split` reports the three paths. */
+  gate?: { timeoutMs: number; split: boolean };
+  /** Send accepted messages no earlier than this (epoch ms). */
+  sendAt?: number;
   /** Set by continue-as-new: where the previous run stopped. */
-  resume?: { afterMessageId: number; generated: number; sent: number; failed: number };
+  resume?: { afterMessageId: number; generated: number; sent: number; failed: number; paths?: GatePaths };
+}
+
+export interface GatePaths {
+  accepted: number;
+  rejected: number;
+  timedOut: number;
 }
 
 export interface SendoutProgress {
@@ -24,12 +35,18 @@ export interface SendoutProgress {
   failed: number;
   pagesInFlight: number;
   pagesDone: number;
+  gate?: { state: GateState; expiresAt?: string } & Partial<GatePaths>;
 }
 
 export interface SendoutResult {
   sendoutId: string;
   stage: SendoutStage;
   counts: MessageCounts;
+  /** The three-way split, when the gate's `split` is on. */
+  paths?: GatePaths;
 }
 
 export const progressQuery = defineQuery<SendoutProgress>('progress');
+
+/** A wake-up after a gate decision was committed to the database; it carries nothing. */
+export const gateDecidedSignal = defineSignal('gateDecided');

@@ -1,16 +1,21 @@
 /**
- * One sendout, durably: generate its messages, then send them in pages with a sliding window of
- * page activities in flight. Control flow only: every row lives in the database, and the
- * workflow carries ids and counts.
+ * One sendout, durably: generate its messages, hold them at the send gate until the integrator
+ * accepts or the deadline passes, wait for the scheduled time, then send them in pages with a
+ * sliding window of page activities in flight. Control flow only: every row lives in the
+ * database, and the workflow carries ids and counts.
  */
 import {
-  ActivityFailure, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, CancellationScope, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import type { SendoutActivities } from '../activities';
+import type { GateOutcome, SendoutActivities } from '../activities';
+import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
-import { SendoutStageKey } from './search-attributes';
-import { progressQuery, SendoutProgress, SendoutResult, SendoutTuningInput, SendoutWorkflowInput } from './sendout.messages';
+import { GateStateKey, SendoutStageKey } from './search-attributes';
+import {
+  gateDecidedSignal, progressQuery, SendoutProgress, SendoutResult, SendoutTuningInput, SendoutWorkflowInput,
+} from './sendout.messages';
 
 const PAGES_PER_PLAN = 50;
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
@@ -23,32 +28,86 @@ export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<Send
     generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
     pagesInFlight: 0, pagesDone: 0,
   };
+  const wake = { gate: false };
   setHandler(progressQuery, () => ({ ...progress }));
+  setHandler(gateDecidedSignal, () => void (wake.gate = true));
 
   const enterStage = async (stage: SendoutStage) => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: SendoutStageKey, value: stage }]);
     await acts.local.markSendoutStage({ sendoutId, stage });
   };
+  const finish = async (): Promise<SendoutResult> => {
+    const counts = await acts.short.completeSendout({ sendoutId });
+    progress.stage = SendoutStage.COMPLETED;
+    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
+    return { sendoutId, stage: SendoutStage.COMPLETED, counts, ...(input.gate?.split && progress.gate ? { paths: pathsOf(progress) } : {}) };
+  };
 
   if (!resume) {
     await enterStage(SendoutStage.GENERATING);
     progress.generated = (await acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
+    if (input.gate) {
+      await enterStage(SendoutStage.GATED);
+      const outcome = await passGate(sendoutId, input.gate.timeoutMs, acts, wake, progress);
+      if (outcome.state !== GateState.ACCEPTED) return finish();
+    }
+    if (input.sendAt !== undefined && input.sendAt > Date.now()) {
+      await enterStage(SendoutStage.SCHEDULED);
+      await sleep(input.sendAt - Date.now());
+    }
     await enterStage(SendoutStage.SENDING);
+  } else if (resume.paths) {
+    progress.gate = { state: GateState.ACCEPTED, ...resume.paths };
   }
 
   const stoppedAt = await sendPages(input, acts, progress);
   if (stoppedAt !== undefined) {
     return continueAsNew<typeof sendoutWorkflow>({
       ...input,
-      resume: { afterMessageId: stoppedAt, generated: progress.generated, sent: progress.sent, failed: progress.failed },
+      resume: {
+        afterMessageId: stoppedAt, generated: progress.generated, sent: progress.sent, failed: progress.failed,
+        paths: progress.gate ? pathsOf(progress) : undefined,
+      },
     });
   }
+  return finish();
+}
 
-  const counts = await acts.short.completeSendout({ sendoutId });
-  progress.stage = SendoutStage.COMPLETED;
-  upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
-  return { sendoutId, stage: SendoutStage.COMPLETED, counts };
+/**
+ * Opens the gate and waits until a decision wakes the workflow or the deadline passes, while the
+ * webhook is delivered (and retried) alongside. The database settles accept versus timeout.
+ */
+async function passGate(
+  sendoutId: string, timeoutMs: number, acts: Activities, wake: { gate: boolean }, progress: SendoutProgress,
+): Promise<GateOutcome> {
+  const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
+  setGate(GateState.OPEN);
+  const gate = await acts.short.openGate({ sendoutId, timeoutMs });
+  progress.gate = { state: gate.state, expiresAt: new Date(gate.expiresAtMs).toISOString() };
+
+  const notifyScope = new CancellationScope();
+  const remaining = () => Math.max(0, gate.expiresAtMs - Date.now());
+  const notifying = notifyScope
+    .run(() => proxyActivities<SendoutActivities>({
+      scheduleToCloseTimeout: Math.max(1_000, remaining()),
+      startToCloseTimeout: '30s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    }).notifyGate({ sendoutId }))
+    .catch(() => undefined); // undelivered by the deadline: the gate simply times out
+
+  let outcome: GateOutcome;
+  for (;;) {
+    const signalled = remaining() > 0 && (await condition(() => wake.gate, remaining()));
+    wake.gate = false; // before closeGate reads the state, so a signal arriving meanwhile wakes the next wait
+    outcome = await acts.short.closeGate({ sendoutId, deadlinePassed: !signalled });
+    if (outcome.state !== GateState.OPEN) break;
+  }
+  notifyScope.cancel();
+  await notifying;
+  setGate(outcome.state);
+  progress.gate = { ...progress.gate, ...outcome };
+  return outcome;
 }
 
 /**
@@ -94,6 +153,10 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
   }
   await Promise.all(inFlight);
   return undefined;
+}
+
+function pathsOf(progress: SendoutProgress) {
+  return { accepted: progress.gate?.accepted ?? 0, rejected: progress.gate?.rejected ?? 0, timedOut: progress.gate?.timedOut ?? 0 };
 }
 
 function historyIsLong(): boolean {

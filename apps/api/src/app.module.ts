@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule, SendgateConfig } from '@sendgate/config';
+import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
+import { GateModule } from '@sendgate/gate';
 import { TemporalClientModule } from '@sendgate/temporal';
 import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
@@ -10,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { SendGateModule } from './send-gate/send-gate.module';
 import { SegmentsModule } from './segments/segments.module';
 import { SendoutsModule } from './sendouts/sendouts.module';
 
@@ -19,8 +22,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule,
-        HealthModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SandboxModule,
+        ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule, CryptoModule, GateModule,
+        HealthModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SandboxModule, SendGateModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],
     };

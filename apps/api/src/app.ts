@@ -16,6 +16,8 @@ export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] |
     { logger },
   );
   app.useGlobalPipes(createValidationPipe());
+  // Integrators may send gate data as NDJSON; the gate service parses it line by line.
+  app.getHttpAdapter().getInstance().addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => done(null, body));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Sendgate API')

@@ -1,11 +1,13 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
 import { EspClient } from '@sendgate/esp';
+import { GateModule } from '@sendgate/gate';
 import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
 
 @Module({
-  imports: [DatabaseModule],
+  imports: [DatabaseModule, CryptoModule, GateModule],
   providers: [
     {
       provide: EspClient,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { openDataSource } from './data-source';
 import { ContactsRepository } from './repositories/contacts.repository';
+import { GateRepository } from './repositories/gate.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { Sql } from './sql';
 
@@ -17,8 +18,9 @@ import { Sql } from './sql';
     { provide: Sql, inject: [DataSource], useFactory: (ds: DataSource) => new Sql(ds) },
     { provide: MessagesRepository, inject: [Sql], useFactory: (sql: Sql) => new MessagesRepository(sql) },
     { provide: ContactsRepository, inject: [Sql], useFactory: (sql: Sql) => new ContactsRepository(sql) },
+    { provide: GateRepository, inject: [Sql], useFactory: (sql: Sql) => new GateRepository(sql) },
   ],
-  exports: [DataSource, Sql, MessagesRepository, ContactsRepository],
+  exports: [DataSource, Sql, MessagesRepository, ContactsRepository, GateRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

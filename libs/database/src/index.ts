@@ -5,3 +5,4 @@ export * from './data-source';
 export * from './database.module';
 export * from './repositories/messages.repository';
 export * from './repositories/contacts.repository';
+export * from './repositories/gate.repository';

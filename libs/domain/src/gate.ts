@@ -1,4 +1,5 @@
 /** The send gate's vocabulary (DESIGN §2.1) and its pure rules. */
+import { MessageCounts, MessageState } from './states';
 export enum GateState {
   OPEN = 'OPEN',
   ACCEPTED = 'ACCEPTED',
@@ -45,4 +46,15 @@ export function mergeGateActions(project: GateAction[], sendout: GateAction[]): 
 export interface GateAction {
   id: string;
   [key: string]: any;
+}
+
+const ON_THE_ACCEPTED_PATH = [MessageState.ACCEPTED, MessageState.SENDING, MessageState.SENT, MessageState.DELIVERED, MessageState.BOUNCED, MessageState.FAILED];
+
+/** The three paths of the split, from the message counts: accepted (and everything after), rejected, timed out. */
+export function gatePaths(counts: MessageCounts): Record<GatePath, number> {
+  return {
+    accepted: ON_THE_ACCEPTED_PATH.reduce((sum, state) => sum + (counts[state] ?? 0), 0),
+    rejected: counts[MessageState.REJECTED] ?? 0,
+    timedOut: counts[MessageState.TIMED_OUT] ?? 0,
+  };
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ProjectEntity } from '@sendgate/database';
 import { Auth, AuthContext } from '../auth/auth.guard';
 import { CreateProjectDto } from './dto/create-project.dto';
+import { ProjectGateDto } from './dto/project-gate.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -15,10 +17,16 @@ export class ProjectsController {
     return this.projects.create(auth.accountId, body.name).then(toProjectView);
   }
 
+  /** The project's send gate actions, e.g. [{id: "check-consent"}, {id: "add-promo-code"}]. */
+  @Put(':id/send-gate')
+  setGate(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: ProjectGateDto) {
+    return this.projects.setGateActions(auth.accountId, id, body.actions).then(toProjectView);
+  }
+
   @Get(':id')
   get(@Auth() auth: AuthContext, @Param('id') id: string) {
     return this.projects.get(auth.accountId, id).then(toProjectView);
   }
 }
 
-const toProjectView = (p: { id: string; name: string; createdAt: Date }) => ({ id: p.id, name: p.name, createdAt: p.createdAt });
+const toProjectView = (p: ProjectEntity) => ({ id: p.id, name: p.name, sendGate: { actions: p.gateActions ?? [] }, createdAt: p.createdAt });

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ProjectEntity } from '@sendgate/database';
+import { GateAction } from '@sendgate/domain';
 import { notFound } from '../common/not-found';
+import { badRequest } from '../common/validation';
 
 @Injectable()
 export class ProjectsService {
@@ -19,6 +21,16 @@ export class ProjectsService {
     const project = { id: randomUUID(), accountId, name };
     await this.projects.insert(project);
     return this.get(accountId, project.id);
+  }
+
+  /** Replaces the project's gate actions (each sendout's own actions are added after these). */
+  async setGateActions(accountId: string, id: string, actions: GateAction[]): Promise<ProjectEntity> {
+    const errors = actions.flatMap((action, i) =>
+      typeof action.id === 'string' && action.id.length > 0 && action.id.length <= 200 ? [] : [{ field: `actions[${i}].id`, message: 'must be a string of 1 to 200 characters' }]);
+    if (errors.length > 0) throw badRequest(errors);
+    await this.get(accountId, id);
+    await this.projects.update({ id, accountId }, { gateActions: actions });
+    return this.get(accountId, id);
   }
 
   async get(accountId: string, id: string, field?: string): Promise<ProjectEntity> {

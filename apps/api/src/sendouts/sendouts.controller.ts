@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth.guard';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
+import { ListPathQuery } from './dto/list-path.query';
 import { SendoutsService } from './sendouts.service';
 
 @ApiTags('sendouts')
@@ -20,5 +21,11 @@ export class SendoutsController {
   @Get(':id')
   get(@Auth() auth: AuthContext, @Param('id') id: string) {
     return this.sendouts.get(auth.accountId, id);
+  }
+
+  /** The contacts on one path of the gate's split (accepted, rejected, timedOut), for the next journey step. */
+  @Get(':id/messages')
+  listPath(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: ListPathQuery) {
+    return this.sendouts.listPath(auth.accountId, id, query.path, query.after ?? 0, query.limit ?? 1_000);
   }
 }

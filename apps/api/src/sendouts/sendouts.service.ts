@@ -3,17 +3,20 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { MessagesRepository, SendoutEntity } from '@sendgate/database';
+import { GateRepository, MessagesRepository, SendoutEntity, Sql } from '@sendgate/database';
 import {
-  ContentTemplate, ContentTemplateError, MESSAGE_STATES, MessageCounts, MessageState, SendoutStage, sendoutWorkflowId,
+  ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutStage, sendoutWorkflowId,
 } from '@sendgate/domain';
-import { ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey, sendoutWorkflow } from '@sendgate/workflows';
+import {
+  JourneyNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey, sendoutWorkflow,
+} from '@sendgate/workflows';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ProjectsService } from '../projects/projects.service';
 import { SegmentsService } from '../segments/segments.service';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
+import { SendoutPlan, planSendout } from './sendout-rules';
 
 export interface SendoutView {
   id: string;
@@ -21,9 +24,14 @@ export interface SendoutView {
   projectId: string;
   name: string;
   kind: string;
+  mode: string;
+  journeyName: string | null;
   stage: SendoutStage;
   counts: Record<MessageState, number>;
   total: number;
+  gate: { enabled: boolean; state?: string; timeoutMs?: number; expiresAt?: Date; split?: boolean } ;
+  paths?: { accepted: number; rejected: number; timedOut: number };
+  sendAt: Date | null;
   lastError: string | null;
   createdAt: Date;
   completedAt: Date | null;
@@ -35,7 +43,9 @@ export class SendoutsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly messages: MessagesRepository,
+    private readonly gates: GateRepository,
     private readonly temporal: Client,
     private readonly projects: ProjectsService,
     private readonly segments: SegmentsService,
@@ -49,62 +59,91 @@ export class SendoutsService {
 
   /** Stores the sendout, then starts its workflow (starting twice returns the running one). */
   async create(accountId: string, dto: CreateSendoutDto): Promise<SendoutView> {
-    if ((dto.segmentId === undefined) === (dto.contactIds === undefined)) {
-      throw badRequest([{ field: 'segmentId', message: 'give exactly one of segmentId or contactIds' }]);
-    }
+    const { plan, errors } = planSendout(dto);
     try {
       ContentTemplate.compile(dto.content);
     } catch (error) {
-      if (error instanceof ContentTemplateError) throw badRequest(error.errors);
-      throw error;
+      if (!(error instanceof ContentTemplateError)) throw error;
+      errors.push(...error.errors);
     }
+    if (errors.length > 0) throw badRequest(errors);
     const project = await this.projects.get(accountId, dto.projectId, 'projectId');
     await this.integrations.get(accountId, dto.integrationId, 'integrationId');
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
 
     const id = randomUUID();
     const sendout: Partial<SendoutEntity> = {
-      id, accountId, projectId: project.id, name: dto.name, kind: dto.kind ?? 'batch',
+      id, accountId, projectId: project.id, name: dto.name, kind: plan.kind, mode: plan.mode, journeyName: dto.journeyName ?? null,
       segmentId: dto.segmentId ?? null, contactIds: dto.contactIds ? [...new Set(dto.contactIds)] : null,
       integrationId: dto.integrationId, content: dto.content, stage: SendoutStage.CREATED, workflowId: sendoutWorkflowId(id),
+      gateEnabled: plan.gate !== undefined, gateTimeoutMs: plan.gate?.timeoutMs ?? null, gateSplit: plan.gate?.split ?? false,
+      gateActions: dto.gate?.enabled ? dto.gate.actions ?? [] : null, sendAt: plan.sendAt ?? null,
     };
     await this.sendouts.insert(sendout);
-    await this.startWorkflow(sendout as SendoutEntity, project.name);
+    await this.startWorkflow(sendout as SendoutEntity, project.name, plan);
     return this.get(accountId, id);
   }
 
   async get(accountId: string, id: string): Promise<SendoutView> {
-    const sendout = await this.sendouts.findOneBy({ id, accountId });
-    if (!sendout) throw notFound('sendout', id);
+    const sendout = await this.find(accountId, id);
     const counts = zeroFilled(await this.messages.countByState(id));
+    const gate = sendout.gateEnabled ? await this.gates.find(id) : undefined;
     return {
       id: sendout.id,
       workflowId: sendout.workflowId,
       projectId: sendout.projectId,
       name: sendout.name,
       kind: sendout.kind,
+      mode: sendout.mode,
+      journeyName: sendout.journeyName,
       stage: sendout.stage,
       counts,
       total: Object.values(counts).reduce((a, b) => a + b, 0),
+      gate: sendout.gateEnabled
+        ? { enabled: true, state: gate?.state, timeoutMs: sendout.gateTimeoutMs ?? undefined, expiresAt: gate?.expiresAt, split: sendout.gateSplit }
+        : { enabled: false },
+      ...(sendout.gateEnabled && sendout.gateSplit ? { paths: gatePaths(counts) } : {}),
+      sendAt: sendout.sendAt,
       lastError: sendout.lastError,
       createdAt: sendout.createdAt,
       completedAt: sendout.completedAt,
     };
   }
 
-  private async startWorkflow(sendout: SendoutEntity, projectName: string): Promise<void> {
+  /** The contacts on one path of the split, keyset-paginated by message id. */
+  async listPath(accountId: string, id: string, path: GatePath, after: number, limit: number) {
+    await this.find(accountId, id);
+    const state = GATE_PATHS[path];
+    const rows = await this.sql.all<{ id: number | string; external_id: string; email: string | null; phone: string | null; reason: string | null }>(
+      `SELECT m.id, c.external_id, c.email, c.phone, m.reason
+       FROM messages m JOIN contacts c ON c.id = m.contact_id
+       WHERE m.sendout_id = ? AND m.state = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      [id, state, after, limit],
+    );
+    const items = rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone, reason: r.reason }));
+    return { path, items, next: items.length === limit ? items[items.length - 1].messageId : null };
+  }
+
+  private async find(accountId: string, id: string): Promise<SendoutEntity> {
+    const sendout = await this.sendouts.findOneBy({ id, accountId });
+    if (!sendout) throw notFound('sendout', id);
+    return sendout;
+  }
+
+  private async startWorkflow(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<void> {
     try {
       await this.temporal.workflow.start(sendoutWorkflow, {
         taskQueue: this.config.temporal.taskQueue,
         workflowId: sendout.workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        args: [{ sendoutId: sendout.id, tuning: this.config.sendout }],
+        args: [{ sendoutId: sendout.id, tuning: this.config.sendout, gate: plan.gate, sendAt: plan.sendAt?.getTime() }],
         typedSearchAttributes: [
           { key: SendoutIdKey, value: sendout.id },
           { key: ProjectNameKey, value: projectName },
           { key: SendoutNameKey, value: sendout.name },
           { key: SendoutKindKey, value: sendout.kind },
           { key: SendoutStageKey, value: SendoutStage.CREATED },
+          ...(sendout.journeyName ? [{ key: JourneyNameKey, value: sendout.journeyName }] : []),
         ],
       });
     } catch (error) {

@@ -11,7 +11,7 @@ export class SendGateEndpointEntity {
   transport: 'http' | 'sqs';
 
   @Column({ type: 'text', transformer: jsonText })
-  settings: Record<string, unknown>;
+  settings: Record<string, any>;
 
   @Column({ type: 'text', nullable: true })
   secrets: string | null;

@@ -14,6 +14,8 @@ export interface SendableMessage {
   email: string | null;
   phone: string | null;
   attributes: Record<string, unknown>;
+  /** What the integrator attached to this contact at the gate. */
+  gateData: Record<string, unknown>;
 }
 
 export interface FailedMessage {
@@ -101,10 +103,11 @@ export class MessagesRepository {
   async loadClaimed(sendoutId: string, [fromId, toId]: IdRange): Promise<SendableMessage[]> {
     const rows = await this.sql.all<{
       id: number | string; contact_id: number | string; idempotency_key: string; external_id: string;
-      email: string | null; phone: string | null; attributes: string | null;
+      email: string | null; phone: string | null; attributes: string | null; gate_data: string | null;
     }>(
-      `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes
+      `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes, g.data AS gate_data
        FROM messages m JOIN contacts c ON c.id = m.contact_id
+       LEFT JOIN gate_data g ON g.sendout_id = m.sendout_id AND g.external_id = c.external_id
        WHERE m.sendout_id = ? AND m.id BETWEEN ? AND ? AND m.state = ?
        ORDER BY m.id`,
       [sendoutId, fromId, toId, MessageState.SENDING],
@@ -117,6 +120,7 @@ export class MessagesRepository {
       email: r.email,
       phone: r.phone,
       attributes: r.attributes ? JSON.parse(r.attributes) : {},
+      gateData: r.gate_data ? JSON.parse(r.gate_data) : {},
     }));
   }
 

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength,
+  ValidateNested,
 } from 'class-validator';
+import type { GateAction } from '@sendgate/domain';
 
 export const MAX_CONTACT_IDS = 10_000;
 
@@ -26,6 +28,31 @@ export class SendoutContentDto {
   text?: string;
 }
 
+export class SendoutGateDto {
+  @ApiProperty({ description: 'Hold the messages until the integrator accepts (or the timeout passes)' })
+  @IsBoolean()
+  enabled: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Seconds, or "90s", "15m", "1h". Journey mode: per step (default 1h). Campaign mode: always 1h.',
+    example: '15m',
+  })
+  @IsOptional()
+  timeout?: number | string;
+
+  @ApiPropertyOptional({ description: 'Report accepted / rejected / timed-out contacts as three paths', default: false })
+  @IsOptional()
+  @IsBoolean()
+  split?: boolean;
+
+  @ApiPropertyOptional({ description: "This sendout's own actions, added after the project's", example: [{ id: 'add-promo-code', campaign: 'spring' }] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsObject({ each: true })
+  actions?: GateAction[];
+}
+
 export class CreateSendoutDto {
   @ApiProperty()
   @IsUUID()
@@ -36,10 +63,32 @@ export class CreateSendoutDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ enum: ['batch', 'single'], default: 'batch' })
+  @ApiPropertyOptional({ enum: ['batch', 'single'], default: 'batch', description: 'batch: a segment or list, the gate gets an item download; single: a few contacts, listed in the webhook' })
   @IsOptional()
   @IsIn(['batch', 'single'])
   kind?: 'batch' | 'single';
+
+  @ApiPropertyOptional({ enum: ['journey', 'campaign'], default: 'journey' })
+  @IsOptional()
+  @IsIn(['journey', 'campaign'])
+  mode?: 'journey' | 'campaign';
+
+  @ApiPropertyOptional({ example: 'Welcome journey' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  journeyName?: string;
+
+  @ApiPropertyOptional({ type: SendoutGateDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SendoutGateDto)
+  gate?: SendoutGateDto;
+
+  @ApiPropertyOptional({ description: 'Send accepted messages at this time (ISO 8601); at once when absent or past', example: '2026-12-01T09:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  sendAt?: string;
 
   @ApiPropertyOptional({ description: 'Send to a segment, or…' })
   @IsOptional()

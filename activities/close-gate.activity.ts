@@ -1,0 +1,36 @@
+import { GateState, MessageState, gatePaths } from '@sendgate/domain';
+import { SendoutActivityDeps } from './deps';
+
+export interface GateOutcome {
+  state: GateState;
+  accepted: number;
+  rejected: number;
+  timedOut: number;
+}
+
+/**
+ * Settles the gate after the wait: at the deadline it tries OPEN → TIMED_OUT, which loses to an
+ * accept committed first; then the still-gated messages follow the gate's state in one UPDATE.
+ * Answers OPEN when woken early without a decision (the workflow waits again).
+ */
+export function closeGateActivity({ gates, messages }: SendoutActivityDeps) {
+  return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
+    if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');
+    const gate = await gates.find(input.sendoutId);
+    if (!gate) throw new Error(`sendout ${input.sendoutId} has no gate`);
+    switch (gate.state) {
+      case GateState.ACCEPTED:
+        await gates.releaseGated(input.sendoutId, MessageState.ACCEPTED, null);
+        break;
+      case GateState.TIMED_OUT:
+        await gates.releaseGated(input.sendoutId, MessageState.TIMED_OUT, 'no answer from the send gate before its deadline');
+        break;
+      case GateState.CANCELED:
+        await gates.releaseGated(input.sendoutId, MessageState.CANCELED, 'the sendout was cancelled');
+        break;
+      case GateState.OPEN:
+        break;
+    }
+    return { state: gate.state, ...gatePaths(await messages.countByState(input.sendoutId)) };
+  };
+}

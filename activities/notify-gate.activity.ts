@@ -1,0 +1,60 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { SendoutKind, mergeGateActions } from '@sendgate/domain';
+import { openEndpoint } from '@sendgate/gate';
+import { SendoutActivityDeps, repositories } from './deps';
+
+const SINGLE_ITEMS_PAGE = 1_000;
+
+/**
+ * Sends the gate webhook to the account's endpoint. Every attempt is recorded; a failed one
+ * throws for Temporal to retry with backoff, until the workflow's deadline ends the retries.
+ */
+export function notifyGateActivity(deps: SendoutActivityDeps) {
+  const { sendouts, projects, gateEndpoints } = repositories(deps.sql.dataSource);
+
+  return async function notifyGate(input: { sendoutId: string }): Promise<{ delivered: boolean }> {
+    const attempt = Context.current().info.attempt;
+    const sendout = await sendouts.findOneByOrFail({ id: input.sendoutId });
+    const stored = await gateEndpoints.findOneBy({ accountId: sendout.accountId });
+    if (!stored) {
+      await deps.gates.recordDelivery({ sendoutId: sendout.id, attempt, transport: 'none', outcome: 'failed', detail: 'no gate endpoint is configured for the account' });
+      return { delivered: false };
+    }
+    const project = await projects.findOneByOrFail({ id: sendout.projectId });
+    const gate = await deps.gates.find(sendout.id);
+    if (!gate) throw ApplicationFailure.nonRetryable(`sendout ${sendout.id} has no open gate`, 'GateMissing');
+
+    const common = {
+      sendoutId: sendout.id,
+      finishUri: deps.gateUris.finish(sendout.id, gate.expiresAt),
+      actions: mergeGateActions(project.gateActions ?? [], sendout.gateActions ?? []),
+      projectName: project.name,
+      journeyName: sendout.journeyName,
+      sendoutName: sendout.name,
+      expiresAt: gate.expiresAt.toISOString(),
+    };
+    const itemCount = Object.values(await deps.messages.countByState(sendout.id)).reduce((a, b) => a + (b ?? 0), 0);
+    const payload = sendout.kind === SendoutKind.SINGLE
+      ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
+      : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt), dataUri: deps.gateUris.data(sendout.id, gate.expiresAt) };
+
+    const result = await deps.notifier.deliver(openEndpoint(stored, deps.secrets), payload);
+    await deps.gates.recordDelivery({
+      sendoutId: sendout.id, attempt, transport: result.transport, status: result.status,
+      outcome: result.delivered ? 'delivered' : 'failed', detail: result.error ?? result.messageId,
+    });
+    if (!result.delivered) throw ApplicationFailure.retryable(result.error ?? 'gate webhook not delivered', 'GateNotifyFailed');
+    return { delivered: true };
+  };
+}
+
+async function singleItems(deps: SendoutActivityDeps, sendoutId: string, deadline: Date) {
+  const items: Array<{ id: string; rejectUri: string }> = [];
+  for (let after = 0; ;) {
+    const page = await deps.gates.itemsPage(sendoutId, after, SINGLE_ITEMS_PAGE);
+    for (const item of page) items.push({ id: item.externalId, rejectUri: deps.gateUris.reject(sendoutId, item.messageId, deadline) });
+    if (page.length < SINGLE_ITEMS_PAGE) return items;
+    after = page[page.length - 1].messageId;
+  }
+}

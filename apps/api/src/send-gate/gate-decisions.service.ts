@@ -1,0 +1,141 @@
+import { Readable } from 'node:stream';
+import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { GateRepository, MessagesRepository } from '@sendgate/database';
+import { GateState, MessageState, gatePaths, sendoutWorkflowId } from '@sendgate/domain';
+import { GateAction, GateClaims, GateUris } from '@sendgate/gate';
+import { gateDecidedSignal } from '@sendgate/workflows';
+
+const ITEMS_PAGE = 1_000;
+const MAX_DATA_ENTRIES = 100_000;
+
+/**
+ * What integrators do through the signed gate URIs. Every decision is committed to the database
+ * first (a conditional UPDATE decides races), then the workflow is signalled as a wake-up.
+ */
+@Injectable()
+export class GateDecisionsService {
+  private readonly logger = new Logger('SendGate');
+
+  constructor(
+    private readonly gates: GateRepository,
+    private readonly messages: MessagesRepository,
+    private readonly uris: GateUris,
+    private readonly temporal: Client,
+  ) {}
+
+  async finish(token: string): Promise<{ state: GateState; accepted: number; rejected: number }> {
+    const { s: sendoutId } = this.claims(token, 'finish');
+    const won = await this.gates.decide(sendoutId, GateState.ACCEPTED, 'integrator');
+    if (won) await this.wake(sendoutId);
+    const gate = await this.gates.find(sendoutId);
+    if (!gate) throw gone('this gate no longer exists');
+    const expiredButOpen = gate.state === GateState.OPEN && gate.expiresAt.getTime() <= Date.now();
+    if (gate.state !== GateState.ACCEPTED) {
+      throw new HttpException({ statusCode: 409, error: 'Conflict', state: expiredButOpen ? GateState.TIMED_OUT : gate.state, message: `the gate is ${expiredButOpen ? 'timed out' : gate.state.toLowerCase().replace('_', ' ')}: the batch can no longer be accepted` }, HttpStatus.CONFLICT);
+    }
+    // Right after the accept the workflow has not yet released the GATED messages: they are accepted too.
+    const counts = await this.messages.countByState(sendoutId);
+    const paths = gatePaths(counts);
+    return { state: GateState.ACCEPTED, accepted: paths.accepted + (counts[MessageState.GATED] ?? 0), rejected: paths.rejected };
+  }
+
+  async reject(token: string, reason?: string): Promise<{ state: MessageState }> {
+    const { s: sendoutId, m: messageId } = this.claims(token, 'reject');
+    const result = await this.gates.reject(sendoutId, messageId!, reason ? `rejected at the send gate: ${reason}` : null);
+    if (result.changed || result.state === MessageState.REJECTED) return { state: MessageState.REJECTED };
+    if (!result.state) throw gone('this message no longer exists');
+    throw new HttpException({ statusCode: 409, error: 'Conflict', state: result.state, message: `the message is ${result.state}: it can no longer be rejected` }, HttpStatus.CONFLICT);
+  }
+
+  /** Streams every contact of the batch with its own cancelUri, page by page (memory stays flat). */
+  async items(token: string, format: 'ndjson' | 'csv'): Promise<Readable> {
+    const { s: sendoutId } = this.claims(token, 'items');
+    const gate = await this.gates.find(sendoutId);
+    if (!gate) throw gone('this gate no longer exists');
+    const { gates, uris } = this;
+    async function* lines() {
+      if (format === 'csv') yield 'id,email,phone,cancelUri\n';
+      for (let after = 0; ;) {
+        const page = await gates.itemsPage(sendoutId, after, ITEMS_PAGE);
+        let chunk = '';
+        for (const item of page) {
+          const cancelUri = uris.reject(sendoutId, item.messageId, gate!.expiresAt);
+          chunk += format === 'csv'
+            ? `${csv(item.externalId)},${csv(item.email)},${csv(item.phone)},${cancelUri}\n`
+            : `${JSON.stringify({ id: item.externalId, ...(item.email ? { email: item.email } : {}), ...(item.phone ? { phone: item.phone } : {}), cancelUri })}\n`;
+        }
+        if (chunk) yield chunk;
+        if (page.length < ITEMS_PAGE) return;
+        after = page[page.length - 1].messageId;
+      }
+    }
+    return Readable.from(lines());
+  }
+
+  /** Attaches integrator data to contacts (by their original id) while the gate is open. */
+  async attachData(token: string, entries: unknown): Promise<{ received: number }> {
+    const { s: sendoutId } = this.claims(token, 'data');
+    const gate = await this.gates.find(sendoutId);
+    if (!gate) throw gone('this gate no longer exists');
+    if (gate.state !== GateState.OPEN) {
+      throw new HttpException({ statusCode: 409, error: 'Conflict', state: gate.state, message: 'data can only be attached while the gate is open' }, HttpStatus.CONFLICT);
+    }
+    const parsed = parseEntries(entries);
+    await this.gates.upsertGateData(sendoutId, parsed);
+    return { received: parsed.length };
+  }
+
+  private claims(token: string, action: GateAction): GateClaims {
+    const check = this.uris.check(token, action);
+    if (!check.ok) {
+      throw new HttpException({ statusCode: check.status, error: check.status === 410 ? 'Gone' : 'Unauthorized', message: check.message }, check.status);
+    }
+    return check.claims;
+  }
+
+  private async wake(sendoutId: string): Promise<void> {
+    try {
+      await this.temporal.workflow.getHandle(sendoutWorkflowId(sendoutId)).signal(gateDecidedSignal);
+    } catch (error) {
+      // The decision is committed; the workflow reads it at its deadline at the latest.
+      this.logger.warn(`could not wake sendout ${sendoutId}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function gone(message: string): HttpException {
+  return new HttpException({ statusCode: 410, error: 'Gone', message }, HttpStatus.GONE);
+}
+
+function csv(value: string | null): string {
+  if (value === null) return '';
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Accepts `[{id, data}]`, `{items: [...]}` or NDJSON text, one `{id, data}` per line. */
+function parseEntries(body: unknown): Array<{ externalId: string; data: Record<string, unknown> }> {
+  let list: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      list = body.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+    } catch {
+      throw badEntries('the body is not NDJSON: one {"id", "data"} object per line');
+    }
+  } else if (body && typeof body === 'object' && !Array.isArray(body)) {
+    list = (body as { items?: unknown }).items;
+  }
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_DATA_ENTRIES) {
+    throw badEntries(`send a non-empty list of at most ${MAX_DATA_ENTRIES} {"id", "data"} entries`);
+  }
+  return list.map((entry, i) => {
+    const { id, data } = (entry ?? {}) as { id?: unknown; data?: unknown };
+    if (typeof id !== 'string' || id.length === 0) throw badEntries(`items[${i}].id must be the contact's original id (a string)`, `items[${i}].id`);
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw badEntries(`items[${i}].data must be an object`, `items[${i}].data`);
+    return { externalId: id, data: data as Record<string, unknown> };
+  });
+}
+
+function badEntries(message: string, field = 'items'): HttpException {
+  return new HttpException({ statusCode: 400, error: 'Bad Request', message, errors: [{ field, message }] }, HttpStatus.BAD_REQUEST);
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { SecretBox } from '@sendgate/crypto';
+import { SendGateEndpointEntity } from '@sendgate/database';
+import { FieldError } from '@sendgate/domain';
+import { checkOutboundUrl } from '@sendgate/esp';
+import { GateEndpoint, GateNotifier, maskEndpoint, openEndpoint, sealEndpoint } from '@sendgate/gate';
+import { badRequest } from '../common/validation';
+import { notFound } from '../common/not-found';
+
+@Injectable()
+export class GateEndpointService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    private readonly notifier: GateNotifier,
+    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
+  ) {}
+
+  private get endpoints() {
+    return this.dataSource.getRepository(SendGateEndpointEntity);
+  }
+
+  async put(accountId: string, body: unknown): Promise<Record<string, unknown>> {
+    const endpoint = await this.parse(body);
+    const stored = sealEndpoint(endpoint, this.box);
+    await this.endpoints.upsert({ accountId, ...stored }, ['accountId']);
+    return maskEndpoint(stored);
+  }
+
+  async get(accountId: string): Promise<Record<string, unknown>> {
+    return maskEndpoint(await this.stored(accountId));
+  }
+
+  /** Sends a sample gate webhook and answers what the endpoint replied. */
+  async test(accountId: string) {
+    const endpoint = openEndpoint(await this.stored(accountId), this.box);
+    const base = `${this.config.api.publicBaseUrl}/gate/v1`;
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sample = {
+      test: true, sendoutId: '00000000-0000-0000-0000-000000000000', finishUri: `${base}/finish/sample`, actions: [{ id: 'sample-action' }],
+      projectName: 'Sample project', journeyName: 'Sample journey', sendoutName: 'Sample sendout',
+      itemDownloadUri: `${base}/items/sample`, itemCount: 1, expiresAt,
+    };
+    const result = await this.notifier.deliver(endpoint, sample);
+    return { request: { transport: endpoint.transport, payload: sample }, response: result };
+  }
+
+  private async stored(accountId: string): Promise<SendGateEndpointEntity> {
+    const stored = await this.endpoints.findOneBy({ accountId });
+    if (!stored) throw notFound('send gate endpoint of account', accountId);
+    return stored;
+  }
+
+  private async parse(body: unknown): Promise<GateEndpoint> {
+    const errors: FieldError[] = [];
+    const b = (body ?? {}) as Record<string, any>;
+    const text = (field: string, value: unknown, max = 2048) => {
+      if (typeof value !== 'string' || value.length === 0 || value.length > max) errors.push({ field, message: `must be a non-empty string of at most ${max} characters` });
+      return value as string;
+    };
+    let endpoint: GateEndpoint | undefined;
+    if (b.transport === 'http') {
+      const url = text('url', b.url);
+      const auth = (b.auth ?? { type: 'none' }) as Record<string, unknown>;
+      if (auth.type === 'none') endpoint = { transport: 'http', url, auth: { type: 'none' } };
+      else if (auth.type === 'basic') endpoint = { transport: 'http', url, auth: { type: 'basic', username: text('auth.username', auth.username, 200), password: text('auth.password', auth.password, 500) } };
+      else if (auth.type === 'header') {
+        const name = text('auth.name', auth.name, 100);
+        if (typeof name === 'string' && !/^[A-Za-z0-9-]+$/.test(name)) errors.push({ field: 'auth.name', message: 'must be an HTTP header name' });
+        endpoint = { transport: 'http', url, auth: { type: 'header', name, value: text('auth.value', auth.value, 2000) } };
+      } else errors.push({ field: 'auth.type', message: 'must be one of none, basic, header' });
+      if (typeof url === 'string' && url) {
+        const problem = await checkOutboundUrl(url, this.config.outbound.allowPrivateNetworks);
+        if (problem) errors.push({ field: 'url', message: problem });
+      }
+    } else if (b.transport === 'sqs') {
+      errors.push({ field: 'transport', message: 'the sqs transport is not available yet; use http' });
+    } else {
+      errors.push({ field: 'transport', message: 'must be "http" or "sqs"' });
+    }
+    if (errors.length > 0 || !endpoint) throw badRequest(errors);
+    return endpoint;
+  }
+}

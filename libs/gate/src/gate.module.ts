@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { TokenSigner } from '@sendgate/crypto';
+import { GateNotifier } from './gate-notifier';
+import { GateUris } from './gate-uris';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: GateUris,
+      inject: [TokenSigner, SENDGATE_CONFIG],
+      useFactory: (signer: TokenSigner, config: SendgateConfig) => new GateUris(signer, config.api.publicBaseUrl, config.security.gateUriGraceMs),
+    },
+    { provide: GateNotifier, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new GateNotifier(config.outbound.requestTimeoutMs) },
+  ],
+  exports: [GateUris, GateNotifier],
+})
+export class GateModule {}

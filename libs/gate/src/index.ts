@@ -1,0 +1,4 @@
+export * from './gate-uris';
+export * from './gate-endpoint';
+export * from './gate-notifier';
+export * from './gate.module';
