@@ -32,12 +32,13 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       projectName: project.name,
       journeyName: sendout.journeyName,
       sendoutName: sendout.name,
+      dataUri: deps.gateUris.data(sendout.id, gate.expiresAt),
       expiresAt: gate.expiresAt.toISOString(),
     };
     const itemCount = Object.values(await deps.messages.countByState(sendout.id)).reduce((a, b) => a + (b ?? 0), 0);
     const payload = sendout.kind === SendoutKind.SINGLE
       ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
-      : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt), dataUri: deps.gateUris.data(sendout.id, gate.expiresAt) };
+      : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt) };
 
     const result = await deps.notifier.deliver(openEndpoint(stored, deps.secrets), payload);
     await deps.gates.recordDelivery({

@@ -61,11 +61,39 @@ describe('the REST API', () => {
         { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { subject: 'Hi {{ contact.name ' } }, 'content.subject'],
       ['a sendout with both a segment and contacts', '/v1/sendouts',
         { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), contactIds: ['a'], integrationId: randomUUID(), content: { text: 'x' } }, 'segmentId'],
+      ['a campaign sendout with another gate timeout than 1 hour', '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, mode: 'campaign', gate: { enabled: true, timeout: '30m' } }, 'gate.timeout'],
+      ['a gate timeout that is not a duration', '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, gate: { enabled: true, timeout: 'soon' } }, 'gate.timeout'],
+      ['a gate action without an id', '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, gate: { enabled: true, actions: [{ name: 'x' }] } }, 'gate.actions[0].id'],
+      ['a single sendout to a segment', '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', kind: 'single', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' } }, 'contactIds'],
+      ['a sendAt that is not a date', '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, sendAt: 'tomorrow' }, 'sendAt'],
     ])('answers 400 naming the field for %s', async (_, path, body, field) => {
       const response = await stack.request('POST', path, body);
       expect(response.status).toBe(400);
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       expect(response.body.message).toContain(field);
+    });
+
+    it.each([
+      ['an unknown transport', { transport: 'ftp' }, 'transport'],
+      ['an http endpoint without a URL', { transport: 'http' }, 'url'],
+      ['an unknown auth type', { transport: 'http', url: 'http://127.0.0.1:9/x', auth: { type: 'oauth' } }, 'auth.type'],
+      ['basic auth without a password', { transport: 'http', url: 'http://127.0.0.1:9/x', auth: { type: 'basic', username: 'u' } }, 'auth.password'],
+    ])('answers 400 naming the field for a gate endpoint with %s', async (_, body, field) => {
+      const response = await stack.request('PUT', '/v1/send-gate/endpoint', body);
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('answers 400 naming the action for project gate actions without ids', async () => {
+      const project = await expectStatus(stack.request('POST', '/v1/projects', { name: `gate actions ${randomUUID()}` }), 201);
+      const response = await stack.request('PUT', `/v1/projects/${project.id}/send-gate`, { actions: [{ id: 'ok' }, { label: 'no id' }] });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].field).toBe('actions[1].id');
     });
 
     it('answers 400 for a body that is not JSON', async () => {
