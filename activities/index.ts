@@ -1,3 +1,4 @@
+import { cancelSendoutActivity } from './cancel-sendout.activity';
 import { closeGateActivity } from './close-gate.activity';
 import { completeSendoutActivity } from './complete-sendout.activity';
 import { SendoutActivityDeps } from './deps';
@@ -24,6 +25,7 @@ export function createSendoutActivities(deps: SendoutActivityDeps) {
     sendMessagePage: sendMessagePageActivity(deps),
     failMessagePage: failMessagePageActivity(deps),
     completeSendout: completeSendoutActivity(deps),
+    cancelSendout: cancelSendoutActivity(deps),
   };
 }
 

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
 import { EspOutcome } from '@sendgate/esp';
@@ -34,10 +35,13 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
     const recorder = new OutcomeRecorder(deps.messages);
     const beat = throttledHeartbeat();
+    const cancelled = Context.current().cancellationSignal;
+    const unsent: number[] = [];
     let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
     let toRetry = 0;
 
     await forEachConcurrent(claimed, input.concurrency, async (message) => {
+      if (cancelled.aborted) return void unsent.push(message.id);
       let body: string;
       try {
         body = renderPayload(message, sendout, content, payload, integration.channel);
@@ -58,6 +62,11 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       }
     });
     await recorder.flush();
+    if (cancelled.aborted) {
+      // Cancelled by an operator: what was not posted is never sent.
+      await deps.messages.markCanceled(unsent, 'the sendout was cancelled');
+      throw new CancelledFailure('the sendout was cancelled');
+    }
 
     if (retry) {
       throw ApplicationFailure.create({

@@ -36,8 +36,8 @@ async function startTemporal(workdir: string): Promise<string> {
   const child = spawn(cli, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   writeFileSync(join(workdir, 'temporal.pid'), String(child.pid));
-  (globalThis as Record<string, unknown>).__SENDGATE_TEMPORAL__ = { pid: child.pid, cli, args };
   process.env.SENDGATE_TEST_TEMPORAL_ARGS = JSON.stringify(args);
+  process.env.SENDGATE_TEMPORAL_CLI = cli;
 
   const address = `127.0.0.1:${port}`;
   await waitFor(`Temporal dev server on ${address}`, 60_000, async () => {

@@ -1,9 +1,12 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
 export default async function globalTeardown(): Promise<void> {
-  const temporal = (globalThis as Record<string, unknown>).__SENDGATE_TEMPORAL__ as { pid?: number } | undefined;
-  if (temporal?.pid) await stopProcessGroup(temporal.pid);
+  // The pid file, not the pid we started: a durability test may have restarted the server.
+  const dir = process.env.SENDGATE_TEST_DIR;
+  const pidFile = dir ? join(dir, 'temporal.pid') : undefined;
+  if (pidFile && existsSync(pidFile)) await stopProcessGroup(Number(readFileSync(pidFile, 'utf8')));
   const url = process.env.SENDGATE_TEST_MYSQL_URL;
   if (url) {
     const name = new URL(url).pathname.slice(1);

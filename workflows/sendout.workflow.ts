@@ -5,8 +5,8 @@
  * database, and the workflow carries ids and counts.
  */
 import {
-  ActivityFailure, CancellationScope, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, sleep,
-  upsertSearchAttributes, workflowInfo,
+  ActivityCancellationType, ActivityFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities,
+  proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { GateOutcome, SendoutActivities } from '../activities';
@@ -21,57 +21,88 @@ const PAGES_PER_PLAN = 50;
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
-  const { sendoutId, tuning, resume } = input;
-  const acts = activitiesFor(tuning);
-  const progress: SendoutProgress = {
-    stage: resume ? SendoutStage.SENDING : SendoutStage.CREATED,
-    generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
-    pagesInFlight: 0, pagesDone: 0,
-  };
-  const wake = { gate: false };
-  setHandler(progressQuery, () => ({ ...progress }));
-  setHandler(gateDecidedSignal, () => void (wake.gate = true));
+  const run = new SendoutRun(input);
+  try {
+    return await run.execute();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    await run.cancel();
+    throw error; // the Web UI shows the workflow as cancelled
+  }
+}
 
-  const enterStage = async (stage: SendoutStage) => {
-    progress.stage = stage;
-    upsertSearchAttributes([{ key: SendoutStageKey, value: stage }]);
-    await acts.local.markSendoutStage({ sendoutId, stage });
-  };
-  const finish = async (): Promise<SendoutResult> => {
-    const counts = await acts.short.completeSendout({ sendoutId });
-    progress.stage = SendoutStage.COMPLETED;
-    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
-    return { sendoutId, stage: SendoutStage.COMPLETED, counts, ...(input.gate?.split && progress.gate ? { paths: pathsOf(progress) } : {}) };
-  };
+/** The state of one workflow run and its steps; `execute` is the whole flow. */
+class SendoutRun {
+  readonly acts: Activities;
+  readonly progress: SendoutProgress;
+  readonly wake = { gate: false };
 
-  if (!resume) {
-    await enterStage(SendoutStage.GENERATING);
-    progress.generated = (await acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
-    if (input.gate) {
-      await enterStage(SendoutStage.GATED);
-      const outcome = await passGate(sendoutId, input.gate.timeoutMs, acts, wake, progress);
-      if (outcome.state !== GateState.ACCEPTED) return finish();
-    }
-    if (input.sendAt !== undefined && input.sendAt > Date.now()) {
-      await enterStage(SendoutStage.SCHEDULED);
-      await sleep(input.sendAt - Date.now());
-    }
-    await enterStage(SendoutStage.SENDING);
-  } else if (resume.paths) {
-    progress.gate = { state: GateState.ACCEPTED, ...resume.paths };
+  constructor(readonly input: SendoutWorkflowInput) {
+    const { resume } = input;
+    this.acts = activitiesFor(input.tuning);
+    this.progress = {
+      stage: resume ? SendoutStage.SENDING : SendoutStage.CREATED,
+      generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
+      pagesInFlight: 0, pagesDone: 0,
+      ...(resume?.paths ? { gate: { state: GateState.ACCEPTED, ...resume.paths } } : {}),
+    };
+    setHandler(progressQuery, () => ({ ...this.progress }));
+    setHandler(gateDecidedSignal, () => void (this.wake.gate = true));
   }
 
-  const stoppedAt = await sendPages(input, acts, progress);
-  if (stoppedAt !== undefined) {
+  async execute(): Promise<SendoutResult> {
+    const { sendoutId, tuning, gate, sendAt, resume } = this.input;
+    if (!resume) {
+      await this.enterStage(SendoutStage.GENERATING);
+      this.progress.generated = (await this.acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
+      if (gate) {
+        await this.enterStage(SendoutStage.GATED);
+        const outcome = await passGate(sendoutId, gate.timeoutMs, this.acts, this.wake, this.progress);
+        if (outcome.state !== GateState.ACCEPTED) return this.complete();
+      }
+      if (sendAt !== undefined && sendAt > Date.now()) {
+        await this.enterStage(SendoutStage.SCHEDULED);
+        await sleep(sendAt - Date.now());
+      }
+      await this.enterStage(SendoutStage.SENDING);
+    }
+    const stoppedAt = await sendPages(this.input, this.acts, this.progress);
+    if (stoppedAt !== undefined) return this.continueAfter(stoppedAt);
+    return this.complete();
+  }
+
+  /** An operator cancelled: nothing more is claimed or sent; what was not sent becomes CANCELED. */
+  async cancel(): Promise<void> {
+    await CancellationScope.nonCancellable(() => this.acts.short.cancelSendout({ sendoutId: this.input.sendoutId }));
+    this.progress.stage = SendoutStage.CANCELED;
+    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.CANCELED }]);
+    if (this.progress.gate?.state === GateState.OPEN) {
+      this.progress.gate.state = GateState.CANCELED;
+      upsertSearchAttributes([{ key: GateStateKey, value: GateState.CANCELED }]);
+    }
+  }
+
+  private async enterStage(stage: SendoutStage): Promise<void> {
+    this.progress.stage = stage;
+    upsertSearchAttributes([{ key: SendoutStageKey, value: stage }]);
+    await this.acts.local.markSendoutStage({ sendoutId: this.input.sendoutId, stage });
+  }
+
+  private async complete(): Promise<SendoutResult> {
+    const { sendoutId, gate } = this.input;
+    const counts = await this.acts.short.completeSendout({ sendoutId });
+    this.progress.stage = SendoutStage.COMPLETED;
+    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
+    return { sendoutId, stage: SendoutStage.COMPLETED, counts, ...(gate?.split && this.progress.gate ? { paths: pathsOf(this.progress) } : {}) };
+  }
+
+  private continueAfter(afterMessageId: number): Promise<never> {
+    const { generated, sent, failed } = this.progress;
     return continueAsNew<typeof sendoutWorkflow>({
-      ...input,
-      resume: {
-        afterMessageId: stoppedAt, generated: progress.generated, sent: progress.sent, failed: progress.failed,
-        paths: progress.gate ? pathsOf(progress) : undefined,
-      },
+      ...this.input,
+      resume: { afterMessageId, generated, sent, failed, paths: this.progress.gate ? pathsOf(this.progress) : undefined },
     });
   }
-  return finish();
 }
 
 /**
@@ -125,7 +156,7 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
       progress.sent += result.sent;
       progress.failed += result.failed;
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
       // Retries are exhausted: the page's remaining messages fail with the cause as reason.
       const reason = error.cause?.message ?? error.message;
       progress.failed += (await acts.short.failMessagePage({ sendoutId, range, reason })).failed;
@@ -173,6 +204,8 @@ function activitiesFor(tuning: SendoutTuningInput) {
     short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry }),
     long: proxyActivities<SendoutActivities>({
       startToCloseTimeout: '2h',
+      // On cancel, wait until a page has stopped posting before the sendout is marked cancelled.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       heartbeatTimeout: tuning.heartbeatTimeoutMs,
       retry: { ...retry, maximumAttempts: 25 },
     }),

@@ -23,6 +23,13 @@ export class SendoutsController {
     return this.sendouts.get(auth.accountId, id);
   }
 
+  /** Cancels the sendout in any stage; nothing further is sent. 202: the workflow winds down. */
+  @Post(':id/cancel')
+  @HttpCode(202)
+  cancel(@Auth() auth: AuthContext, @Param('id') id: string) {
+    return this.sendouts.cancel(auth.accountId, id);
+  }
+
   /** The contacts on one path of the gate's split (accepted, rejected, timedOut), for the next journey step. */
   @Get(':id/messages')
   listPath(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: ListPathQuery) {

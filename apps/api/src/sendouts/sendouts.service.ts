@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { GateRepository, MessagesRepository, SendoutEntity, Sql } from '@sendgate/database';
@@ -108,6 +108,23 @@ export class SendoutsService {
       createdAt: sendout.createdAt,
       completedAt: sendout.completedAt,
     };
+  }
+
+  /**
+   * Cancels a sendout in any stage: the workflow stops claiming and sending, closes an open gate
+   * and marks every unsent message CANCELED. A finished sendout answers 409.
+   */
+  async cancel(accountId: string, id: string): Promise<SendoutView> {
+    const sendout = await this.find(accountId, id);
+    if ([SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED].includes(sendout.stage)) {
+      throw new ConflictException({ statusCode: 409, error: 'Conflict', stage: sendout.stage, message: `the sendout is already ${sendout.stage}` });
+    }
+    try {
+      await this.temporal.workflow.getHandle(sendout.workflowId).cancel();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    return this.get(accountId, id);
   }
 
   /** The contacts on one path of the split, keyset-paginated by message id. */

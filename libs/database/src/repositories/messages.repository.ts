@@ -137,6 +137,20 @@ export class MessagesRepository {
     return changed;
   }
 
+  /** Claimed messages that will not be sent after all (the sendout was cancelled mid-page). */
+  async markCanceled(ids: number[], reason: string): Promise<number> {
+    const now = this.sql.dialect.timestamp(new Date());
+    let changed = 0;
+    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+      changed += await this.sql.run(
+        `UPDATE messages SET state = ?, reason = ?, updated_at = ?
+         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+        [MessageState.CANCELED, reason, now, ...slice, MessageState.SENDING],
+      );
+    }
+    return changed;
+  }
+
   /** Records permanent failures, one UPDATE per distinct reason. */
   async markFailed(failures: FailedMessage[]): Promise<number> {
     const now = this.sql.dialect.timestamp(new Date());

@@ -1,0 +1,69 @@
+import { EspReceiver } from '../esp-receiver';
+import { TestStack } from '../harness';
+import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { waitFor } from '../wait';
+
+describe('when an operator cancels a sendout', () => {
+  let stack: TestStack;
+  let esp: EspReceiver;
+  let integrator: EspReceiver;
+
+  beforeAll(async () => {
+    esp = await new EspReceiver().start();
+    integrator = await new EspReceiver().start();
+    stack = await TestStack.start({ database: 'mysql', env: { SENDOUT_SEND_CONCURRENCY: '4', SENDOUT_SEND_WINDOW: '1', SENDOUT_SEND_PAGE_SIZE: '50' } });
+    await stack.startWorker();
+    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url }), 200);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await esp?.stop();
+    await integrator?.stop();
+  });
+
+  it('at the gate: the gate closes, every message is CANCELED and a late accept is refused', async () => {
+    const seed = await seedSendout(stack, { contacts: 20, espUrl: esp.url });
+    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
+      projectId: seed.projectId, name: 'cancel at gate', segmentId: seed.segmentId, integrationId: seed.integrationId,
+      content: { subject: 'x' }, gate: { enabled: true, timeout: '5m' },
+    }), 202);
+    let hook: any;
+    await waitFor('the gate webhook', 30_000, () => {
+      hook = integrator.requests.map((r) => JSON.parse(r.body)).find((b) => b.sendoutId === sendout.id);
+      return hook !== undefined;
+    });
+
+    await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
+    const done = await waitForStage(stack, sendout.id, 'CANCELED');
+
+    expect(done.counts).toMatchObject({ CANCELED: 20, SENT: 0 });
+    expect(done.gate.state).toBe('CANCELED');
+    const late = await fetch(hook.finishUri, { method: 'POST' });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as any).state).toBe('CANCELED');
+    expect((await stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`)).status).toBe(409);
+  });
+
+  it('while sending: nothing further is sent and every message ends SENT or CANCELED', async () => {
+    esp.respond = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { status: 200 };
+    };
+    const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
+    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
+      projectId: seed.projectId, name: 'cancel while sending', segmentId: seed.segmentId, integrationId: seed.integrationId,
+      content: { subject: 'x' },
+    }), 202);
+    const keysOf = () => esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`));
+    await waitFor('the first sends', 30_000, () => keysOf().length >= 50);
+
+    await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
+    const done = await waitForStage(stack, sendout.id, 'CANCELED');
+
+    expect(done.counts.SENT + done.counts.CANCELED).toBe(1_000);
+    expect(done.counts.SENDING).toBe(0);
+    expect(done.counts.CANCELED).toBeGreaterThan(0);
+    expect(new Set(keysOf().map((r) => r.key)).size).toBe(done.counts.SENT);
+  });
+});
