@@ -1,6 +1,9 @@
 /** Delivers one gate webhook to the account's endpoint and answers what the endpoint said. */
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import axios from 'axios';
 import { GateEndpoint } from './gate-endpoint';
+
+type SqsEndpoint = Extract<GateEndpoint, { transport: 'sqs' }>;
 
 export interface DeliveryResult {
   delivered: boolean;
@@ -13,6 +16,9 @@ export interface DeliveryResult {
 }
 
 export class GateNotifier {
+  /** One client per credentials and endpoint: clients keep their connections alive. */
+  private readonly sqsClients = new Map<string, SQSClient>();
+
   constructor(private readonly timeoutMs: number) {}
 
   async deliver(endpoint: GateEndpoint, payload: unknown): Promise<DeliveryResult> {
@@ -20,8 +26,43 @@ export class GateNotifier {
       case 'http':
         return this.post(endpoint, payload);
       case 'sqs':
-        return { delivered: false, transport: 'sqs', error: 'the SQS transport is not available yet' };
+        return this.enqueue(endpoint, payload);
     }
+  }
+
+  close(): void {
+    for (const client of this.sqsClients.values()) client.destroy();
+    this.sqsClients.clear();
+  }
+
+  private async enqueue(endpoint: SqsEndpoint, payload: unknown): Promise<DeliveryResult> {
+    try {
+      const answer = await this.sqsClient(endpoint).send(new SendMessageCommand({
+        QueueUrl: endpoint.queueUrl,
+        MessageBody: JSON.stringify(payload),
+        MessageAttributes: { source: { DataType: 'String', StringValue: 'sendgate' } },
+      }), { abortSignal: AbortSignal.timeout(this.timeoutMs) });
+      return { delivered: true, transport: 'sqs', messageId: answer.MessageId };
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      return { delivered: false, transport: 'sqs', status, error: `SQS refused the message: ${(error as Error).name}: ${(error as Error).message}` };
+    }
+  }
+
+  private sqsClient(endpoint: SqsEndpoint): SQSClient {
+    const key = JSON.stringify([endpoint.region, endpoint.accessKeyId, endpoint.secretAccessKey, endpoint.endpoint ?? '']);
+    let client = this.sqsClients.get(key);
+    if (!client) {
+      client = new SQSClient({
+        region: endpoint.region,
+        endpoint: endpoint.endpoint,
+        credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
+        maxAttempts: 1, // Temporal retries the activity; no hidden second retry loop
+      });
+      if (this.sqsClients.size > 100) this.close();
+      this.sqsClients.set(key, client);
+    }
+    return client;
   }
 
   private async post(endpoint: Extract<GateEndpoint, { transport: 'http' }>, payload: unknown): Promise<DeliveryResult> {

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { TokenSigner } from '@sendgate/crypto';
 import { GateNotifier } from './gate-notifier';
@@ -16,4 +16,10 @@ import { GateUris } from './gate-uris';
   ],
   exports: [GateUris, GateNotifier],
 })
-export class GateModule {}
+export class GateModule implements OnApplicationShutdown {
+  constructor(@Inject(GateNotifier) private readonly notifier: GateNotifier) {}
+
+  onApplicationShutdown(): void {
+    this.notifier.close();
+  }
+}

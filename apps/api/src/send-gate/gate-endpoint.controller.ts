@@ -15,7 +15,8 @@ export class GateEndpointController {
     schema: {
       example: { transport: 'http', url: 'https://integrator.example.com/sendgate', auth: { type: 'header', name: 'X-Api-Key', value: 'secret' } },
     },
-    description: 'HTTP: {transport: "http", url, auth: {type: "none"} | {type: "basic", username, password} | {type: "header", name, value}}',
+    description: 'HTTP: {transport: "http", url, auth: {type: "none"} | {type: "basic", username, password} | {type: "header", name, value}}; '
+      + 'SQS: {transport: "sqs", queueUrl, region, accessKeyId, secretAccessKey, endpoint?}',
   })
   put(@Auth() auth: AuthContext, @Body() body: unknown) {
     return this.endpoints.put(auth.accountId, body);

@@ -76,7 +76,20 @@ export class GateEndpointService {
         if (problem) errors.push({ field: 'url', message: problem });
       }
     } else if (b.transport === 'sqs') {
-      errors.push({ field: 'transport', message: 'the sqs transport is not available yet; use http' });
+      const queueUrl = text('queueUrl', b.queueUrl);
+      const region = text('region', b.region, 50);
+      if (typeof region === 'string' && region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) errors.push({ field: 'region', message: 'must be an AWS region such as eu-west-1' });
+      endpoint = {
+        transport: 'sqs', queueUrl, region,
+        accessKeyId: text('accessKeyId', b.accessKeyId, 128), secretAccessKey: text('secretAccessKey', b.secretAccessKey, 256),
+        ...(b.endpoint !== undefined ? { endpoint: text('endpoint', b.endpoint) } : {}),
+      };
+      for (const field of ['queueUrl', 'endpoint'] as const) {
+        const url = b[field];
+        if (typeof url !== 'string' || !url) continue;
+        const problem = await checkOutboundUrl(url, this.config.outbound.allowPrivateNetworks);
+        if (problem) errors.push({ field, message: problem });
+      }
     } else {
       errors.push({ field: 'transport', message: 'must be "http" or "sqs"' });
     }
