@@ -186,6 +186,26 @@ describe('the send gate', () => {
     });
   });
 
+  describe('a scheduled sendout', () => {
+    it('holds accepted messages until sendAt', async () => {
+      const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
+      const sendAt = new Date(Date.now() + 4_000);
+      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId, name: 'scheduled', segmentId: seed.segmentId, integrationId: seed.integrationId,
+        content: { subject: 'x' }, gate: { enabled: true, timeout: '1m' }, sendAt: sendAt.toISOString(),
+      }), 202);
+      const hook = await webhookFor(sendout.id);
+      expect((await post(hook.finishUri)).status).toBe(200);
+
+      const scheduled = await waitForStage(stack, sendout.id, 'SCHEDULED');
+      expect(scheduled.counts.ACCEPTED).toBe(5);
+      const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+      expect(done.counts.SENT).toBe(5);
+      const [row] = await stack.dataSource.query('SELECT MIN(sent_at) AS first FROM messages WHERE sendout_id = ?', [sendout.id]);
+      expect(new Date(row.first).getTime()).toBeGreaterThanOrEqual(sendAt.getTime());
+    });
+  });
+
   describe('gate URIs', () => {
     it('answer 401 to a forged token and 410 to an expired one', async () => {
       const base = stack.baseUrl;
