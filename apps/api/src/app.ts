@@ -12,7 +12,7 @@ const BODY_LIMIT_BYTES = 32 * 1024 * 1024; // 10,000 contacts with attributes fi
 export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, maxParamLength: 1_024 }), // gate tokens travel in the path
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1_024 } }), // gate tokens travel in the path
     { logger },
   );
   app.useGlobalPipes(createValidationPipe());
