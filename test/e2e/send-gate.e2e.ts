@@ -186,6 +186,37 @@ describe('the send gate', () => {
     });
   });
 
+  describe('when the endpoint never answers well', () => {
+    it('retries the webhook with backoff, records every attempt, and ends in the timeout path', async () => {
+      const broken = await TestStack.start({ database: 'mysql' });
+      const failing = await new EspReceiver().start();
+      failing.respond = () => ({ status: 503, body: { error: 'down for maintenance' } });
+      try {
+        await broken.startWorker();
+        await expectStatus(broken.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: failing.url }), 200);
+        const seed = await seedSendout(broken, { contacts: 5, espUrl: esp.url });
+        const sendout = await expectStatus(broken.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId, name: 'unanswered', segmentId: seed.segmentId, integrationId: seed.integrationId,
+          content: { subject: 'x' }, gate: { enabled: true, timeout: '4s' },
+        }), 202);
+
+        const done = await waitForStage(broken, sendout.id, 'COMPLETED', 60_000);
+
+        expect(done.counts).toMatchObject({ TIMED_OUT: 5, SENT: 0 });
+        expect(done.gate).toMatchObject({ state: 'TIMED_OUT', decidedBy: 'timer', webhook: { deliveredAt: null } });
+        expect(done.gate.webhook.attempts).toBeGreaterThanOrEqual(2);
+        expect(done.gate.webhook.lastError).toContain('503');
+        const attempts = await broken.dataSource.query('SELECT attempt, outcome, status FROM gate_deliveries WHERE sendout_id = ? ORDER BY id', [sendout.id]);
+        expect(attempts.length).toBe(done.gate.webhook.attempts);
+        expect(attempts.map((a: { attempt: number }) => Number(a.attempt))).toEqual(attempts.map((_: unknown, i: number) => i + 1));
+        expect(attempts.every((a: { outcome: string; status: number }) => a.outcome === 'failed' && Number(a.status) === 503)).toBe(true);
+      } finally {
+        await broken.stop();
+        await failing.stop();
+      }
+    });
+  });
+
   describe('a scheduled sendout', () => {
     it('holds accepted messages until sendAt', async () => {
       const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });

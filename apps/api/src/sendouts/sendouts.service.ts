@@ -29,7 +29,10 @@ export interface SendoutView {
   stage: SendoutStage;
   counts: Record<MessageState, number>;
   total: number;
-  gate: { enabled: boolean; state?: string; timeoutMs?: number; expiresAt?: Date; split?: boolean } ;
+  gate: {
+    enabled: boolean; state?: string; timeoutMs?: number; expiresAt?: Date; split?: boolean; decidedBy?: string | null;
+    webhook?: { attempts: number; deliveredAt: Date | null; lastError: string | null };
+  };
   paths?: { accepted: number; rejected: number; timedOut: number };
   sendAt: Date | null;
   lastError: string | null;
@@ -100,7 +103,11 @@ export class SendoutsService {
       counts,
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       gate: sendout.gateEnabled
-        ? { enabled: true, state: gate?.state, timeoutMs: sendout.gateTimeoutMs ?? undefined, expiresAt: gate?.expiresAt, split: sendout.gateSplit }
+        ? {
+          enabled: true, state: gate?.state, timeoutMs: sendout.gateTimeoutMs ?? undefined, expiresAt: gate?.expiresAt, split: sendout.gateSplit,
+          decidedBy: gate?.decidedBy,
+          webhook: gate && { attempts: gate.notifyAttempts, deliveredAt: gate.notifiedAt, lastError: gate.lastNotifyError },
+        }
         : { enabled: false },
       ...(sendout.gateEnabled && sendout.gateSplit ? { paths: gatePaths(counts) } : {}),
       sendAt: sendout.sendAt,

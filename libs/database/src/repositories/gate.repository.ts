@@ -9,6 +9,10 @@ export interface GateRow {
   sendoutId: string;
   state: GateState;
   expiresAt: Date;
+  decidedBy: string | null;
+  notifyAttempts: number;
+  notifiedAt: Date | null;
+  lastNotifyError: string | null;
 }
 
 export interface GateItem {
@@ -35,11 +39,18 @@ export class GateRepository {
   }
 
   async find(sendoutId: string): Promise<GateRow | undefined> {
-    const row = await this.sql.one<{ sendout_id: string; state: GateState; expires_at: Date | string }>(
-      'SELECT sendout_id, state, expires_at FROM sendout_gates WHERE sendout_id = ?',
+    const row = await this.sql.one<{
+      sendout_id: string; state: GateState; expires_at: Date | string; decided_by: string | null;
+      notify_attempts: number | string; notified_at: Date | string | null; last_notify_error: string | null;
+    }>(
+      `SELECT sendout_id, state, expires_at, decided_by, notify_attempts, notified_at, last_notify_error
+       FROM sendout_gates WHERE sendout_id = ?`,
       [sendoutId],
     );
-    return row && { sendoutId: row.sendout_id, state: row.state, expiresAt: readDate(row.expires_at) };
+    return row && {
+      sendoutId: row.sendout_id, state: row.state, expiresAt: readDate(row.expires_at), decidedBy: row.decided_by,
+      notifyAttempts: Number(row.notify_attempts), notifiedAt: row.notified_at ? readDate(row.notified_at) : null, lastNotifyError: row.last_notify_error,
+    };
   }
 
   /** OPEN → `to`, if still open (and, for an accept, not past its deadline). Answers whether it won. */
