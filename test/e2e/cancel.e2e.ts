@@ -1,25 +1,21 @@
 import { EspReceiver } from '../esp-receiver';
+import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('when an operator cancels a sendout', () => {
+  let gated: GatedStack;
   let stack: TestStack;
   let esp: EspReceiver;
-  let integrator: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    integrator = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql', env: { SENDOUT_SEND_CONCURRENCY: '4', SENDOUT_SEND_WINDOW: '1', SENDOUT_SEND_PAGE_SIZE: '50' } });
-    await stack.startWorker();
-    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url }), 200);
+    gated = await startGatedStack({ env: { SENDOUT_SEND_CONCURRENCY: '4', SENDOUT_SEND_WINDOW: '1', SENDOUT_SEND_PAGE_SIZE: '50' } });
+    ({ stack, esp } = gated);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
-    await integrator?.stop();
+    await gated?.stop();
   });
 
   it('at the gate: the gate closes, every message is CANCELED and a late accept is refused', async () => {
@@ -28,11 +24,7 @@ describe('when an operator cancels a sendout', () => {
       projectId: seed.projectId, name: 'cancel at gate', segmentId: seed.segmentId, integrationId: seed.integrationId,
       content: { subject: 'x' }, gate: { enabled: true, timeout: '5m' },
     }), 202);
-    let hook: any;
-    await waitFor('the gate webhook', 30_000, () => {
-      hook = integrator.requests.map((r) => JSON.parse(r.body)).find((b) => b.sendoutId === sendout.id);
-      return hook !== undefined;
-    });
+    const hook = await webhookFor(gated.integrator, sendout.id);
 
     await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
     const done = await waitForStage(stack, sendout.id, 'CANCELED');

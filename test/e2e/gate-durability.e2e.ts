@@ -1,27 +1,23 @@
 import { EspReceiver } from '../esp-receiver';
+import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
 import { startTemporalAgain, stopTemporal } from '../temporal-server';
-import { waitFor } from '../wait';
 
 const CONTACTS = 50;
 
 describe('a sendout waiting at its gate', () => {
+  let gated: GatedStack;
   let stack: TestStack;
   let esp: EspReceiver;
-  let integrator: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    integrator = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql' });
-    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url }), 200);
+    gated = await startGatedStack({ worker: false });
+    ({ stack, esp } = gated);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
-    await integrator?.stop();
+    await gated?.stop();
   });
 
   async function gatedSendout(timeout: string): Promise<{ id: string; hook: any }> {
@@ -30,12 +26,7 @@ describe('a sendout waiting at its gate', () => {
       projectId: seed.projectId, name: 'durable gate', segmentId: seed.segmentId, integrationId: seed.integrationId,
       content: { subject: 'x' }, gate: { enabled: true, timeout },
     }), 202);
-    let hook: any;
-    await waitFor('the gate webhook', 30_000, () => {
-      hook = integrator.requests.map((r) => JSON.parse(r.body)).find((b) => b.sendoutId === sendout.id);
-      return hook !== undefined;
-    });
-    return { id: sendout.id, hook };
+    return { id: sendout.id, hook: await webhookFor(gated.integrator, sendout.id) };
   }
 
   const sentFor = (sendoutId: string) => new Set(esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => r.key)).size;

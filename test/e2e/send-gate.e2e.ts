@@ -1,39 +1,28 @@
 import { TokenSigner } from '../../libs/crypto/src/signed-token';
 import { EspReceiver } from '../esp-receiver';
+import { GatedStack, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
-import { waitFor } from '../wait';
 
 describe('the send gate', () => {
+  let gated: GatedStack;
   let stack: TestStack;
   let esp: EspReceiver;
   let integrator: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    integrator = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql' });
-    await stack.startWorker();
+    gated = await startGatedStack();
+    ({ stack, esp, integrator } = gated);
     await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', {
       transport: 'http', url: integrator.url, auth: { type: 'header', name: 'X-Api-Key', value: 'integrator-s3cret' },
     }), 200);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
-    await integrator?.stop();
+    await gated?.stop();
   });
 
-  /** The gate webhook the integrator received for a sendout. */
-  async function webhookFor(sendoutId: string): Promise<any> {
-    let found: any;
-    await waitFor(`the gate webhook of ${sendoutId}`, 30_000, () => {
-      found = integrator.requests.map((r) => JSON.parse(r.body)).find((body) => body.sendoutId === sendoutId);
-      return found !== undefined;
-    });
-    return found;
-  }
+  const webhookFor = (sendoutId: string) => webhookOf(integrator, sendoutId);
 
   async function post(uri: string, body?: unknown) {
     const response = await fetch(uri, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });

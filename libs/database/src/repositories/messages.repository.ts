@@ -125,46 +125,34 @@ export class MessagesRepository {
   }
 
   async markSent(ids: number[]): Promise<number> {
-    const now = this.sql.dialect.timestamp(new Date());
-    let changed = 0;
-    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
-      changed += await this.sql.run(
-        `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?
-         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
-        [MessageState.SENT, now, now, ...slice, MessageState.SENDING],
-      );
-    }
-    return changed;
+    return this.finishClaimed(ids, MessageState.SENT, null);
   }
 
   /** Claimed messages that will not be sent after all (the sendout was cancelled mid-page). */
   async markCanceled(ids: number[], reason: string): Promise<number> {
-    const now = this.sql.dialect.timestamp(new Date());
-    let changed = 0;
-    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
-      changed += await this.sql.run(
-        `UPDATE messages SET state = ?, reason = ?, updated_at = ?
-         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
-        [MessageState.CANCELED, reason, now, ...slice, MessageState.SENDING],
-      );
-    }
-    return changed;
+    return this.finishClaimed(ids, MessageState.CANCELED, reason);
   }
 
   /** Records permanent failures, one UPDATE per distinct reason. */
   async markFailed(failures: FailedMessage[]): Promise<number> {
-    const now = this.sql.dialect.timestamp(new Date());
     const byReason = new Map<string, number[]>();
     for (const f of failures) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.id]);
     let changed = 0;
-    for (const [reason, ids] of byReason) {
-      for (const slice of chunk(ids, IN_LIST_LIMIT)) {
-        changed += await this.sql.run(
-          `UPDATE messages SET state = ?, reason = ?, updated_at = ?
-           WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
-          [MessageState.FAILED, reason.slice(0, 500), now, ...slice, MessageState.SENDING],
-        );
-      }
+    for (const [reason, ids] of byReason) changed += await this.finishClaimed(ids, MessageState.FAILED, reason);
+    return changed;
+  }
+
+  /** SENDING → `to` for a batch of claimed messages, in bounded IN lists; SENT also stamps sent_at. */
+  private async finishClaimed(ids: number[], to: MessageState.SENT | MessageState.FAILED | MessageState.CANCELED, reason: string | null): Promise<number> {
+    const now = this.sql.dialect.timestamp(new Date());
+    const sentAt = to === MessageState.SENT ? now : null;
+    let changed = 0;
+    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+      changed += await this.sql.run(
+        `UPDATE messages SET state = ?, reason = ?, sent_at = COALESCE(?, sent_at), updated_at = ?
+         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+        [to, reason?.slice(0, 500) ?? null, sentAt, now, ...slice, MessageState.SENDING],
+      );
     }
     return changed;
   }
