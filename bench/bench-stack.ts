@@ -3,6 +3,7 @@
  * worker and a loopback ESP in their own processes, on the Temporal at TEMPORAL_ADDRESS.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -70,7 +71,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     await app.listen(port, '127.0.0.1');
     const api = `http://127.0.0.1:${port}`;
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+      const res = await fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const json: any = await res.json();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
       return json;
@@ -106,6 +108,31 @@ export function printTable(rows: Array<[string, string]>): void {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** The integrator's webhook endpoint: records gate webhooks by sendout. */
+export async function startIntegrator() {
+  const hooks = new Map<string, any>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const hook = JSON.parse(body);
+      hooks.set(hook.sendoutId, hook);
+      res.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/gate`,
+    close: () => server.close(),
+    webhook: async (sendoutId: string) => {
+      for (let i = 0; i < 600 && !hooks.has(sendoutId); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!hooks.has(sendoutId)) throw new Error('no gate webhook within 60 s');
+      return hooks.get(sendoutId);
+    },
+  };
+}
 
 function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {

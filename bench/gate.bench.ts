@@ -4,9 +4,8 @@
  * cheapest route; then the latency from the accept to the first message at the ESP.
  */
 import 'reflect-metadata';
-import { createServer } from 'node:http';
 import { Pool } from 'undici';
-import { fmt, printTable, startBenchStack, uploadContacts } from './bench-stack';
+import { fmt, printTable, startBenchStack, startIntegrator, uploadContacts } from './bench-stack';
 
 const REJECTS = Number(process.env.BENCH_REJECTS ?? 10_000);
 const CONTACTS = REJECTS * 2;
@@ -92,31 +91,6 @@ async function storm(base: string, requests: Array<{ path: string; method: 'GET'
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
   return { rate: requests.length / seconds, p50: pct(0.5), p99: pct(0.99), failures };
-}
-
-/** The integrator's webhook endpoint: records gate webhooks by sendout. */
-async function startIntegrator() {
-  const hooks = new Map<string, any>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const hook = JSON.parse(body);
-      hooks.set(hook.sendoutId, hook);
-      res.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/gate`,
-    close: () => server.close(),
-    webhook: async (sendoutId: string) => {
-      for (let i = 0; i < 600 && !hooks.has(sendoutId); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!hooks.has(sendoutId)) throw new Error('no gate webhook within 60 s');
-      return hooks.get(sendoutId);
-    },
-  };
 }
 
 main().then(() => process.exit(0), (error) => {

@@ -96,6 +96,13 @@ describe('the REST API', () => {
       expect(response.body.errors[0].field).toBe('actions[1].id');
     });
 
+    it('accepts a body-less POST sent with a JSON content type', async () => {
+      const response = await fetch(`${stack.baseUrl}/v1/sendouts/${randomUUID()}/cancel`, {
+        method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(404);
+    });
+
     it('answers 400 for a body that is not JSON', async () => {
       const response = await fetch(`${stack.baseUrl}/v1/projects`, {
         method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' }, body: '{"name":',
