@@ -4,13 +4,13 @@ const FLUSH_EVERY = 100;
 
 /** Buffers per-message outcomes and writes them in batches while the page is still sending. */
 export class OutcomeRecorder {
-  private sentIds: number[] = [];
+  private sentIds: Array<{ id: number; espMessageId?: string }> = [];
   private failures: FailedMessage[] = [];
 
   constructor(private readonly messages: MessagesRepository) {}
 
-  async sent(id: number): Promise<void> {
-    this.sentIds.push(id);
+  async sent(id: number, espMessageId?: string): Promise<void> {
+    this.sentIds.push({ id, espMessageId });
     if (this.sentIds.length >= FLUSH_EVERY) await this.flushSent();
   }
 

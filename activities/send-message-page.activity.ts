@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
-import { EspOutcome } from '@sendgate/esp';
+import { EspOutcome, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { forEachConcurrent } from './concurrency';
 import { throttledHeartbeat } from './heartbeat';
 import { SendoutActivityDeps, repositories } from './deps';
@@ -30,6 +30,8 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const integration = await integrations.findOneByOrFail({ id: sendout.integrationId });
     const content = ContentTemplate.compile(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);
+    // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
+    const headers = requestHeaders(openHeaders(integration.headers, deps.secrets), openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets));
 
     await deps.messages.claimRange(input.sendoutId, input.range);
     const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
@@ -44,15 +46,15 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       if (cancelled.aborted) return void unsent.push(message.id);
       let body: string;
       try {
-        body = renderPayload(message, sendout, content, payload, integration.channel);
+        body = renderPayload(message, sendout, content, payload, integration.identifierType);
       } catch (error) {
         return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
       }
-      const outcome = await deps.esp.post({ url: integration.url, headers: { 'idempotency-key': message.idempotencyKey }, body });
+      const outcome = await deps.esp.post({ url: integration.url, headers: { ...headers, 'idempotency-key': message.idempotencyKey }, body });
       beat();
       switch (outcome.kind) {
         case 'sent':
-          return recorder.sent(message.id);
+          return recorder.sent(message.id, integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined);
         case 'rejected':
           return recorder.failed(message.id, outcome.reason);
         case 'retry':
@@ -85,7 +87,7 @@ function renderPayload(
   sendout: { id: string; name: string },
   content: ContentTemplate,
   payload: PayloadTemplate,
-  channel: string,
+  identifierType: string,
 ): string {
   const contact = { ...message.attributes, externalId: message.externalId, email: message.email, phone: message.phone };
   const gate = message.gateData;
@@ -94,7 +96,7 @@ function renderPayload(
     contact,
     gate,
     vars: {
-      userIdentifier: channel === 'sms' ? message.phone : message.email,
+      userIdentifier: userIdentifier(identifierType, message),
       email: message.email,
       phone: message.phone,
       subject: rendered.subject,

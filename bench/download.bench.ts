@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       projectId: project.id, name: 'download bench', segmentId: segment.id, integrationId: integration.id,
       content: { subject: 'x' }, gate: { enabled: true, timeout: '1h' },
     });
+    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
     const hook = await integrator.webhook(sendout.id);
 
     global.gc?.();

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       projectId: project.id, name: 'gate bench', segmentId: segment.id, integrationId: integration.id,
       content: { subject: 'Hi {{ contact.firstName }}' }, gate: { enabled: true, timeout: '30m', split: true },
     });
+    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
     const hook = await integrator.webhook(sendout.id);
 
     let started = performance.now();

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       name: 'loopback', channel: 'email', url: stack.espUrl,
       payloadTemplate: '{"to":"${email}","subject":"${subject}","html":"${html}","messageId":"${messageId}"}',
     });
+    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
 
     const insertBaseline = await rawInsertRate(stack.sql, CONTACTS);
     const postConcurrency = stack.config.sendout.sendWindow * stack.config.sendout.sendConcurrency;

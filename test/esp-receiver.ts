@@ -26,6 +26,8 @@ export class EspReceiver {
 
   /** Keys that were answered 2xx at least once. */
   readonly acceptedKeys = new Set<string>();
+  /** How many times each key was answered 2xx (more than once would be a duplicate send). */
+  readonly acceptedCount = new Map<string, number>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -48,7 +50,10 @@ export class EspReceiver {
     this.attemptsByKey.set(received.key, attempt);
     try {
       const answer = await this.respond(received, attempt);
-      if (answer.status >= 200 && answer.status < 300) this.acceptedKeys.add(received.key);
+      if (answer.status >= 200 && answer.status < 300) {
+        this.acceptedKeys.add(received.key);
+        this.acceptedCount.set(received.key, (this.acceptedCount.get(received.key) ?? 0) + 1);
+      }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(JSON.stringify(answer.body ?? { id: `esp-${received.key}` }));
     } catch {

@@ -23,6 +23,7 @@ export async function seedSendout(stack: TestStack, options: {
     name: `esp ${tag}`, channel: 'email', url: options.espUrl,
     payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}","html":"${html}","key":"${idempotencyKey}"}',
   }), 201);
+  await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
   return { projectId: project.id, segmentId: segment.id, integrationId: integration.id, tag };
 }
 

@@ -1,2 +1,4 @@
 export * from './esp-client';
 export * from './outbound-url';
+export * from './integration-request';
+export * from './integration-secrets';

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { EspIntegrationEntity } from '@sendgate/database';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth.guard';
 import { CreateIntegrationDto } from './dto/create-integration.dto';
+import { TestIntegrationDto } from './dto/test-integration.dto';
+import { UpdateIntegrationDto } from './dto/update-integration.dto';
 import { IntegrationsService } from './integrations.service';
 
 @ApiTags('integrations')
@@ -11,18 +12,47 @@ import { IntegrationsService } from './integrations.service';
 export class IntegrationsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
+  /** Step 1: configuration. The integration starts as a DRAFT. */
   @Post()
   create(@Auth() auth: AuthContext, @Body() body: CreateIntegrationDto) {
-    return this.integrations.create(auth.accountId, body).then(toIntegrationView);
+    return this.integrations.create(auth.accountId, body);
+  }
+
+  /** Step 2: authentication. */
+  @Put(':id/auth')
+  @ApiBody({ schema: { example: { type: 'basic', username: 'api', password: 'secret' } }, description: '{type: "none"} | {type: "basic", username, password}' })
+  setAuth(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown) {
+    return this.integrations.setAuth(auth.accountId, id, body);
+  }
+
+  /** Step 3: a test call; answers the request sent (secrets masked) and the ESP's response. */
+  @Post(':id/test')
+  @HttpCode(200)
+  test(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: TestIntegrationDto = {}) {
+    return this.integrations.test(auth.accountId, id, body ?? {});
+  }
+
+  /** Saves the integration for use by sendouts. */
+  @Post(':id/activate')
+  @HttpCode(200)
+  activate(@Auth() auth: AuthContext, @Param('id') id: string) {
+    return this.integrations.activate(auth.accountId, id);
   }
 
   @Get(':id')
   get(@Auth() auth: AuthContext, @Param('id') id: string) {
-    return this.integrations.get(auth.accountId, id).then(toIntegrationView);
+    return this.integrations.view(auth.accountId, id);
+  }
+
+  @Patch(':id')
+  update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: UpdateIntegrationDto) {
+    return this.integrations.update(auth.accountId, id, body);
+  }
+
+  /** Refused with 409 while a running sendout uses it. */
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Auth() auth: AuthContext, @Param('id') id: string) {
+    return this.integrations.remove(auth.accountId, id);
   }
 }
-
-const toIntegrationView = (i: EspIntegrationEntity) => ({
-  id: i.id, name: i.name, channel: i.channel, url: i.url, payloadTemplate: i.payloadTemplate,
-  status: i.status, createdAt: i.createdAt, updatedAt: i.updatedAt,
-});

@@ -1,39 +1,203 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import axios from 'axios';
+import { DataSource, In, Not } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { EspIntegrationEntity, IntegrationStatus } from '@sendgate/database';
-import { PayloadTemplate, PayloadTemplateError } from '@sendgate/domain';
-import { checkOutboundUrl } from '@sendgate/esp';
+import { MASK, SecretBox } from '@sendgate/crypto';
+import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '@sendgate/database';
+import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError, SendoutStage } from '@sendgate/domain';
+import {
+  checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders, sealHeaders, userIdentifier,
+} from '@sendgate/esp';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 import { CreateIntegrationDto } from './dto/create-integration.dto';
+import { TestIntegrationDto } from './dto/test-integration.dto';
+import { UpdateIntegrationDto } from './dto/update-integration.dto';
 
+const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
+const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'idempotency-key', 'transfer-encoding', 'connection'];
+
+/**
+ * ESP integrations, set up in three calls a wizard can sit on: configuration (DRAFT), auth, test;
+ * then activation. Secret header values and credentials are sealed; every answer masks them.
+ */
 @Injectable()
 export class IntegrationsService {
-  constructor(private readonly dataSource: DataSource, @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
+  ) {}
 
   private get integrations() {
     return this.dataSource.getRepository(EspIntegrationEntity);
   }
 
-  async create(accountId: string, dto: CreateIntegrationDto): Promise<EspIntegrationEntity> {
-    const urlProblem = await checkOutboundUrl(dto.url, this.config.outbound.allowPrivateNetworks);
-    if (urlProblem) throw badRequest([{ field: 'url', message: urlProblem }]);
-    try {
-      PayloadTemplate.compile(dto.payloadTemplate);
-    } catch (error) {
-      if (error instanceof PayloadTemplateError) throw badRequest(error.errors);
-      throw error;
-    }
-    const integration = { id: randomUUID(), accountId, ...dto, status: IntegrationStatus.ACTIVE };
+  async create(accountId: string, dto: CreateIntegrationDto) {
+    await this.check(dto);
+    const integration: Partial<EspIntegrationEntity> = {
+      id: randomUUID(), accountId, name: dto.name, channel: dto.channel, url: dto.url, payloadTemplate: dto.payloadTemplate,
+      headers: sealHeaders(dto.headers?.map((h) => ({ ...h, secret: h.secret ?? false })) ?? [], this.box),
+      identifierType: dto.identifierType ?? (dto.channel === Channel.SMS ? 'phone' : 'email'),
+      messageIdPath: dto.messageIdPath ?? null, authType: 'none', authSettings: null, authSecrets: null,
+      status: IntegrationStatus.DRAFT,
+    };
     await this.integrations.insert(integration);
-    return this.get(accountId, integration.id);
+    return this.view(accountId, integration.id!);
+  }
+
+  async update(accountId: string, id: string, dto: UpdateIntegrationDto) {
+    const current = await this.find(accountId, id);
+    await this.check(dto);
+    await this.integrations.update({ id, accountId }, {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.url !== undefined ? { url: dto.url } : {}),
+      ...(dto.payloadTemplate !== undefined ? { payloadTemplate: dto.payloadTemplate } : {}),
+      ...(dto.identifierType !== undefined ? { identifierType: dto.identifierType } : {}),
+      ...(dto.messageIdPath !== undefined ? { messageIdPath: dto.messageIdPath } : {}),
+      ...(dto.headers !== undefined ? { headers: sealHeaders(dto.headers.map((h) => ({ ...h, secret: h.secret ?? false })), this.box, current.headers ?? []) } : {}),
+    });
+    return this.view(accountId, id);
+  }
+
+  /** Step 2: none or basic (OAuth2 client credentials comes with its own validation). */
+  async setAuth(accountId: string, id: string, body: unknown) {
+    await this.find(accountId, id);
+    const b = (body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    let change: Partial<EspIntegrationEntity> | undefined;
+    if (b.type === 'none') {
+      change = { authType: 'none', authSettings: null, authSecrets: null };
+    } else if (b.type === 'basic') {
+      if (typeof b.username !== 'string' || !b.username || b.username.length > 200) errors.push({ field: 'username', message: 'must be a string of 1 to 200 characters' });
+      if (typeof b.password !== 'string' || !b.password || b.password.length > 500) errors.push({ field: 'password', message: 'must be a string of 1 to 500 characters' });
+      change = { authType: 'basic', authSettings: { username: b.username }, authSecrets: this.box.seal(JSON.stringify({ password: b.password })) };
+    } else if (b.type === 'oauth2') {
+      errors.push({ field: 'type', message: 'oauth2 client credentials are not available yet; use none or basic' });
+    } else {
+      errors.push({ field: 'type', message: 'must be one of none, basic, oauth2' });
+    }
+    if (errors.length > 0 || !change) throw badRequest(errors);
+    await this.integrations.update({ id, accountId }, change);
+    return this.view(accountId, id);
+  }
+
+  /** Step 3: one real call to the ESP, as a send would make it; shows what went out (masked) and what came back. */
+  async test(accountId: string, id: string, dto: TestIntegrationDto) {
+    const integration = await this.find(accountId, id);
+    const headers = openHeaders(integration.headers, this.box);
+    const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, this.box);
+    const body = dto.payload ? JSON.stringify(dto.payload) : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
+    const idempotencyKey = `test:${randomUUID()}`;
+    const shown = { 'content-type': 'application/json', ...maskedRequestHeaders(headers, auth), 'idempotency-key': idempotencyKey };
+    const request = { method: 'POST', url: integration.url, headers: shown, body: JSON.parse(body) };
+    const started = performance.now();
+    try {
+      const response = await axios.post(integration.url, body, {
+        headers: { 'content-type': 'application/json', ...requestHeaders(headers, auth), 'idempotency-key': idempotencyKey },
+        timeout: this.config.outbound.requestTimeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
+      });
+      return {
+        request,
+        response: {
+          status: response.status,
+          headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)])),
+          body: parseMaybe(String(response.data ?? '').slice(0, 64 * 1024)),
+          durationMs: Math.round(performance.now() - started),
+        },
+      };
+    } catch (error) {
+      return { request, response: { error: `the ESP could not be reached: ${(error as Error).message}`, durationMs: Math.round(performance.now() - started) } };
+    }
+  }
+
+  async activate(accountId: string, id: string) {
+    await this.find(accountId, id);
+    await this.integrations.update({ id, accountId }, { status: IntegrationStatus.ACTIVE });
+    return this.view(accountId, id);
+  }
+
+  async remove(accountId: string, id: string): Promise<void> {
+    await this.find(accountId, id);
+    const running = await this.dataSource.getRepository(SendoutEntity).countBy({ integrationId: id, stage: Not(In(FINISHED)) });
+    if (running > 0) {
+      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${running} running sendout(s) use this integration; cancel them or let them finish first` });
+    }
+    await this.integrations.delete({ id, accountId });
   }
 
   async get(accountId: string, id: string, field?: string): Promise<EspIntegrationEntity> {
+    return this.find(accountId, id, field);
+  }
+
+  async view(accountId: string, id: string) {
+    const i = await this.find(accountId, id);
+    return {
+      id: i.id, name: i.name, channel: i.channel, url: i.url, headers: maskHeaders(i.headers), identifierType: i.identifierType,
+      payloadTemplate: i.payloadTemplate, messageIdPath: i.messageIdPath,
+      auth: i.authType === 'basic' ? { type: 'basic', username: i.authSettings?.username, password: MASK } : { type: i.authType },
+      status: i.status, createdAt: i.createdAt, updatedAt: i.updatedAt,
+    };
+  }
+
+  private async find(accountId: string, id: string, field?: string): Promise<EspIntegrationEntity> {
     const integration = await this.integrations.findOneBy({ id, accountId });
     if (!integration) throw notFound('integration', id, field);
     return integration;
+  }
+
+  private async check(dto: Partial<CreateIntegrationDto>): Promise<void> {
+    const errors: FieldError[] = [];
+    if (dto.url !== undefined) {
+      const problem = await checkOutboundUrl(dto.url, this.config.outbound.allowPrivateNetworks);
+      if (problem) errors.push({ field: 'url', message: problem });
+    }
+    if (dto.payloadTemplate !== undefined) {
+      try {
+        PayloadTemplate.compile(dto.payloadTemplate);
+      } catch (error) {
+        if (!(error instanceof PayloadTemplateError)) throw error;
+        errors.push(...error.errors);
+      }
+    }
+    if (dto.messageIdPath !== undefined && !isMessageIdPath(dto.messageIdPath)) {
+      errors.push({ field: 'messageIdPath', message: 'must be a path such as messageId or messages[0].messageId' });
+    }
+    const seen = new Set<string>();
+    dto.headers?.forEach((header, i) => {
+      const key = header.key.toLowerCase();
+      if (RESERVED_HEADERS.includes(key)) errors.push({ field: `headers[${i}].key`, message: `${header.key} is set by Sendgate` });
+      if (seen.has(key)) errors.push({ field: `headers[${i}].key`, message: `${header.key} appears twice` });
+      seen.add(key);
+    });
+    if (errors.length > 0) throw badRequest(errors);
+  }
+}
+
+/** Sample variables for a test call; `variables` override them ("contact.x" and "gate.x" included). */
+function sampleContext(integration: EspIntegrationEntity, variables: Record<string, unknown>): PayloadContext {
+  const contact: Record<string, unknown> = { externalId: 'test-contact', email: 'test@example.com', phone: '+15555550123', firstName: 'Test' };
+  const gate: Record<string, unknown> = {};
+  const vars: Record<string, unknown> = {
+    email: 'test@example.com', phone: '+15555550123', subject: 'Sendgate test', html: '<p>Sendgate test</p>', text: 'Sendgate test',
+    sendoutId: 'test', messageId: 'test', idempotencyKey: 'test', contactId: 'test', externalId: 'test-contact',
+  };
+  for (const [key, value] of Object.entries(variables)) {
+    if (key.startsWith('contact.')) contact[key.slice(8)] = value;
+    else if (key.startsWith('gate.')) gate[key.slice(5)] = value;
+    else vars[key] = value;
+  }
+  vars.userIdentifier ??= userIdentifier(integration.identifierType, {
+    email: (vars.email as string) ?? null, phone: (vars.phone as string) ?? null, externalId: String(vars.externalId),
+  });
+  return { vars, contact, gate };
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

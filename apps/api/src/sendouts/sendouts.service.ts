@@ -3,7 +3,7 @@ import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableExcept
 import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { GateRepository, MessagesRepository, SendoutEntity, Sql } from '@sendgate/database';
+import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, Sql } from '@sendgate/database';
 import {
   ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutStage, sendoutWorkflowId,
 } from '@sendgate/domain';
@@ -71,7 +71,13 @@ export class SendoutsService {
     }
     if (errors.length > 0) throw badRequest(errors);
     const project = await this.projects.get(accountId, dto.projectId, 'projectId');
-    await this.integrations.get(accountId, dto.integrationId, 'integrationId');
+    const integration = await this.integrations.get(accountId, dto.integrationId, 'integrationId');
+    if (integration.status !== IntegrationStatus.ACTIVE) {
+      throw new ConflictException({
+        statusCode: 409, error: 'Conflict', field: 'integrationId',
+        message: `integration ${integration.id} is ${integration.status}: finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
+      });
+    }
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
 
     const id = randomUUID();

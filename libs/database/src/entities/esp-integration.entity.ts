@@ -1,4 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { jsonText } from './transformers';
+
+export interface StoredHeader {
+  key: string;
+  secret: boolean;
+  /** The value in clear for a plain header, the SecretBox-sealed value for a secret one. */
+  value: string;
+}
 
 export enum IntegrationStatus {
   DRAFT = 'DRAFT',
@@ -27,6 +35,29 @@ export class EspIntegrationEntity {
 
   @Column({ type: 'varchar', length: 16 })
   status: IntegrationStatus;
+
+  @Column({ name: 'identifier_type', type: 'varchar', length: 16 })
+  identifierType: string;
+
+  /** Static request headers; a secret one keeps only its sealed value. */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  headers: StoredHeader[] | null;
+
+  @Column({ name: 'message_id_path', type: 'varchar', length: 200, nullable: true })
+  messageIdPath: string | null;
+
+  @Column({ name: 'auth_type', type: 'varchar', length: 16 })
+  authType: string;
+
+  @Column({ name: 'auth_settings', type: 'text', nullable: true, transformer: jsonText })
+  authSettings: Record<string, any> | null;
+
+  /** SecretBox-sealed JSON of the auth secrets (password, client secret). */
+  @Column({ name: 'auth_secrets', type: 'text', nullable: true })
+  authSecrets: string | null;
+
+  @Column({ name: 'rate_limit_per_second', type: 'int', nullable: true })
+  rateLimitPerSecond: number | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;

@@ -124,8 +124,20 @@ export class MessagesRepository {
     }));
   }
 
-  async markSent(ids: number[]): Promise<number> {
-    return this.finishClaimed(ids, MessageState.SENT, null);
+  /** SENDING → SENT, keeping the ESP's message id where it gave one (one UPDATE per batch). */
+  async markSent(sent: Array<{ id: number; espMessageId?: string }>): Promise<number> {
+    const withIds = sent.filter((s) => s.espMessageId !== undefined);
+    let changed = await this.finishClaimed(sent.filter((s) => s.espMessageId === undefined).map((s) => s.id), MessageState.SENT, null);
+    for (const slice of chunk(withIds, IN_LIST_LIMIT)) {
+      const now = this.sql.dialect.timestamp(new Date());
+      changed += await this.sql.run(
+        `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?,
+           esp_message_id = CASE id ${slice.map(() => 'WHEN ? THEN ?').join(' ')} END
+         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+        [MessageState.SENT, now, now, ...slice.flatMap((s) => [s.id, s.espMessageId]), ...slice.map((s) => s.id), MessageState.SENDING],
+      );
+    }
+    return changed;
   }
 
   /** Claimed messages that will not be sent after all (the sendout was cancelled mid-page). */

@@ -1,6 +1,24 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEnum, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Channel } from '@sendgate/domain';
+import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
+
+export class HeaderDto {
+  @ApiProperty({ example: 'X-Api-Key' })
+  @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, { message: 'must be an HTTP header name' })
+  key: string;
+
+  @ApiProperty({ example: 'abc123' })
+  @IsString()
+  @MaxLength(4_096)
+  value: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Encrypt the value before storing it and mask it ever after' })
+  @IsOptional()
+  @IsBoolean()
+  secret?: boolean;
+}
 
 export class CreateIntegrationDto {
   @ApiProperty({ example: 'Sandbox ESP' })
@@ -17,6 +35,19 @@ export class CreateIntegrationDto {
   @Length(1, 2048)
   url: string;
 
+  @ApiPropertyOptional({ type: [HeaderDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => HeaderDto)
+  headers?: HeaderDto[];
+
+  @ApiPropertyOptional({ enum: IDENTIFIER_TYPES, description: 'What ${userIdentifier} holds; default email (sms: phone)' })
+  @IsOptional()
+  @IsIn(IDENTIFIER_TYPES)
+  identifierType?: IdentifierType;
+
   @ApiProperty({
     description: 'JSON with ${variable} placeholders: userIdentifier, email, phone, subject, html, text, sendoutId, messageId, idempotencyKey, contactId, externalId, contact.<attribute>, gate.<field>',
     example: '{"to":"${email}","subject":"${subject}","html":"${html}","text":"${text}"}',
@@ -24,4 +55,10 @@ export class CreateIntegrationDto {
   @IsString()
   @MaxLength(100_000)
   payloadTemplate: string;
+
+  @ApiPropertyOptional({ example: 'messages[0].messageId', description: "Where the ESP's message id is in its JSON answer" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  messageIdPath?: string;
 }
