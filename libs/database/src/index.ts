@@ -6,3 +6,4 @@ export * from './database.module';
 export * from './repositories/messages.repository';
 export * from './repositories/contacts.repository';
 export * from './repositories/gate.repository';
+export * from './repositories/secret-rotation';

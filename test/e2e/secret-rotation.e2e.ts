@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../libs/crypto/src/secret-box';
+import { rotateSecrets } from '../../libs/database/src/repositories/secret-rotation';
+import { Sql } from '../../libs/database/src/sql';
+import { TEST_ENCRYPTION_KEY, TestStack } from '../harness';
+import { expectStatus } from '../scenario';
+
+describe('rotating the encryption key', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ database: 'sqlite' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('re-seals every stored secret under the new key, and a second run finds nothing to do', async () => {
+    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: 'http://127.0.0.1:9/hook', auth: { type: 'basic', username: 'u', password: 'gate-pw' } }), 200);
+    const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
+      name: 'esp', channel: 'email', url: 'http://127.0.0.1:9/send', payloadTemplate: '{}', headers: [{ key: 'X-Key', value: 'hdr-secret', secret: true }],
+    }), 201);
+    await expectStatus(stack.request('PUT', `/v1/integrations/${integration.id}/auth`, { type: 'basic', username: 'u', password: 'esp-pw' }), 200);
+
+    const old = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
+    const box = new SecretBox({ test: old, next: randomBytes(32) }, 'next');
+    const sql = new Sql(stack.dataSource);
+    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 1, integrations: 1 });
+    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 0, integrations: 0 });
+
+    const [endpoint] = await stack.dataSource.query('SELECT secrets FROM send_gate_endpoints WHERE account_id = ?', [stack.accountId]);
+    const [row] = await stack.dataSource.query('SELECT auth_secrets, headers FROM esp_integrations WHERE id = ?', [integration.id]);
+    const headerValue = JSON.parse(row.headers)[0].value;
+    for (const sealed of [endpoint.secrets, row.auth_secrets, headerValue]) expect(sealed.startsWith('v1.next.')).toBe(true);
+    expect(JSON.parse(box.open(endpoint.secrets))).toEqual({ password: 'gate-pw' });
+    expect(JSON.parse(box.open(row.auth_secrets))).toEqual({ password: 'esp-pw' });
+    expect(box.open(headerValue)).toBe('hdr-secret');
+  });
+});
