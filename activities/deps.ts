@@ -3,7 +3,7 @@ import { SecretBox } from '@sendgate/crypto';
 import {
   EspIntegrationEntity, GateRepository, MessagesRepository, ProjectEntity, SegmentEntity, SendGateEndpointEntity, SendoutEntity, Sql,
 } from '@sendgate/database';
-import { EspClient } from '@sendgate/esp';
+import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 
 /** What the sendout activities need from the outside world; the worker's Nest context provides it. */
@@ -12,6 +12,8 @@ export interface SendoutActivityDeps {
   messages: MessagesRepository;
   gates: GateRepository;
   esp: EspClient;
+  /** OAuth2 access tokens per integration, shared by every send of this worker. */
+  tokens: TokenCache;
   gateUris: GateUris;
   notifier: GateNotifier;
   secrets: SecretBox;

@@ -31,7 +31,11 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const content = ContentTemplate.compile(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);
     // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
-    const headers = requestHeaders(openHeaders(integration.headers, deps.secrets), openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets));
+    const staticHeaders = openHeaders(integration.headers, deps.secrets);
+    const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
+    const tokenKey = `${integration.id}:${integration.authSecrets}`;
+    const post = async (body: string, key: string, bearer?: string) =>
+      deps.esp.post({ url: integration.url, headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key }, body });
 
     await deps.messages.claimRange(input.sendoutId, input.range);
     const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
@@ -50,7 +54,12 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       } catch (error) {
         return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
       }
-      const outcome = await deps.esp.post({ url: integration.url, headers: { ...headers, 'idempotency-key': message.idempotencyKey }, body });
+      const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
+      let outcome = await post(body, message.idempotencyKey, bearer);
+      if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
+        // A revoked or expired token: refresh it once and try again; a second 401 is final.
+        outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+      }
       beat();
       switch (outcome.kind) {
         case 'sent':

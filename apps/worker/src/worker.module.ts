@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { ConfigModule, SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
-import { EspClient } from '@sendgate/esp';
+import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
 import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
 
@@ -15,6 +15,7 @@ import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
       useFactory: (config: SendgateConfig) =>
         new EspClient({ connectionsPerOrigin: config.sendout.sendConcurrency * 2, timeoutMs: config.outbound.requestTimeoutMs }),
     },
+    { provide: TokenCache, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new TokenCache(config.outbound.requestTimeoutMs) },
     activitiesProvider,
   ],
   exports: [SENDOUT_ACTIVITIES],

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MASK } from '@sendgate/crypto';
+import { OAuth2Credentials } from './oauth2';
 
 export const IDENTIFIER_TYPES = ['email', 'email_sha256', 'phone', 'external_id'] as const;
 export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
@@ -16,7 +17,8 @@ export interface HeaderSpec {
 
 export type IntegrationAuth =
   | { type: 'none' }
-  | { type: 'basic'; username: string; password: string };
+  | { type: 'basic'; username: string; password: string }
+  | ({ type: 'oauth2' } & OAuth2Credentials);
 
 /** The `User Identifier` variable for a contact, per the integration's identifier type. */
 export function userIdentifier(type: string, contact: { email: string | null; phone: string | null; externalId: string }): string | null {
@@ -33,11 +35,12 @@ export function userIdentifier(type: string, contact: { email: string | null; ph
   throw new Error(`unknown identifier type ${type}`);
 }
 
-/** The request headers of a send: static headers, then authentication (an integration's own wins over neither). */
-export function requestHeaders(headers: HeaderSpec[], auth: IntegrationAuth): Record<string, string> {
+/** The request headers of a send: static headers, then authentication (an OAuth2 send passes its bearer token). */
+export function requestHeaders(headers: HeaderSpec[], auth: IntegrationAuth, bearer?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const header of headers) out[header.key.toLowerCase()] = header.value;
   if (auth.type === 'basic') out.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  if (auth.type === 'oauth2' && bearer) out.authorization = `Bearer ${bearer}`;
   return out;
 }
 
@@ -46,6 +49,7 @@ export function maskedRequestHeaders(headers: HeaderSpec[], auth: IntegrationAut
   const out: Record<string, string> = {};
   for (const header of headers) out[header.key.toLowerCase()] = header.secret ? MASK : header.value;
   if (auth.type === 'basic') out.authorization = `Basic ${MASK}`;
+  if (auth.type === 'oauth2') out.authorization = `Bearer ${MASK}`;
   return out;
 }
 

@@ -1,6 +1,7 @@
 /** Sealing and opening an integration's secret header values and credentials. */
 import { MASK, SecretBox } from '@sendgate/crypto';
 import { HeaderSpec, IntegrationAuth } from './integration-request';
+import { OAuth2Settings } from './oauth2';
 
 export interface StoredHeaderLike {
   key: string;
@@ -27,5 +28,6 @@ export function maskHeaders(stored: StoredHeaderLike[] | null): HeaderSpec[] {
 
 export function openAuth(type: string, settings: Record<string, any> | null, sealed: string | null, box: SecretBox): IntegrationAuth {
   if (type === 'basic') return { type: 'basic', username: settings?.username, password: JSON.parse(box.open(sealed!)).password };
+  if (type === 'oauth2') return { type: 'oauth2', ...(settings as OAuth2Settings), clientSecret: JSON.parse(box.open(sealed!)).clientSecret };
   return { type: 'none' };
 }

@@ -20,7 +20,10 @@ export class IntegrationsController {
 
   /** Step 2: authentication. */
   @Put(':id/auth')
-  @ApiBody({ schema: { example: { type: 'basic', username: 'api', password: 'secret' } }, description: '{type: "none"} | {type: "basic", username, password}' })
+  @ApiBody({
+    schema: { example: { type: 'oauth2', tokenUrl: 'https://auth.example.com/oauth/token', clientId: 'sendgate', clientSecret: 'secret', scope: 'send' } },
+    description: '{type: "none"} | {type: "basic", username, password} | {type: "oauth2", tokenUrl, clientId, clientSecret, clientIdKey?, clientSecretKey?, scope?, credentialsIn?: "body" | "header"}',
+  })
   setAuth(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown) {
     return this.integrations.setAuth(auth.accountId, id, body);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import axios from 'axios';
 import { DataSource, In, Not } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
@@ -7,7 +7,8 @@ import { MASK, SecretBox } from '@sendgate/crypto';
 import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '@sendgate/database';
 import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError, SendoutStage } from '@sendgate/domain';
 import {
-  checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders, sealHeaders, userIdentifier,
+  OAuth2Credentials, OAuth2Error, checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders,
+  requestToken, sealHeaders, userIdentifier,
 } from '@sendgate/esp';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
@@ -61,7 +62,7 @@ export class IntegrationsService {
     return this.view(accountId, id);
   }
 
-  /** Step 2: none or basic (OAuth2 client credentials comes with its own validation). */
+  /** Step 2: none, basic, or OAuth2 client credentials (checked against the token endpoint first). */
   async setAuth(accountId: string, id: string, body: unknown) {
     await this.find(accountId, id);
     const b = (body ?? {}) as Record<string, unknown>;
@@ -74,7 +75,12 @@ export class IntegrationsService {
       if (typeof b.password !== 'string' || !b.password || b.password.length > 500) errors.push({ field: 'password', message: 'must be a string of 1 to 500 characters' });
       change = { authType: 'basic', authSettings: { username: b.username }, authSecrets: this.box.seal(JSON.stringify({ password: b.password })) };
     } else if (b.type === 'oauth2') {
-      errors.push({ field: 'type', message: 'oauth2 client credentials are not available yet; use none or basic' });
+      const credentials = await this.oauth2Credentials(b, errors);
+      if (errors.length === 0) {
+        await this.validateCredentials(credentials);
+        const { clientSecret, ...settings } = credentials;
+        change = { authType: 'oauth2', authSettings: settings, authSecrets: this.box.seal(JSON.stringify({ clientSecret })) };
+      }
     } else {
       errors.push({ field: 'type', message: 'must be one of none, basic, oauth2' });
     }
@@ -83,11 +89,51 @@ export class IntegrationsService {
     return this.view(accountId, id);
   }
 
+  private async oauth2Credentials(b: Record<string, unknown>, errors: FieldError[]): Promise<OAuth2Credentials> {
+    const text = (field: string, max: number, optional = false) => {
+      const value = b[field];
+      if (value === undefined && optional) return undefined;
+      if (typeof value !== 'string' || !value || value.length > max) errors.push({ field, message: `must be a string of 1 to ${max} characters` });
+      return value as string;
+    };
+    const keyName = (field: string, fallback: string) => {
+      const value = b[field] ?? fallback;
+      if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) errors.push({ field, message: 'must be a form field name (letters, digits, _ . -)' });
+      return value as string;
+    };
+    const tokenUrl = text('tokenUrl', 2048);
+    if (typeof tokenUrl === 'string' && tokenUrl) {
+      const problem = await checkOutboundUrl(tokenUrl, this.config.outbound.allowPrivateNetworks);
+      if (problem) errors.push({ field: 'tokenUrl', message: problem });
+    }
+    const credentialsIn = b.credentialsIn ?? 'body';
+    if (credentialsIn !== 'body' && credentialsIn !== 'header') errors.push({ field: 'credentialsIn', message: 'must be "body" or "header"' });
+    return {
+      tokenUrl: tokenUrl as string, clientId: text('clientId', 500) as string, clientSecret: text('clientSecret', 2000) as string,
+      clientIdKey: keyName('clientIdKey', 'client_id'), clientSecretKey: keyName('clientSecretKey', 'client_secret'),
+      scope: text('scope', 1000, true), credentialsIn: credentialsIn as 'body' | 'header',
+    };
+  }
+
+  /** Moving past step 2 asks the token endpoint; its refusal is a 422 with what it said, and nothing is stored. */
+  private async validateCredentials(credentials: OAuth2Credentials): Promise<void> {
+    try {
+      await requestToken(credentials, this.config.outbound.requestTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof OAuth2Error)) throw error;
+      throw new UnprocessableEntityException({
+        statusCode: 422, error: 'Unprocessable Entity', field: 'clientSecret', message: error.message,
+        tokenEndpoint: { status: error.status, body: error.body },
+      });
+    }
+  }
+
   /** Step 3: one real call to the ESP, as a send would make it; shows what went out (masked) and what came back. */
   async test(accountId: string, id: string, dto: TestIntegrationDto) {
     const integration = await this.find(accountId, id);
     const headers = openHeaders(integration.headers, this.box);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, this.box);
+    const bearer = auth.type === 'oauth2' ? (await requestToken(auth, this.config.outbound.requestTimeoutMs)).value : undefined;
     const body = dto.payload ? JSON.stringify(dto.payload) : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
     const idempotencyKey = `test:${randomUUID()}`;
     const shown = { 'content-type': 'application/json', ...maskedRequestHeaders(headers, auth), 'idempotency-key': idempotencyKey };
@@ -95,7 +141,7 @@ export class IntegrationsService {
     const started = performance.now();
     try {
       const response = await axios.post(integration.url, body, {
-        headers: { 'content-type': 'application/json', ...requestHeaders(headers, auth), 'idempotency-key': idempotencyKey },
+        headers: { 'content-type': 'application/json', ...requestHeaders(headers, auth, bearer), 'idempotency-key': idempotencyKey },
         timeout: this.config.outbound.requestTimeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
       });
       return {
@@ -136,7 +182,8 @@ export class IntegrationsService {
     return {
       id: i.id, name: i.name, channel: i.channel, url: i.url, headers: maskHeaders(i.headers), identifierType: i.identifierType,
       payloadTemplate: i.payloadTemplate, messageIdPath: i.messageIdPath,
-      auth: i.authType === 'basic' ? { type: 'basic', username: i.authSettings?.username, password: MASK } : { type: i.authType },
+      auth: i.authType === 'basic' ? { type: 'basic', username: i.authSettings?.username, password: MASK }
+        : i.authType === 'oauth2' ? { type: 'oauth2', ...i.authSettings, clientSecret: MASK } : { type: i.authType },
       status: i.status, createdAt: i.createdAt, updatedAt: i.updatedAt,
     };
   }
