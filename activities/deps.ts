@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@sendgate/crypto';
 import {
-  EspIntegrationEntity, GateRepository, MessagesRepository, ProjectEntity, SegmentEntity, SendGateEndpointEntity, SendoutEntity, Sql,
+  EspIntegrationEntity, GateRepository, MessagesRepository, ProjectEntity, RateLimiter, SegmentEntity, SendGateEndpointEntity, SendoutEntity, Sql,
 } from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
@@ -14,6 +14,8 @@ export interface SendoutActivityDeps {
   esp: EspClient;
   /** OAuth2 access tokens per integration, shared by every send of this worker. */
   tokens: TokenCache;
+  /** Messages-per-second limits per integration, shared with every other worker through the database. */
+  limiter: RateLimiter;
   gateUris: GateUris;
   notifier: GateNotifier;
   secrets: SecretBox;

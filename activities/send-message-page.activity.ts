@@ -34,8 +34,10 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const staticHeaders = openHeaders(integration.headers, deps.secrets);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
     const tokenKey = `${integration.id}:${integration.authSecrets}`;
-    const post = async (body: string, key: string, bearer?: string) =>
-      deps.esp.post({ url: integration.url, headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key }, body });
+    const post = async (body: string, key: string, bearer?: string) => {
+      if (integration.rateLimitPerSecond) await deps.limiter.acquire(integration.id, integration.rateLimitPerSecond);
+      return deps.esp.post({ url: integration.url, headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key }, body });
+    };
 
     await deps.messages.claimRange(input.sendoutId, input.range);
     const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);

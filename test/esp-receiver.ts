@@ -7,6 +7,8 @@ import { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
   key: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -44,7 +46,7 @@ export class EspReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const received = { key: String(req.headers['idempotency-key'] ?? ''), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const received = { key: String(req.headers['idempotency-key'] ?? ''), at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
     this.requests.push(received);
     const attempt = (this.attemptsByKey.get(received.key) ?? 0) + 1;
     this.attemptsByKey.set(received.key, attempt);

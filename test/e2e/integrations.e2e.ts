@@ -142,4 +142,30 @@ describe('ESP integrations', () => {
     const retried = [...esp.attemptsByKey].filter(([key, attempts]) => key.startsWith(`${sendout.id}:`) && attempts > 1);
     expect(retried.length).toBeGreaterThanOrEqual(30); // the 500s, 429s and slow answers came back a second time
   });
+
+  it('holds a messages-per-second limit across two workers', async () => {
+    esp.respond = async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      return { status: 200 };
+    };
+    await stack.startWorker(); // a second worker: the limit is shared, not per worker
+    const created = await draft({ identifierType: 'email', headers: [], rateLimitPerSecond: 20 });
+    expect(created.rateLimitPerSecond).toBe(20);
+    await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
+    const seed = await seedSendout(stack, { contacts: 100, espUrl: esp.url });
+    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
+      projectId: seed.projectId, name: 'limited', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
+    }), 202);
+
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
+
+    expect(done.counts.SENT).toBe(100);
+    const windows = await stack.dataSource.query('SELECT used FROM rate_windows WHERE integration_id = ?', [created.id]);
+    expect(windows.length).toBeGreaterThanOrEqual(4);
+    expect(windows.every((w: { used: number }) => Number(w.used) <= 20)).toBe(true);
+    // Fixed one-second windows allow a burst at a boundary, never more than twice the limit in any second.
+    const arrivals = esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => r.at).sort((a, b) => a - b);
+    const busiest = Math.max(...arrivals.map((t, i) => arrivals.slice(i).filter((u) => u < t + 1_000).length));
+    expect(busiest).toBeLessThanOrEqual(40);
+  });
 });

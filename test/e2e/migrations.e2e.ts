@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../libs/database/src/migrations';
 
 const TABLES = [
   'accounts', 'api_keys', 'projects', 'contacts', 'segments', 'esp_integrations', 'sendouts', 'messages', 'sandbox_messages',
-  'send_gate_endpoints', 'sendout_gates', 'gate_data', 'gate_deliveries',
+  'send_gate_endpoints', 'sendout_gates', 'gate_data', 'gate_deliveries', 'rate_windows',
 ];
 
 async function tables(dataSource: DataSource): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { createSendoutActivities, SendoutActivities } from '@sendgate/activities';
 import { SecretBox } from '@sendgate/crypto';
-import { GateRepository, MessagesRepository, Sql } from '@sendgate/database';
+import { GateRepository, MessagesRepository, RateLimiter, Sql } from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 
@@ -14,5 +14,5 @@ export const activitiesProvider: Provider<SendoutActivities> = {
   useFactory: (
     sql: Sql, messages: MessagesRepository, gates: GateRepository, esp: EspClient, tokens: TokenCache,
     gateUris: GateUris, notifier: GateNotifier, secrets: SecretBox,
-  ) => createSendoutActivities({ sql, messages, gates, esp, tokens, gateUris, notifier, secrets }),
+  ) => createSendoutActivities({ sql, messages, gates, esp, tokens, limiter: new RateLimiter(sql), gateUris, notifier, secrets }),
 };

@@ -7,3 +7,4 @@ export * from './repositories/messages.repository';
 export * from './repositories/contacts.repository';
 export * from './repositories/gate.repository';
 export * from './repositories/secret-rotation';
+export * from './repositories/rate-limiter';

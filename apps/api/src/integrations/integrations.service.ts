@@ -41,7 +41,7 @@ export class IntegrationsService {
       id: randomUUID(), accountId, name: dto.name, channel: dto.channel, url: dto.url, payloadTemplate: dto.payloadTemplate,
       headers: sealHeaders(dto.headers?.map((h) => ({ ...h, secret: h.secret ?? false })) ?? [], this.box),
       identifierType: dto.identifierType ?? (dto.channel === Channel.SMS ? 'phone' : 'email'),
-      messageIdPath: dto.messageIdPath ?? null, authType: 'none', authSettings: null, authSecrets: null,
+      messageIdPath: dto.messageIdPath ?? null, rateLimitPerSecond: dto.rateLimitPerSecond ?? null, authType: 'none', authSettings: null, authSecrets: null,
       status: IntegrationStatus.DRAFT,
     };
     await this.integrations.insert(integration);
@@ -57,6 +57,7 @@ export class IntegrationsService {
       ...(dto.payloadTemplate !== undefined ? { payloadTemplate: dto.payloadTemplate } : {}),
       ...(dto.identifierType !== undefined ? { identifierType: dto.identifierType } : {}),
       ...(dto.messageIdPath !== undefined ? { messageIdPath: dto.messageIdPath } : {}),
+      ...(dto.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: dto.rateLimitPerSecond } : {}),
       ...(dto.headers !== undefined ? { headers: sealHeaders(dto.headers.map((h) => ({ ...h, secret: h.secret ?? false })), this.box, current.headers ?? []) } : {}),
     });
     return this.view(accountId, id);
@@ -181,7 +182,7 @@ export class IntegrationsService {
     const i = await this.find(accountId, id);
     return {
       id: i.id, name: i.name, channel: i.channel, url: i.url, headers: maskHeaders(i.headers), identifierType: i.identifierType,
-      payloadTemplate: i.payloadTemplate, messageIdPath: i.messageIdPath,
+      payloadTemplate: i.payloadTemplate, messageIdPath: i.messageIdPath, rateLimitPerSecond: i.rateLimitPerSecond,
       auth: i.authType === 'basic' ? { type: 'basic', username: i.authSettings?.username, password: MASK }
         : i.authType === 'oauth2' ? { type: 'oauth2', ...i.authSettings, clientSecret: MASK } : { type: i.authType },
       status: i.status, createdAt: i.createdAt, updatedAt: i.updatedAt,

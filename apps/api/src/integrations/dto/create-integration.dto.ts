@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
 
@@ -55,6 +57,13 @@ export class CreateIntegrationDto {
   @IsString()
   @MaxLength(100_000)
   payloadTemplate: string;
+
+  @ApiPropertyOptional({ example: 100, description: 'At most this many messages per second to this ESP, across all workers (null: no limit)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  rateLimitPerSecond?: number | null;
 
   @ApiPropertyOptional({ example: 'messages[0].messageId', description: "Where the ESP's message id is in its JSON answer" })
   @IsOptional()
