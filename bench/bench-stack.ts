@@ -102,6 +102,16 @@ export async function uploadContacts(stack: BenchStack, count: number, cohort: s
   return count / ((performance.now() - started) / 1000);
 }
 
+/** A project, `count` contacts in one segment, and an active loopback integration; answers their ids and the upload rate. */
+export async function prepareAudience(stack: BenchStack, options: { name: string; cohort: string; count: number; payloadTemplate: string }) {
+  const project = await stack.call('POST', '/v1/projects', { name: options.name });
+  const upsertRate = await uploadContacts(stack, options.count, options.cohort);
+  const segment = await stack.call('POST', '/v1/segments', { name: options.cohort, filter: { all: [{ attribute: 'cohort', op: 'eq', value: options.cohort }] } });
+  const integration = await stack.call('POST', '/v1/integrations', { name: 'loopback', channel: 'email', url: stack.espUrl, payloadTemplate: options.payloadTemplate });
+  await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
+  return { projectId: project.id as string, segmentId: segment.id as string, integrationId: integration.id as string, upsertRate };
+}
+
 export function printTable(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

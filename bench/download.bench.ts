@@ -4,7 +4,7 @@
  * The API runs in this process, so its resident memory is what we sample.
  */
 import 'reflect-metadata';
-import { fmt, printTable, startBenchStack, startIntegrator, uploadContacts } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 
@@ -14,15 +14,11 @@ async function main(): Promise<void> {
   try {
     console.log(`download benchmark: ${fmt(ITEMS)} gated contacts, NDJSON item download`);
     await stack.call('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url });
-    const project = await stack.call('POST', '/v1/projects', { name: 'download bench' });
-    await uploadContacts(stack, ITEMS, 'dl');
-    const segment = await stack.call('POST', '/v1/segments', { name: 'dl', filter: { all: [{ attribute: 'cohort', op: 'eq', value: 'dl' }] } });
-    const integration = await stack.call('POST', '/v1/integrations', { name: 'loopback', channel: 'email', url: stack.espUrl, payloadTemplate: '{"to":"${email}"}' });
+    const audience = await prepareAudience(stack, { name: 'download bench', cohort: 'dl', count: ITEMS, payloadTemplate: '{"to":"${email}"}' });
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId: project.id, name: 'download bench', segmentId: segment.id, integrationId: integration.id,
+      projectId: audience.projectId, name: 'download bench', segmentId: audience.segmentId, integrationId: audience.integrationId,
       content: { subject: 'x' }, gate: { enabled: true, timeout: '1h' },
     });
-    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
     const hook = await integrator.webhook(sendout.id);
 
     global.gc?.();

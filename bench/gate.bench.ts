@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'undici';
-import { fmt, printTable, startBenchStack, startIntegrator, uploadContacts } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
 
 const REJECTS = Number(process.env.BENCH_REJECTS ?? 10_000);
 const CONTACTS = REJECTS * 2;
@@ -17,15 +17,11 @@ async function main(): Promise<void> {
   try {
     console.log(`gate benchmark: ${fmt(CONTACTS)} gated contacts, ${fmt(REJECTS)} rejects at concurrency ${CONCURRENCY}`);
     await stack.call('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url });
-    const project = await stack.call('POST', '/v1/projects', { name: 'gate bench' });
-    await uploadContacts(stack, CONTACTS, 'gate');
-    const segment = await stack.call('POST', '/v1/segments', { name: 'gate', filter: { all: [{ attribute: 'cohort', op: 'eq', value: 'gate' }] } });
-    const integration = await stack.call('POST', '/v1/integrations', { name: 'loopback', channel: 'email', url: stack.espUrl, payloadTemplate: '{"to":"${email}","subject":"${subject}"}' });
+    const audience = await prepareAudience(stack, { name: 'gate bench', cohort: 'gate', count: CONTACTS, payloadTemplate: '{"to":"${email}","subject":"${subject}"}' });
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId: project.id, name: 'gate bench', segmentId: segment.id, integrationId: integration.id,
+      projectId: audience.projectId, name: 'gate bench', segmentId: audience.segmentId, integrationId: audience.integrationId,
       content: { subject: 'Hi {{ contact.firstName }}' }, gate: { enabled: true, timeout: '30m', split: true },
     });
-    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
     const hook = await integrator.webhook(sendout.id);
 
     let started = performance.now();

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { rawInsertRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
-import { fmt, printTable, startBenchStack, uploadContacts } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 
@@ -13,14 +13,10 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   try {
     console.log(`sendout benchmark: ${CONTACTS.toLocaleString('en')} contacts, MariaDB/MySQL, loopback ESP, ${require('node:os').cpus().length} cores`);
-    const project = await stack.call('POST', '/v1/projects', { name: 'bench' });
-    const upsertRate = await uploadContacts(stack, CONTACTS, 'bench');
-    const segment = await stack.call('POST', '/v1/segments', { name: 'all', filter: { all: [{ attribute: 'cohort', op: 'eq', value: 'bench' }] } });
-    const integration = await stack.call('POST', '/v1/integrations', {
-      name: 'loopback', channel: 'email', url: stack.espUrl,
+    const { projectId, segmentId, integrationId, upsertRate } = await prepareAudience(stack, {
+      name: 'bench', cohort: 'bench', count: CONTACTS,
       payloadTemplate: '{"to":"${email}","subject":"${subject}","html":"${html}","messageId":"${messageId}"}',
     });
-    await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
 
     const insertBaseline = await rawInsertRate(stack.sql, CONTACTS);
     const postConcurrency = stack.config.sendout.sendWindow * stack.config.sendout.sendConcurrency;
@@ -30,7 +26,7 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId: project.id, name: 'bench', segmentId: segment.id, integrationId: integration.id,
+      projectId, name: 'bench', segmentId, integrationId,
       content: { subject: 'Hello {{ contact.firstName }}', html: '<p>Hi {{ contact.firstName }}, this is message for {{ contact.email }}</p>' },
     });
     let view: any;
