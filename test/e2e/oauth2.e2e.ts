@@ -9,7 +9,7 @@ describe('an ESP integration with OAuth2 client credentials', () => {
   let oauth: OAuth2Server;
 
   beforeAll(async () => {
-    oauth = await OAuth2Server.start(4);
+    oauth = await OAuth2Server.start(6);
     esp = await new EspReceiver().start();
     stack = await TestStack.start({ database: 'mysql', env: { SENDOUT_SEND_PAGE_SIZE: '50', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_CONCURRENCY: '8' } });
     await stack.startWorker();
@@ -65,7 +65,7 @@ describe('an ESP integration with OAuth2 client credentials', () => {
     let unauthorized = 0;
     const started = esp.requests.length;
     esp.respond = async (req) => {
-      await new Promise((r) => setTimeout(r, 150)); // the sendout outlives two 4-second tokens
+      await new Promise((r) => setTimeout(r, 150)); // the sendout outlives the first 6-second token
       if (!revoked && esp.requests.length - started > 100) {
         revoked = true; // the ESP stops trusting the token in use once: Sendgate must refresh, not fail
         unauthorized += 1;
