@@ -9,6 +9,8 @@ export interface SendoutTuningInput {
   sendWindow: number;
   sendConcurrency: number;
   heartbeatTimeoutMs: number;
+  /** Continue as new once the history is this long (absent in runs started before it existed: 5,000). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface SendoutWorkflowInput {

@@ -18,7 +18,7 @@ import {
 } from './sendout.messages';
 
 const PAGES_PER_PLAN = 50;
-const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
+const DEFAULT_EVENTS_BEFORE_CONTINUE = 5_000;
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -177,7 +177,7 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
       afterId = range[1];
       if (inFlight.size >= tuning.sendWindow) await Promise.race(inFlight);
     }
-    if (historyIsLong()) {
+    if (historyIsLong(tuning.continueAsNewAfterEvents ?? DEFAULT_EVENTS_BEFORE_CONTINUE)) {
       await Promise.all(inFlight);
       return afterId;
     }
@@ -190,9 +190,9 @@ function pathsOf(progress: SendoutProgress) {
   return { accepted: progress.gate?.accepted ?? 0, rejected: progress.gate?.rejected ?? 0, timedOut: progress.gate?.timedOut ?? 0 };
 }
 
-function historyIsLong(): boolean {
+function historyIsLong(limit: number): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+  return info.continueAsNewSuggested || info.historyLength > limit;
 }
 
 type Activities = ReturnType<typeof activitiesFor>;

@@ -33,6 +33,8 @@ export interface SendoutTuning {
   sendWindow: number;
   sendConcurrency: number;
   heartbeatTimeoutMs: number;
+  /** History length at which a sending workflow continues as new (Temporal's hard limit is 51,200). */
+  continueAsNewAfterEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       sendWindow: read.int('SENDOUT_SEND_WINDOW', 4, 1, 64),
       sendConcurrency: read.int('SENDOUT_SEND_CONCURRENCY', 32, 1, 1_000),
       heartbeatTimeoutMs: read.int('SENDOUT_HEARTBEAT_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+      continueAsNewAfterEvents: read.int('SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS', 5_000, 100, 40_000),
     },
     worker: {
       maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),
