@@ -40,7 +40,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
       : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt) };
 
-    const result = await deps.notifier.deliver(openEndpoint(stored, deps.secrets), payload);
+    const result = await deps.notifier.deliver(openEndpoint(stored, deps.secrets), payload, `gate:${sendout.id}`);
     await deps.gates.recordDelivery({
       sendoutId: sendout.id, attempt, transport: result.transport, status: result.status,
       outcome: result.delivered ? 'delivered' : 'failed', detail: result.error ?? result.messageId,

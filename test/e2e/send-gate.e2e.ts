@@ -50,6 +50,8 @@ describe('the send gate', () => {
       }), 202);
 
       const hook = await webhookFor(sendout.id);
+      const delivery = integrator.requests.find((r) => JSON.parse(r.body).sendoutId === sendout.id)!;
+      expect(delivery.headers['idempotency-key']).toBe(`gate:${sendout.id}`);
       expect(hook).toMatchObject({
         projectName: `project ${seed.tag}`, journeyName: 'Welcome', sendoutName: 'gated batch', itemCount: 200,
         actions: [{ id: 'check-consent' }, { id: 'add-promo-code', campaign: 'spring' }, { id: 'fraud-check' }],

@@ -21,10 +21,11 @@ export class GateNotifier {
 
   constructor(private readonly timeoutMs: number) {}
 
-  async deliver(endpoint: GateEndpoint, payload: unknown): Promise<DeliveryResult> {
+  /** `idempotencyKey` is the same on every attempt, so the integrator can drop our retries. */
+  async deliver(endpoint: GateEndpoint, payload: unknown, idempotencyKey: string): Promise<DeliveryResult> {
     switch (endpoint.transport) {
       case 'http':
-        return this.post(endpoint, payload);
+        return this.post(endpoint, payload, idempotencyKey);
       case 'sqs':
         return this.enqueue(endpoint, payload);
     }
@@ -65,8 +66,8 @@ export class GateNotifier {
     return client;
   }
 
-  private async post(endpoint: Extract<GateEndpoint, { transport: 'http' }>, payload: unknown): Promise<DeliveryResult> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Sendgate' };
+  private async post(endpoint: Extract<GateEndpoint, { transport: 'http' }>, payload: unknown, idempotencyKey: string): Promise<DeliveryResult> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Sendgate', 'idempotency-key': idempotencyKey };
     const { auth } = endpoint;
     if (auth.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     if (auth.type === 'header') headers[auth.name.toLowerCase()] = auth.value;

@@ -43,7 +43,7 @@ export class GateEndpointService {
       projectName: 'Sample project', journeyName: 'Sample journey', sendoutName: 'Sample sendout',
       itemDownloadUri: `${base}/items/sample`, itemCount: 1, expiresAt,
     };
-    const result = await this.notifier.deliver(endpoint, sample);
+    const result = await this.notifier.deliver(endpoint, sample, `gate-test:${Date.now()}`);
     return { request: { transport: endpoint.transport, payload: sample }, response: result };
   }
 
