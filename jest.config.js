@@ -11,5 +11,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180_000,
+  // A failing integration test can leave a connection open; exit anyway (global teardown still runs)
+  // rather than hang until CI's time limit.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
