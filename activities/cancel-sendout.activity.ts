@@ -13,11 +13,7 @@ export function cancelSendoutActivity(deps: SendoutActivityDeps) {
   const markStage = markSendoutStageActivity(deps);
   return async function cancelSendout(input: { sendoutId: string }): Promise<{ canceled: number }> {
     await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'operator');
-    const canceled = await deps.sql.run(
-      `UPDATE messages SET state = ?, reason = ?, updated_at = ?
-       WHERE sendout_id = ? AND state IN (${deps.sql.dialect.placeholders(NOT_YET_SENT.length)})`,
-      [MessageState.CANCELED, 'the sendout was cancelled', deps.sql.dialect.timestamp(new Date()), input.sendoutId, ...NOT_YET_SENT],
-    );
+    const canceled = await deps.messages.transition(input.sendoutId, NOT_YET_SENT, MessageState.CANCELED, 'the sendout was cancelled');
     await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.CANCELED });
     return { canceled };
   };

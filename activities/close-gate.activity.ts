@@ -14,19 +14,20 @@ export interface GateOutcome {
  * Answers OPEN when woken early without a decision (the workflow waits again).
  */
 export function closeGateActivity({ gates, messages }: SendoutActivityDeps) {
+  const release = (sendoutId: string, to: MessageState, reason: string | null) => messages.transition(sendoutId, [MessageState.GATED], to, reason);
   return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
     if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');
     const gate = await gates.find(input.sendoutId);
     if (!gate) throw new Error(`sendout ${input.sendoutId} has no gate`);
     switch (gate.state) {
       case GateState.ACCEPTED:
-        await gates.releaseGated(input.sendoutId, MessageState.ACCEPTED, null);
+        await release(input.sendoutId, MessageState.ACCEPTED, null);
         break;
       case GateState.TIMED_OUT:
-        await gates.releaseGated(input.sendoutId, MessageState.TIMED_OUT, 'no answer from the send gate before its deadline');
+        await release(input.sendoutId, MessageState.TIMED_OUT, 'no answer from the send gate before its deadline');
         break;
       case GateState.CANCELED:
-        await gates.releaseGated(input.sendoutId, MessageState.CANCELED, 'the sendout was cancelled');
+        await release(input.sendoutId, MessageState.CANCELED, 'the sendout was cancelled');
         break;
       case GateState.OPEN:
         break;

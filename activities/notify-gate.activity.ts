@@ -53,7 +53,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
 async function singleItems(deps: SendoutActivityDeps, sendoutId: string, deadline: Date) {
   const items: Array<{ id: string; rejectUri: string }> = [];
   for (let after = 0; ;) {
-    const page = await deps.gates.itemsPage(sendoutId, after, SINGLE_ITEMS_PAGE);
+    const page = await deps.messages.contactsPage(sendoutId, after, SINGLE_ITEMS_PAGE);
     for (const item of page) items.push({ id: item.externalId, rejectUri: deps.gateUris.reject(sendoutId, item.messageId, deadline) });
     if (page.length < SINGLE_ITEMS_PAGE) return items;
     after = page[page.length - 1].messageId;

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { DatabaseConfig, assertNeverConfig } from './config-guard';
+import type { DatabaseConfig } from '@sendgate/config';
+import { assertNever } from '@sendgate/domain';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -23,7 +24,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     case 'sqlite':
       return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 15_000 };
     default:
-      return assertNeverConfig(db);
+      return assertNever(db);
   }
 }
 

@@ -18,7 +18,7 @@ export enum SendoutKind {
 }
 
 /** The three paths of the split, with the message state each one holds. */
-export const GATE_PATHS = { accepted: 'ACCEPTED', rejected: 'REJECTED', timedOut: 'TIMED_OUT' } as const;
+export const GATE_PATHS = { accepted: MessageState.ACCEPTED, rejected: MessageState.REJECTED, timedOut: MessageState.TIMED_OUT } as const;
 export type GatePath = keyof typeof GATE_PATHS;
 
 /** The campaign manager's gate timeout is always one hour. */

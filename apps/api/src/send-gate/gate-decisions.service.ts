@@ -53,11 +53,11 @@ export class GateDecisionsService {
     const { s: sendoutId } = this.claims(token, 'items');
     const gate = await this.gates.find(sendoutId);
     if (!gate) throw gone('this gate no longer exists');
-    const { gates, uris } = this;
+    const { messages, uris } = this;
     async function* lines() {
       if (format === 'csv') yield 'id,email,phone,cancelUri\n';
       for (let after = 0; ;) {
-        const page = await gates.itemsPage(sendoutId, after, ITEMS_PAGE);
+        const page = await messages.contactsPage(sendoutId, after, ITEMS_PAGE);
         let chunk = '';
         for (const item of page) {
           const cancelUri = uris.reject(sendoutId, item.messageId, gate!.expiresAt);

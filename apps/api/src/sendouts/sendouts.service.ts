@@ -3,7 +3,7 @@ import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableExcept
 import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, Sql } from '@sendgate/database';
+import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity } from '@sendgate/database';
 import {
   ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutStage, sendoutWorkflowId,
 } from '@sendgate/domain';
@@ -46,7 +46,6 @@ export class SendoutsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly sql: Sql,
     private readonly messages: MessagesRepository,
     private readonly gates: GateRepository,
     private readonly temporal: Client,
@@ -143,14 +142,7 @@ export class SendoutsService {
   /** The contacts on one path of the split, keyset-paginated by message id. */
   async listPath(accountId: string, id: string, path: GatePath, after: number, limit: number) {
     await this.find(accountId, id);
-    const state = GATE_PATHS[path];
-    const rows = await this.sql.all<{ id: number | string; external_id: string; email: string | null; phone: string | null; reason: string | null }>(
-      `SELECT m.id, c.external_id, c.email, c.phone, m.reason
-       FROM messages m JOIN contacts c ON c.id = m.contact_id
-       WHERE m.sendout_id = ? AND m.state = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
-      [id, state, after, limit],
-    );
-    const items = rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone, reason: r.reason }));
+    const items = await this.messages.contactsPage(id, after, limit, GATE_PATHS[path]);
     return { path, items, next: items.length === limit ? items[items.length - 1].messageId : null };
   }
 

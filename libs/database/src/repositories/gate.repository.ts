@@ -15,13 +15,6 @@ export interface GateRow {
   lastNotifyError: string | null;
 }
 
-export interface GateItem {
-  messageId: number;
-  externalId: string;
-  email: string | null;
-  phone: string | null;
-}
-
 /** States in which a contact may still be rejected: anything before the send claim. */
 const REJECTABLE = [MessageState.GENERATED, MessageState.GATED, MessageState.ACCEPTED];
 
@@ -65,14 +58,6 @@ export class GateRepository {
     )) === 1;
   }
 
-  /** Moves every still-gated message of the sendout along the gate's outcome, in one statement. */
-  async releaseGated(sendoutId: string, to: MessageState.ACCEPTED | MessageState.TIMED_OUT | MessageState.CANCELED, reason: string | null): Promise<number> {
-    return this.sql.run(
-      'UPDATE messages SET state = ?, reason = ?, updated_at = ? WHERE sendout_id = ? AND state = ?',
-      [to, reason, this.sql.dialect.timestamp(new Date()), sendoutId, MessageState.GATED],
-    );
-  }
-
   /** Rejects one contact's message unless it is already on its way; answers the state it is in now. */
   async reject(sendoutId: string, messageId: number, reason: string | null): Promise<{ changed: boolean; state?: MessageState }> {
     const changed = await this.sql.run(
@@ -83,17 +68,6 @@ export class GateRepository {
     if (changed === 1) return { changed: true, state: MessageState.REJECTED };
     const row = await this.sql.one<{ state: MessageState }>('SELECT state FROM messages WHERE id = ? AND sendout_id = ?', [messageId, sendoutId]);
     return { changed: false, state: row?.state };
-  }
-
-  /** A keyset page of the sendout's contacts, for the item download. */
-  async itemsPage(sendoutId: string, afterMessageId: number, limit: number): Promise<GateItem[]> {
-    const rows = await this.sql.all<{ id: number | string; external_id: string; email: string | null; phone: string | null }>(
-      `SELECT m.id, c.external_id, c.email, c.phone
-       FROM messages m JOIN contacts c ON c.id = m.contact_id
-       WHERE m.sendout_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
-      [sendoutId, afterMessageId, limit],
-    );
-    return rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone }));
   }
 
   /** Stores integrator data per contact (by external id), replacing what was there, in multi-row upserts. */

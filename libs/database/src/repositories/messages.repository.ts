@@ -25,6 +25,15 @@ export interface FailedMessage {
 
 export type IdRange = [fromId: number, toId: number];
 
+/** A message of a sendout with its contact, as the gate's item file and the path listings show it. */
+export interface ContactMessage {
+  messageId: number;
+  externalId: string;
+  email: string | null;
+  phone: string | null;
+  reason: string | null;
+}
+
 const IN_LIST_LIMIT = 1_000;
 
 export class MessagesRepository {
@@ -88,6 +97,30 @@ export class MessagesRepository {
     );
     const ids = rows.map((r) => Number(r.id));
     return chunk(ids, pageSize).map((page) => [page[0], page[page.length - 1]] as IdRange);
+  }
+
+  /**
+   * Moves a sendout's messages that are still in one of `from` to `to` with a reason, in one
+   * conditional UPDATE (within `range` when given): gate outcomes, cancels, exhausted retries.
+   */
+  async transition(sendoutId: string, from: MessageState[], to: MessageState, reason: string | null, range?: IdRange): Promise<number> {
+    const within = range ? ' AND id BETWEEN ? AND ?' : '';
+    return this.sql.run(
+      `UPDATE messages SET state = ?, reason = ?, updated_at = ?
+       WHERE sendout_id = ?${within} AND state IN (${this.sql.dialect.placeholders(from.length)})`,
+      [to, reason?.slice(0, 500) ?? null, this.sql.dialect.timestamp(new Date()), sendoutId, ...(range ?? []), ...from],
+    );
+  }
+
+  /** A keyset page of a sendout's messages with their contacts, all of them or those in `state`. */
+  async contactsPage(sendoutId: string, afterMessageId: number, limit: number, state?: MessageState): Promise<ContactMessage[]> {
+    const rows = await this.sql.all<{ id: number | string; external_id: string; email: string | null; phone: string | null; reason: string | null }>(
+      `SELECT m.id, c.external_id, c.email, c.phone, m.reason
+       FROM messages m JOIN contacts c ON c.id = m.contact_id
+       WHERE m.sendout_id = ?${state ? ' AND m.state = ?' : ''} AND m.id > ? ORDER BY m.id LIMIT ?`,
+      state ? [sendoutId, state, afterMessageId, limit] : [sendoutId, afterMessageId, limit],
+    );
+    return rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone, reason: r.reason }));
   }
 
   /** Claims a range for sending: only rows still in `from` move, so a decision committed first wins. */
