@@ -1,27 +1,22 @@
 /** A stack with a worker, a loopback ESP and an integrator endpoint registered as the gate. */
 import { EspReceiver } from './esp-receiver';
-import { StackOptions, TestStack } from './harness';
-import { expectStatus } from './scenario';
+import { StackOptions } from './harness';
+import { SendingStack, expectStatus, startSendingStack } from './scenario';
 import { waitFor } from './wait';
 
-export interface GatedStack {
-  stack: TestStack;
-  esp: EspReceiver;
+export interface GatedStack extends SendingStack {
   integrator: EspReceiver;
-  stop: () => Promise<void>;
 }
 
 export async function startGatedStack(options: StackOptions & { worker?: boolean } = {}): Promise<GatedStack> {
-  const esp = await new EspReceiver().start();
+  const sending = await startSendingStack(options);
   const integrator = await new EspReceiver().start();
-  const stack = await TestStack.start({ database: 'mysql', ...options });
-  if (options.worker !== false) await stack.startWorker();
-  await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url }), 200);
+  await expectStatus(sending.stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url }), 200);
   return {
-    stack, esp, integrator,
+    ...sending,
+    integrator,
     stop: async () => {
-      await stack.stop();
-      await esp.stop();
+      await sending.stop();
       await integrator.stop();
     },
   };

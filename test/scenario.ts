@@ -1,6 +1,27 @@
+export interface SendingStack {
+  stack: TestStack;
+  esp: EspReceiver;
+  stop: () => Promise<void>;
+}
+
+/** A stack with a loopback ESP and (unless `worker: false`) one worker: what most sendout tests start with. */
+export async function startSendingStack(options: StackOptions & { worker?: boolean } = {}): Promise<SendingStack> {
+  const esp = await new EspReceiver().start();
+  const stack = await TestStack.start({ database: 'mysql', ...options });
+  if (options.worker !== false) await stack.startWorker();
+  return {
+    stack, esp,
+    stop: async () => {
+      await stack.stop();
+      await esp.stop();
+    },
+  };
+}
+
 /** Builds the data of a sendout through the public API: project, contacts, segment, integration. */
 import { randomUUID } from 'node:crypto';
-import { TestStack } from './harness';
+import { EspReceiver } from './esp-receiver';
+import { StackOptions, TestStack } from './harness';
 import { waitFor } from './wait';
 
 export async function seedSendout(stack: TestStack, options: {

@@ -1,21 +1,19 @@
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('a sendout whose history grows long', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql', env: { SENDOUT_SEND_PAGE_SIZE: '10', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack({ env: { SENDOUT_SEND_PAGE_SIZE: '10', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } }));
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
   });
 
   it('continues as new and still sends every message exactly once, with its counts carried over', async () => {

@@ -3,10 +3,11 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSCli
 import { createSqsServer } from 'local-aws-sqs';
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 import { freePort, waitFor } from '../wait';
 
 describe('a gate endpoint on SQS', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
   let sqsServer: Server;
@@ -20,14 +21,11 @@ describe('a gate endpoint on SQS', () => {
     sqsServer = await createSqsServer({ port, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false } as any);
     sqs = new SQSClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'integrator', secretAccessKey: 'integrator-secret' } });
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'sendgate-gate' }))).QueueUrl!;
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql' });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack());
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
     sqs?.destroy();
     await new Promise((resolve) => (sqsServer ? sqsServer.close(resolve) : resolve(undefined)));
   });

@@ -1,24 +1,22 @@
 import { createHash } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 
 const SECRET_HEADER = 'hdr-s3cret-value';
 const PASSWORD = 'basic-pa55word';
 
 describe('ESP integrations', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql', env: { SENDGATE_OUTBOUND_TIMEOUT_MS: '1000' } });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack({ env: { SENDGATE_OUTBOUND_TIMEOUT_MS: '1000' } }));
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
   });
 
   async function draft(overrides: Record<string, unknown> = {}) {

@@ -1,23 +1,21 @@
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
 import { OAuth2Server } from '../oauth2-server';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 
 describe('an ESP integration with OAuth2 client credentials', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
   let oauth: OAuth2Server;
 
   beforeAll(async () => {
     oauth = await OAuth2Server.start(6);
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql', env: { SENDOUT_SEND_PAGE_SIZE: '50', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_CONCURRENCY: '8' } });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack({ env: { SENDOUT_SEND_PAGE_SIZE: '50', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_CONCURRENCY: '8' } }));
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
     await oauth?.stop();
   });
 

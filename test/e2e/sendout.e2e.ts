@@ -1,20 +1,18 @@
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 
 describe('a sendout of 1,000 contacts on MariaDB', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'mysql' });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack());
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
   });
 
   it('sends every message exactly once and reports 1,000 SENT', async () => {

@@ -1,20 +1,18 @@
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 
 describe('a sendout on the embedded SQLite database', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
-    stack = await TestStack.start({ database: 'sqlite' });
-    await stack.startWorker();
+    ({ stack, esp } = sending = await startSendingStack({ database: 'sqlite' }));
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
   });
 
   it('generates and sends every message once', async () => {

@@ -1,6 +1,6 @@
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 import { waitFor } from '../wait';
 
 const CONTACTS = 2_000;
@@ -8,21 +8,20 @@ const CONTACTS = 2_000;
 const SLOW_WORKER = { SENDOUT_SEND_CONCURRENCY: '8', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_PAGE_SIZE: '100' };
 
 describe('when the worker dies in the middle of sending', () => {
+  let sending: SendingStack;
   let stack: TestStack;
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    esp = await new EspReceiver().start();
+    ({ stack, esp } = sending = await startSendingStack({ env: SLOW_WORKER, worker: false }));
     esp.respond = async () => {
       await new Promise((r) => setTimeout(r, 25));
       return { status: 200 };
     };
-    stack = await TestStack.start({ database: 'mysql', env: SLOW_WORKER });
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await esp?.stop();
+    await sending?.stop();
   });
 
   async function startSendout(): Promise<string> {
