@@ -1,15 +1,18 @@
 import { heartbeat } from '@temporalio/activity';
 
 /**
- * A heartbeat at most every `everyMs`: each call crosses into the SDK's native core, so calling it
- * per message costs a tenth of the send path's CPU; once a second is enough to detect a dead worker.
+ * Heartbeats on a timer for as long as `work` runs, at most once a second (each call crosses into
+ * the SDK's native core). The beat shows the process and its event loop are alive; a page whose
+ * lanes all wait on slow ESP answers keeps its attempt, so Temporal never starts a second attempt
+ * of the page while the first is still posting. Every outbound request is bounded by the
+ * outbound timeout, which configuration keeps shorter than the heartbeat timeout.
  */
-export function throttledHeartbeat(everyMs = 1_000): () => void {
-  let last = 0;
-  return () => {
-    const now = Date.now();
-    if (now - last < everyMs) return;
-    last = now;
-    heartbeat();
-  };
+export async function whileBeating<T>(work: () => Promise<T>, everyMs = 1_000): Promise<T> {
+  heartbeat();
+  const timer = setInterval(() => heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -3,10 +3,13 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
 import { EspOutcome, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
-import { forEachConcurrent } from './concurrency';
-import { throttledHeartbeat } from './heartbeat';
+import { forEachConcurrentPaged } from './concurrency';
+import { whileBeating } from './heartbeat';
 import { SendoutActivityDeps, repositories } from './deps';
 import { OutcomeRecorder } from './outcome-recorder';
+
+/** Messages loaded at a time: attributes and gate data are up to 16 KB each per contact. */
+const LOAD_SLICE = 250;
 
 export interface SendPageResult {
   sent: number;
@@ -26,8 +29,10 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
   return async function sendMessagePage(input: {
     sendoutId: string; range: [number, number]; concurrency: number;
   }): Promise<SendPageResult> {
-    const sendout = await sendouts.findOneByOrFail({ id: input.sendoutId });
-    const integration = await integrations.findOneByOrFail({ id: sendout.integrationId });
+    const sendout = await sendouts.findOneBy({ id: input.sendoutId });
+    if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
+    const integration = await integrations.findOneBy({ id: sendout.integrationId });
+    if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
     const content = ContentTemplate.compile(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);
     // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
@@ -40,15 +45,22 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     };
 
     await deps.messages.claimRange(input.sendoutId, input.range);
-    const claimed = await deps.messages.loadClaimed(input.sendoutId, input.range);
-    const recorder = new OutcomeRecorder(deps.messages);
-    const beat = throttledHeartbeat();
     const cancelled = Context.current().cancellationSignal;
+    let loadedUpTo = input.range[0] - 1;
+    let claimed = 0;
+    const nextSlice = async () => {
+      if (cancelled.aborted) return [];
+      const slice = await deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
+      if (slice.length > 0) loadedUpTo = slice[slice.length - 1].id;
+      claimed += slice.length;
+      return slice;
+    };
+    const recorder = new OutcomeRecorder(deps.messages);
     const unsent: number[] = [];
     let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
     let toRetry = 0;
 
-    await forEachConcurrent(claimed, input.concurrency, async (message) => {
+    const sendAll = () => forEachConcurrentPaged(nextSlice, input.concurrency, async (message) => {
       if (cancelled.aborted) return void unsent.push(message.id);
       let body: string;
       try {
@@ -62,7 +74,6 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         // A revoked or expired token: refresh it once and try again; a second 401 is final.
         outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
       }
-      beat();
       switch (outcome.kind) {
         case 'sent':
           return recorder.sent(message.id, integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined);
@@ -74,17 +85,25 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
           return;
       }
     });
-    await recorder.flush();
+    try {
+      await whileBeating(sendAll);
+    } finally {
+      // What was sent is recorded even when a lane failed unexpectedly.
+      await recorder.flush();
+    }
     if (cancelled.aborted) {
-      // Cancelled by an operator: what was not posted is never sent.
+      // Cancelled by an operator: what was not posted is never sent, loaded or not.
       await deps.messages.markCanceled(unsent, 'the sendout was cancelled');
+      if (loadedUpTo < input.range[1]) {
+        await deps.messages.transition(input.sendoutId, [MessageState.SENDING], MessageState.CANCELED, 'the sendout was cancelled', [loadedUpTo + 1, input.range[1]]);
+      }
       throw new CancelledFailure('the sendout was cancelled');
     }
 
     if (retry) {
       throw ApplicationFailure.create({
         type: 'EspRetry',
-        message: `${toRetry} of ${claimed.length} messages to retry: ${retry.reason}`,
+        message: `${toRetry} of ${claimed} messages to retry: ${retry.reason}`,
         nextRetryDelay: retry.retryAfterMs,
       });
     }

@@ -48,6 +48,7 @@ export class TestStack {
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
       SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000',
+      SENDGATE_OUTBOUND_TIMEOUT_MS: '2000', // shorter than the heartbeat timeout, as configuration requires
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       SENDGATE_SIGNING_KEY: TEST_SIGNING_KEY,

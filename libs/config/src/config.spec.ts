@@ -25,4 +25,10 @@ describe('loadConfig', () => {
       expect(text).toMatch(/SENDGATE_ALLOW_PRIVATE_NETWORKS/);
     }
   });
+
+  it('refuses a heartbeat timeout no longer than one outbound request', () => {
+    expect(() => loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '10000', SENDGATE_OUTBOUND_TIMEOUT_MS: '10000' }))
+      .toThrow(/SENDOUT_HEARTBEAT_TIMEOUT_MS \(10000\) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS/);
+    expect(loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000', SENDGATE_OUTBOUND_TIMEOUT_MS: '2000' }).sendout.heartbeatTimeoutMs).toBe(3000);
+  });
 });

@@ -35,6 +35,8 @@ export interface SendoutTuning {
   heartbeatTimeoutMs: number;
   /** History length at which a sending workflow continues as new (Temporal's hard limit is 51,200). */
   continueAsNewAfterEvents: number;
+  /** How often a workflow waiting at its gate re-reads the decision, in case a wake-up signal was lost. */
+  gateRereadMs: number;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       sendConcurrency: read.int('SENDOUT_SEND_CONCURRENCY', 32, 1, 1_000),
       heartbeatTimeoutMs: read.int('SENDOUT_HEARTBEAT_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
       continueAsNewAfterEvents: read.int('SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS', 5_000, 100, 40_000),
+      gateRereadMs: read.int('SENDOUT_GATE_REREAD_MS', 60_000, 1_000, 60_000),
     },
     worker: {
       maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),
@@ -90,6 +93,11 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       shutdownGraceMs: read.int('WORKER_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
     },
   };
+  // A page attempt must outlive any one of its requests, or Temporal could start a second attempt
+  // of the page while the first is still posting.
+  if (config.sendout.heartbeatTimeoutMs <= config.outbound.requestTimeoutMs) {
+    problems.push(`SENDOUT_HEARTBEAT_TIMEOUT_MS (${config.sendout.heartbeatTimeoutMs}) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS (${config.outbound.requestTimeoutMs})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -132,8 +132,12 @@ export class MessagesRepository {
     );
   }
 
-  /** The claimed (SENDING) messages of a range with what rendering needs of their contacts. */
-  async loadClaimed(sendoutId: string, [fromId, toId]: IdRange): Promise<SendableMessage[]> {
+  /**
+   * The claimed (SENDING) messages of a range with what rendering needs of their contacts, a
+   * keyset slice at a time: attributes and gate data can be kilobytes per contact, so a send page
+   * holds one slice in memory, not the whole page.
+   */
+  async loadClaimed(sendoutId: string, [fromId, toId]: IdRange, afterId = fromId - 1, limit = 1_000_000): Promise<SendableMessage[]> {
     const rows = await this.sql.all<{
       id: number | string; contact_id: number | string; idempotency_key: string; external_id: string;
       email: string | null; phone: string | null; attributes: string | null; gate_data: string | null;
@@ -141,9 +145,9 @@ export class MessagesRepository {
       `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes, g.data AS gate_data
        FROM messages m JOIN contacts c ON c.id = m.contact_id
        LEFT JOIN gate_data g ON g.sendout_id = m.sendout_id AND g.external_id = c.external_id
-       WHERE m.sendout_id = ? AND m.id BETWEEN ? AND ? AND m.state = ?
-       ORDER BY m.id`,
-      [sendoutId, fromId, toId, MessageState.SENDING],
+       WHERE m.sendout_id = ? AND m.id BETWEEN ? AND ? AND m.id > ? AND m.state = ?
+       ORDER BY m.id LIMIT ?`,
+      [sendoutId, fromId, toId, afterId, MessageState.SENDING, limit],
     );
     return rows.map((r) => ({
       id: Number(r.id),
