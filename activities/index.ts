@@ -3,11 +3,13 @@ import { closeGateActivity } from './close-gate.activity';
 import { completeSendoutActivity } from './complete-sendout.activity';
 import { SendoutActivityDeps } from './deps';
 import { failMessagePageActivity } from './fail-message-page.activity';
+import { failSendoutActivity } from './fail-sendout.activity';
 import { generateMessagesActivity } from './generate-messages.activity';
 import { markSendoutStageActivity } from './mark-sendout-stage.activity';
 import { notifyGateActivity } from './notify-gate.activity';
 import { openGateActivity } from './open-gate.activity';
 import { planSendPagesActivity } from './plan-send-pages.activity';
+import { readGateStateActivity } from './read-gate-state.activity';
 import { sendMessagePageActivity } from './send-message-page.activity';
 
 export type { SendoutActivityDeps } from './deps';
@@ -20,12 +22,14 @@ export function createSendoutActivities(deps: SendoutActivityDeps) {
     generateMessages: generateMessagesActivity(deps),
     openGate: openGateActivity(deps),
     notifyGate: notifyGateActivity(deps),
+    readGateState: readGateStateActivity(deps),
     closeGate: closeGateActivity(deps),
     planSendPages: planSendPagesActivity(deps),
     sendMessagePage: sendMessagePageActivity(deps),
     failMessagePage: failMessagePageActivity(deps),
     completeSendout: completeSendoutActivity(deps),
     cancelSendout: cancelSendoutActivity(deps),
+    failSendout: failSendoutActivity(deps),
   };
 }
 

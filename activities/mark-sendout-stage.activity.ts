@@ -1,13 +1,21 @@
 import { SendoutStage } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
+const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
+
 export function markSendoutStageActivity({ sql }: SendoutActivityDeps) {
-  return async function markSendoutStage(input: { sendoutId: string; stage: SendoutStage }): Promise<void> {
+  return async function markSendoutStage(input: { sendoutId: string; stage: SendoutStage; lastError?: string }): Promise<void> {
     const now = sql.dialect.timestamp(new Date());
-    const done = input.stage === SendoutStage.COMPLETED || input.stage === SendoutStage.CANCELED || input.stage === SendoutStage.FAILED;
-    await sql.run(
-      `UPDATE sendouts SET stage = ?, updated_at = ?${done ? ', completed_at = ?' : ''} WHERE id = ?`,
-      done ? [input.stage, now, now, input.sendoutId] : [input.stage, now, input.sendoutId],
-    );
+    const sets = ['stage = ?', 'updated_at = ?'];
+    const params: unknown[] = [input.stage, now];
+    if (FINISHED.includes(input.stage)) {
+      sets.push('completed_at = ?');
+      params.push(now);
+    }
+    if (input.lastError !== undefined) {
+      sets.push('last_error = ?');
+      params.push(input.lastError);
+    }
+    await sql.run(`UPDATE sendouts SET ${sets.join(', ')} WHERE id = ?`, [...params, input.sendoutId]);
   };
 }

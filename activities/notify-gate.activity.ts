@@ -24,6 +24,8 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
     const project = await projects.findOneByOrFail({ id: sendout.projectId });
     const gate = await deps.gates.find(sendout.id);
     if (!gate) throw ApplicationFailure.nonRetryable(`sendout ${sendout.id} has no open gate`, 'GateMissing');
+    // A run continued as new during the wait asks again: a webhook already delivered is not sent twice.
+    if (gate.notifiedAt) return { delivered: true };
 
     const common = {
       sendoutId: sendout.id,

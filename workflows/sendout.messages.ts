@@ -11,6 +11,8 @@ export interface SendoutTuningInput {
   heartbeatTimeoutMs: number;
   /** Continue as new once the history is this long (absent in runs started before it existed: 5,000). */
   continueAsNewAfterEvents?: number;
+  /** Re-read the gate's decision this often while waiting (absent in runs started before it existed: 60 s). */
+  gateRereadMs?: number;
 }
 
 export interface SendoutWorkflowInput {
@@ -21,7 +23,21 @@ export interface SendoutWorkflowInput {
   /** Send accepted messages no earlier than this (epoch ms). */
   sendAt?: number;
   /** Set by continue-as-new: where the previous run stopped. */
-  resume?: { afterMessageId: number; generated: number; sent: number; failed: number; paths?: GatePaths };
+  resume?: SendoutResume;
+}
+
+/**
+ * Where a previous run stopped: waiting at the gate (until `gateExpiresAtMs`), or sending after
+ * `afterMessageId`. Runs continued before `phase` existed were sending.
+ */
+export interface SendoutResume {
+  phase?: 'gate' | 'send';
+  afterMessageId: number;
+  generated: number;
+  sent: number;
+  failed: number;
+  paths?: GatePaths;
+  gateExpiresAtMs?: number;
 }
 
 export interface GatePaths {

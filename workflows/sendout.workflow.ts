@@ -5,29 +5,37 @@
  * database, and the workflow carries ids and counts.
  */
 import {
-  ActivityCancellationType, ActivityFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities,
+  ActivityCancellationType, ActivityFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,
   proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
+import { TemporalFailure, type RetryPolicy } from '@temporalio/common';
 import type { GateOutcome, SendoutActivities } from '../activities';
 import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
 import { GateStateKey, SendoutStageKey } from './search-attributes';
 import {
-  gateDecidedSignal, progressQuery, SendoutProgress, SendoutResult, SendoutTuningInput, SendoutWorkflowInput,
+  gateDecidedSignal, progressQuery, SendoutProgress, SendoutResult, SendoutResume, SendoutTuningInput, SendoutWorkflowInput,
 } from './sendout.messages';
 
 const PAGES_PER_PLAN = 50;
 const DEFAULT_EVENTS_BEFORE_CONTINUE = 5_000;
+const DEFAULT_GATE_REREAD_MS = 60_000;
+/** Patch: the gate wait re-reads the decision periodically and continues as new when long. */
+const GATE_REREADS = 'gate-rereads-decision';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
   try {
     return await run.execute();
   } catch (error) {
-    if (!isCancellation(error)) throw error;
-    await run.cancel();
-    throw error; // the Web UI shows the workflow as cancelled
+    if (isCancellation(error)) {
+      await run.cancel();
+    } else if (error instanceof TemporalFailure) {
+      // An activity out of retries or refused for good: the sendout stops counting as running.
+      // (A plain Error is a bug in workflow code: Temporal retries the task until a fix is deployed.)
+      await run.fail(error);
+    }
+    throw error; // the Web UI shows the workflow as cancelled or failed
   }
 }
 
@@ -36,12 +44,14 @@ class SendoutRun {
   readonly acts: Activities;
   readonly progress: SendoutProgress;
   readonly wake = { gate: false };
+  readonly phase: 'generate' | 'gate' | 'send';
 
   constructor(readonly input: SendoutWorkflowInput) {
     const { resume } = input;
     this.acts = activitiesFor(input.tuning);
+    this.phase = resume ? resume.phase ?? 'send' : 'generate';
     this.progress = {
-      stage: resume ? SendoutStage.SENDING : SendoutStage.CREATED,
+      stage: { generate: SendoutStage.CREATED, gate: SendoutStage.GATED, send: SendoutStage.SENDING }[this.phase],
       generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
       pagesInFlight: 0, pagesDone: 0,
       ...(resume?.paths ? { gate: { state: GateState.ACCEPTED, ...resume.paths } } : {}),
@@ -51,13 +61,15 @@ class SendoutRun {
   }
 
   async execute(): Promise<SendoutResult> {
-    const { sendoutId, tuning, gate, sendAt, resume } = this.input;
-    if (!resume) {
+    const { sendoutId, tuning, gate, sendAt } = this.input;
+    if (this.phase === 'generate') {
       await this.enterStage(SendoutStage.GENERATING);
       this.progress.generated = (await this.acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
+      if (gate) await this.enterStage(SendoutStage.GATED);
+    }
+    if (this.phase !== 'send') {
       if (gate) {
-        await this.enterStage(SendoutStage.GATED);
-        const outcome = await passGate(sendoutId, gate.timeoutMs, this.acts, this.wake, this.progress);
+        const outcome = await this.passGate(gate.timeoutMs);
         if (outcome.state !== GateState.ACCEPTED) return this.complete();
       }
       if (sendAt !== undefined && sendAt > Date.now()) {
@@ -67,78 +79,106 @@ class SendoutRun {
       await this.enterStage(SendoutStage.SENDING);
     }
     const stoppedAt = await sendPages(this.input, this.acts, this.progress);
-    if (stoppedAt !== undefined) return this.continueAfter(stoppedAt);
+    if (stoppedAt !== undefined) return this.continueAs({ phase: 'send', afterMessageId: stoppedAt });
     return this.complete();
   }
 
   /** An operator cancelled: nothing more is claimed or sent; what was not sent becomes CANCELED. */
   async cancel(): Promise<void> {
     await CancellationScope.nonCancellable(() => this.acts.short.cancelSendout({ sendoutId: this.input.sendoutId }));
-    this.progress.stage = SendoutStage.CANCELED;
-    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.CANCELED }]);
-    if (this.progress.gate?.state === GateState.OPEN) {
-      this.progress.gate.state = GateState.CANCELED;
-      upsertSearchAttributes([{ key: GateStateKey, value: GateState.CANCELED }]);
+    this.closeOpenGate(GateState.CANCELED);
+    this.setStage(SendoutStage.CANCELED);
+  }
+
+  /** The run failed: the sendout becomes FAILED with the reason, and what was not sent FAILED too. */
+  async fail(error: TemporalFailure): Promise<void> {
+    const reason = (error instanceof ActivityFailure && error.cause ? error.cause.message : error.message).slice(0, 1_000);
+    await CancellationScope.nonCancellable(() => this.acts.short.failSendout({ sendoutId: this.input.sendoutId, reason }));
+    this.closeOpenGate(GateState.CANCELED);
+    this.setStage(SendoutStage.FAILED);
+  }
+
+  /**
+   * Opens the gate (unless a previous run did) and waits until a decision wakes the workflow or the
+   * deadline passes, while the webhook is delivered (and retried) alongside. The database settles
+   * accept versus timeout; it is re-read periodically, so a decision whose wake-up signal was lost
+   * (Temporal down, the API crashed between commit and signal) is honoured within that period.
+   */
+  private async passGate(timeoutMs: number): Promise<GateOutcome> {
+    const { sendoutId, tuning, resume } = this.input;
+    const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
+    setGate(GateState.OPEN);
+    const gate = resume?.gateExpiresAtMs !== undefined
+      ? { state: GateState.OPEN, expiresAtMs: resume.gateExpiresAtMs }
+      : await this.acts.short.openGate({ sendoutId, timeoutMs });
+    this.progress.gate = { state: gate.state, expiresAt: new Date(gate.expiresAtMs).toISOString() };
+
+    const notifyScope = new CancellationScope();
+    const remaining = () => Math.max(0, gate.expiresAtMs - Date.now());
+    const notifying = notifyScope
+      .run(() => proxyActivities<SendoutActivities>({
+        scheduleToCloseTimeout: Math.max(1_000, remaining()),
+        startToCloseTimeout: '30s',
+        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+      }).notifyGate({ sendoutId }))
+      .catch(() => undefined); // undelivered by the deadline: the gate simply times out
+
+    const rereads = patched(GATE_REREADS);
+    const wake = this.wake;
+    let outcome: GateOutcome;
+    for (;;) {
+      const wait = rereads ? Math.min(remaining(), tuning.gateRereadMs ?? DEFAULT_GATE_REREAD_MS) : remaining();
+      const signalled = wait > 0 && (await condition(() => wake.gate, wait));
+      wake.gate = false; // before the state is read, so a signal arriving meanwhile wakes the next wait
+      if (rereads && !signalled && remaining() > 0) {
+        // A periodic re-read: cheap, and only a decision found in the database closes the gate.
+        if ((await this.acts.local.readGateState({ sendoutId })) === GateState.OPEN) {
+          if (historyIsLong(tuning.continueAsNewAfterEvents ?? DEFAULT_EVENTS_BEFORE_CONTINUE)) {
+            notifyScope.cancel();
+            await notifying;
+            return this.continueAs({ phase: 'gate', afterMessageId: 0, gateExpiresAtMs: gate.expiresAtMs });
+          }
+          continue;
+        }
+      }
+      outcome = await this.acts.short.closeGate({ sendoutId, deadlinePassed: rereads ? remaining() <= 0 : !signalled });
+      if (outcome.state !== GateState.OPEN) break;
     }
+    notifyScope.cancel();
+    await notifying;
+    setGate(outcome.state);
+    this.progress.gate = { ...this.progress.gate, ...outcome };
+    return outcome;
   }
 
   private async enterStage(stage: SendoutStage): Promise<void> {
+    this.setStage(stage);
+    await this.acts.local.markSendoutStage({ sendoutId: this.input.sendoutId, stage });
+  }
+
+  private setStage(stage: SendoutStage): void {
     this.progress.stage = stage;
     upsertSearchAttributes([{ key: SendoutStageKey, value: stage }]);
-    await this.acts.local.markSendoutStage({ sendoutId: this.input.sendoutId, stage });
+  }
+
+  private closeOpenGate(state: GateState): void {
+    if (this.progress.gate?.state !== GateState.OPEN) return;
+    this.progress.gate.state = state;
+    upsertSearchAttributes([{ key: GateStateKey, value: state }]);
   }
 
   private async complete(): Promise<SendoutResult> {
     const { sendoutId, gate } = this.input;
     const counts = await this.acts.short.completeSendout({ sendoutId });
-    this.progress.stage = SendoutStage.COMPLETED;
-    upsertSearchAttributes([{ key: SendoutStageKey, value: SendoutStage.COMPLETED }]);
+    this.setStage(SendoutStage.COMPLETED);
     return { sendoutId, stage: SendoutStage.COMPLETED, counts, ...(gate?.split && this.progress.gate ? { paths: pathsOf(this.progress) } : {}) };
   }
 
-  private continueAfter(afterMessageId: number): Promise<never> {
+  private continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {
     const { generated, sent, failed } = this.progress;
-    return continueAsNew<typeof sendoutWorkflow>({
-      ...this.input,
-      resume: { afterMessageId, generated, sent, failed, paths: this.progress.gate ? pathsOf(this.progress) : undefined },
-    });
+    const paths = this.progress.gate && this.progress.gate.state !== GateState.OPEN ? pathsOf(this.progress) : undefined;
+    return continueAsNew<typeof sendoutWorkflow>({ ...this.input, resume: { ...at, generated, sent, failed, paths } });
   }
-}
-
-/**
- * Opens the gate and waits until a decision wakes the workflow or the deadline passes, while the
- * webhook is delivered (and retried) alongside. The database settles accept versus timeout.
- */
-async function passGate(
-  sendoutId: string, timeoutMs: number, acts: Activities, wake: { gate: boolean }, progress: SendoutProgress,
-): Promise<GateOutcome> {
-  const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
-  setGate(GateState.OPEN);
-  const gate = await acts.short.openGate({ sendoutId, timeoutMs });
-  progress.gate = { state: gate.state, expiresAt: new Date(gate.expiresAtMs).toISOString() };
-
-  const notifyScope = new CancellationScope();
-  const remaining = () => Math.max(0, gate.expiresAtMs - Date.now());
-  const notifying = notifyScope
-    .run(() => proxyActivities<SendoutActivities>({
-      scheduleToCloseTimeout: Math.max(1_000, remaining()),
-      startToCloseTimeout: '30s',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-    }).notifyGate({ sendoutId }))
-    .catch(() => undefined); // undelivered by the deadline: the gate simply times out
-
-  let outcome: GateOutcome;
-  for (;;) {
-    const signalled = remaining() > 0 && (await condition(() => wake.gate, remaining()));
-    wake.gate = false; // before closeGate reads the state, so a signal arriving meanwhile wakes the next wait
-    outcome = await acts.short.closeGate({ sendoutId, deadlinePassed: !signalled });
-    if (outcome.state !== GateState.OPEN) break;
-  }
-  notifyScope.cancel();
-  await notifying;
-  setGate(outcome.state);
-  progress.gate = { ...progress.gate, ...outcome };
-  return outcome;
 }
 
 /**
@@ -199,9 +239,12 @@ type Activities = ReturnType<typeof activitiesFor>;
 
 function activitiesFor(tuning: SendoutTuningInput) {
   const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+  // Short steps give up after about a quarter of an hour of failures (a database or ESP outage
+  // longer than that fails the sendout with the reason instead of retrying forever).
+  const bounded: RetryPolicy = { ...retry, maximumAttempts: 20 };
   return {
-    local: proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry }),
-    short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry }),
+    local: proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry: bounded }),
+    short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry: bounded }),
     long: proxyActivities<SendoutActivities>({
       startToCloseTimeout: '2h',
       // On cancel, wait until a page has stopped posting before the sendout is marked cancelled.

@@ -1,0 +1,19 @@
+import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
+import { SendoutActivityDeps } from './deps';
+import { markSendoutStageActivity } from './mark-sendout-stage.activity';
+
+const UNSENT = [MessageState.GENERATED, MessageState.GATED, MessageState.ACCEPTED, MessageState.SENDING];
+
+/**
+ * After the workflow failed for good: the sendout becomes FAILED with the reason (so it no longer
+ * counts as running), an open gate closes, and every message not sent yet becomes FAILED with it.
+ */
+export function failSendoutActivity(deps: SendoutActivityDeps) {
+  const markStage = markSendoutStageActivity(deps);
+  return async function failSendout(input: { sendoutId: string; reason: string }): Promise<{ failed: number }> {
+    await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'failure');
+    const failed = await deps.messages.transition(input.sendoutId, UNSENT, MessageState.FAILED, `the sendout failed: ${input.reason}`);
+    await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.FAILED, lastError: input.reason });
+    return { failed };
+  };
+}
