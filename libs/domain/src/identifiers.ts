@@ -1,4 +1,23 @@
 /** Deterministic ids and keys derived from business keys, so every retry is a no-op. */
+import { createHash } from 'node:crypto';
+
 export const sendoutWorkflowId = (sendoutId: string): string => `sendout-${sendoutId}`;
 
-export const idempotencyKey = (sendoutId: string, contactId: number | string): string => `${sendoutId}:${contactId}`;
+/**
+ * The sendout id a client's Idempotency-Key stands for, within its account: a UUID (version 8,
+ * name-based on SHA-256), so concurrent retries of one request all race for the same row.
+ */
+export function sendoutIdForKey(accountId: string, idempotencyKey: string): string {
+  const bytes = createHash('sha256').update(`sendout\0${accountId}\0${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** SHA-256 of a JSON value with its object keys sorted: equal requests hash equal whatever their key order. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value, (_key, v) => (
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v
+  ))).digest('hex');
+}

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { badRequest } from '../common/validation';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
 import { ListPathQuery } from './dto/list-path.query';
 import { SendoutsService } from './sendouts.service';
@@ -11,11 +13,21 @@ import { SendoutsService } from './sendouts.service';
 export class SendoutsController {
   constructor(private readonly sendouts: SendoutsService) {}
 
-  /** Starts a sendout; answers 202 at once, progress is on GET. */
+  /**
+   * Starts a sendout; answers 202 at once, progress is on GET. A retry with the same
+   * Idempotency-Key answers the sendout the first attempt made, with 200.
+   */
   @Post()
-  @HttpCode(202)
-  create(@Auth() auth: AuthContext, @Body() body: CreateSendoutDto) {
-    return this.sendouts.create(auth.accountId, body);
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters, unique per account: a retried request answers the same sendout instead of sending twice' })
+  @ApiResponse({ status: 202, description: 'started' })
+  @ApiResponse({ status: 200, description: 'the sendout an earlier request with the same Idempotency-Key made' })
+  @ApiResponse({ status: 422, description: 'the Idempotency-Key was used with a different body' })
+  async create(
+    @Auth() auth: AuthContext, @Body() body: CreateSendoutDto, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply,
+  ) {
+    const { view, created } = await this.sendouts.create(auth.accountId, body, readIdempotencyKey(key));
+    // Sent here, not returned: the status depends on the outcome (Nest would apply one fixed code).
+    return reply.status(created ? 202 : 200).send(view);
   }
 
   @Get(':id')
@@ -35,4 +47,13 @@ export class SendoutsController {
   listPath(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: ListPathQuery) {
     return this.sendouts.listPath(auth.accountId, id, query.path, query.after ?? 0, query.limit ?? 1_000);
   }
+}
+
+/** The Idempotency-Key header: 1 to 255 printable ASCII characters. */
+function readIdempotencyKey(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[\x20-\x7e]{1,255}$/.test(raw) || raw.trim() === '') {
+    throw badRequest([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+  }
+  return raw;
 }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError,
+} from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity } from '@sendgate/database';
 import {
-  ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutStage, sendoutWorkflowId,
+  canonicalHash, ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutKind,
+  SendoutMode, SendoutStage, sendoutIdForKey, sendoutWorkflowId,
 } from '@sendgate/domain';
 import {
   JourneyNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey, sendoutWorkflow,
@@ -35,6 +38,7 @@ export interface SendoutView {
   };
   paths?: { accepted: number; rejected: number; timedOut: number };
   sendAt: Date | null;
+  idempotencyKey: string | null;
   lastError: string | null;
   createdAt: Date;
   completedAt: Date | null;
@@ -59,8 +63,12 @@ export class SendoutsService {
     return this.dataSource.getRepository(SendoutEntity);
   }
 
-  /** Stores the sendout, then starts its workflow (starting twice returns the running one). */
-  async create(accountId: string, dto: CreateSendoutDto): Promise<SendoutView> {
+  /**
+   * Stores the sendout, then starts its workflow (starting twice returns the running one). With an
+   * Idempotency-Key the sendout's id derives from it: a retried request finds the sendout its first
+   * attempt made (`created: false`), whatever the timing; the same key with another body is a 422.
+   */
+  async create(accountId: string, dto: CreateSendoutDto, idempotencyKey?: string): Promise<{ view: SendoutView; created: boolean }> {
     const { plan, errors } = planSendout(dto);
     try {
       ContentTemplate.compile(dto.content);
@@ -69,6 +77,13 @@ export class SendoutsService {
       errors.push(...error.errors);
     }
     if (errors.length > 0) throw badRequest(errors);
+    const requestHash = idempotencyKey === undefined ? null : canonicalHash(dto);
+    const id = idempotencyKey === undefined ? randomUUID() : sendoutIdForKey(accountId, idempotencyKey);
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.replay(accountId, id, requestHash!);
+      if (earlier) return earlier;
+    }
+
     const project = await this.projects.get(accountId, dto.projectId, 'projectId');
     const integration = await this.integrations.get(accountId, dto.integrationId, 'integrationId');
     if (integration.status !== IntegrationStatus.ACTIVE) {
@@ -79,17 +94,45 @@ export class SendoutsService {
     }
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
 
-    const id = randomUUID();
     const sendout: Partial<SendoutEntity> = {
       id, accountId, projectId: project.id, name: dto.name, kind: plan.kind, mode: plan.mode, journeyName: dto.journeyName ?? null,
       segmentId: dto.segmentId ?? null, contactIds: dto.contactIds ? [...new Set(dto.contactIds)] : null,
       integrationId: dto.integrationId, content: dto.content, stage: SendoutStage.CREATED, workflowId: sendoutWorkflowId(id),
       gateEnabled: plan.gate !== undefined, gateTimeoutMs: plan.gate?.timeoutMs ?? null, gateSplit: plan.gate?.split ?? false,
       gateActions: dto.gate?.enabled ? dto.gate.actions ?? [] : null, sendAt: plan.sendAt ?? null,
+      idempotencyKey: idempotencyKey ?? null, requestHash,
     };
-    await this.sendouts.insert(sendout);
+    try {
+      await this.sendouts.insert(sendout);
+    } catch (error) {
+      // A concurrent retry of the same request inserted it first: answer that one.
+      const earlier = idempotencyKey !== undefined && isDuplicateKey(error) ? await this.replay(accountId, id, requestHash!) : undefined;
+      if (earlier) return earlier;
+      throw error;
+    }
     await this.startWorkflow(sendout as SendoutEntity, project.name, plan);
-    return this.get(accountId, id);
+    return { view: await this.get(accountId, id), created: true };
+  }
+
+  /**
+   * The sendout an earlier request with the same key made, if any. One whose first attempt stopped
+   * before its workflow started gets it started now (idempotent: the workflow id is fixed).
+   */
+  private async replay(accountId: string, id: string, requestHash: string): Promise<{ view: SendoutView; created: false } | undefined> {
+    const earlier = await this.sendouts.findOneBy({ id, accountId });
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== requestHash) {
+      throw new UnprocessableEntityException({
+        statusCode: 422, error: 'Unprocessable Entity', field: 'Idempotency-Key', sendoutId: earlier.id,
+        message: 'this Idempotency-Key was already used with a different request body; use a new key for a new sendout',
+      });
+    }
+    if (earlier.stage === SendoutStage.CREATED) {
+      const project = await this.projects.get(accountId, earlier.projectId, 'projectId');
+      const gate = earlier.gateEnabled ? { timeoutMs: earlier.gateTimeoutMs!, split: earlier.gateSplit } : undefined;
+      await this.startWorkflow(earlier, project.name, { kind: earlier.kind as SendoutKind, mode: earlier.mode as SendoutMode, gate, sendAt: earlier.sendAt ?? undefined });
+    }
+    return { view: await this.get(accountId, id), created: false };
   }
 
   async get(accountId: string, id: string): Promise<SendoutView> {
@@ -116,6 +159,7 @@ export class SendoutsService {
         : { enabled: false },
       ...(sendout.gateEnabled && sendout.gateSplit ? { paths: gatePaths(counts) } : {}),
       sendAt: sendout.sendAt,
+      idempotencyKey: sendout.idempotencyKey,
       lastError: sendout.lastError,
       createdAt: sendout.createdAt,
       completedAt: sendout.completedAt,
@@ -157,7 +201,9 @@ export class SendoutsService {
       await this.temporal.workflow.start(sendoutWorkflow, {
         taskQueue: this.config.temporal.taskQueue,
         workflowId: sendout.workflowId,
+        // Running: answer it; finished: never run the sendout a second time.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ sendoutId: sendout.id, tuning: this.config.sendout, gate: plan.gate, sendAt: plan.sendAt?.getTime() }],
         typedSearchAttributes: [
           { key: SendoutIdKey, value: sendout.id },
@@ -169,6 +215,9 @@ export class SendoutsService {
         ],
       });
     } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      // A deadline exceeded or a dropped connection does not say whether the start went through.
+      if (await this.workflowExists(sendout.workflowId)) return;
       const message = (error as Error).message;
       this.logger.error(`could not start workflow ${sendout.workflowId}: ${message}`);
       await this.sendouts.update({ id: sendout.id }, { stage: SendoutStage.FAILED, lastError: `workflow did not start: ${message}` });
@@ -177,6 +226,22 @@ export class SendoutsService {
       });
     }
   }
+
+  private async workflowExists(workflowId: string): Promise<boolean> {
+    try {
+      await this.temporal.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A primary or unique key collision, on MySQL/MariaDB or SQLite. */
+function isDuplicateKey(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string } }).driverError;
+  const code = driverError?.code ?? (error as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function zeroFilled(counts: MessageCounts): Record<MessageState, number> {

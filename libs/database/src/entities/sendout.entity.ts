@@ -71,4 +71,12 @@ export class SendoutEntity {
 
   @Column({ name: 'send_at', type: 'datetime', nullable: true })
   sendAt: Date | null;
+
+  /** The client's Idempotency-Key, unique per account: a retried POST answers this sendout. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
+  idempotencyKey: string | null;
+
+  /** SHA-256 of the request that came with the key: the same key with another body is refused. */
+  @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true })
+  requestHash: string | null;
 }
