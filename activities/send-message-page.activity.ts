@@ -4,6 +4,7 @@ import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain
 import { SendableMessage } from '@sendgate/database';
 import { EspOutcome, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { forEachConcurrent } from './concurrency';
+import { yieldToEventLoop } from './event-loop';
 import { throttledHeartbeat } from './heartbeat';
 import { SendoutActivityDeps, repositories } from './deps';
 import { OutcomeRecorder } from './outcome-recorder';
@@ -54,7 +55,11 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       try {
         body = renderPayload(message, sendout, content, payload, integration.identifierType);
       } catch (error) {
-        return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+        // A template at its render limit held the event loop that long: beat, and let the loop
+        // run (heartbeats, other pages) before this lane renders again.
+        beat();
+        await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+        return yieldToEventLoop();
       }
       const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
       let outcome = await post(body, message.idempotencyKey, bearer);
