@@ -113,6 +113,11 @@ describe('ContentTemplate', () => {
       expect(ContentTemplate.compile({ html: '{{ contact.nickname | raw }}' }).render(ctx).html).toBe('<b>Ada</b>');
     });
 
+    it('escapes values inside a capture once, when captured', () => {
+      const html = '{% capture card %}<b>{{ contact.nickname }}</b>{% endcapture %}{{ card | raw }}';
+      expect(ContentTemplate.compile({ html }).render(ctx).html).toBe('<b>&lt;b&gt;Ada&lt;/b&gt;</b>');
+    });
+
     it('escapes once, not twice, a value the template escapes itself', () => {
       expect(ContentTemplate.compile({ html: '{{ contact.nickname | escape }}' }).render(ctx).html).toBe('&lt;b&gt;Ada&lt;/b&gt;');
     });
