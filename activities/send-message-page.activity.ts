@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ContentTemplate, MessageState, PayloadTemplate } from '@sendgate/domain';
+import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
 import { EspOutcome, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { forEachConcurrentPaged } from './concurrency';
+import { yieldToEventLoop } from './event-loop';
 import { whileBeating } from './heartbeat';
 import { SendoutActivityDeps, repositories } from './deps';
 import { OutcomeRecorder } from './outcome-recorder';
@@ -33,7 +34,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
     const integration = await integrations.findOneBy({ id: sendout.integrationId });
     if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
-    const content = ContentTemplate.compile(sendout.content);
+    const content = compileContent(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);
     // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
     const staticHeaders = openHeaders(integration.headers, deps.secrets);
@@ -66,7 +67,10 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       try {
         body = renderPayload(message, sendout, content, payload, integration.identifierType);
       } catch (error) {
-        return recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+        // A template at its render limit held the event loop that long: let the loop run
+        // (the heartbeat timer, other pages) before this lane renders again.
+        await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+        return yieldToEventLoop();
       }
       const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
       let outcome = await post(body, message.idempotencyKey, bearer);
@@ -110,6 +114,16 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const counts = await deps.messages.countRange(input.sendoutId, input.range);
     return { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
   };
+}
+
+/** Content stored before a rule existed (e.g. a file tag) can never render: no retry will help. */
+function compileContent(content: MessageContent): ContentTemplate {
+  try {
+    return ContentTemplate.compile(content);
+  } catch (error) {
+    if (error instanceof ContentTemplateError) throw ApplicationFailure.nonRetryable(error.message, 'ContentRefused');
+    throw error;
+  }
 }
 
 function renderPayload(

@@ -1,8 +1,10 @@
 /**
  * Message content (subject, html, text) is Liquid: `{{ contact.firstName }}`, `{{ gate.promoCode }}`.
- * Templates are parsed once per sendout page and rendered per message.
+ * Templates are parsed once per sendout page and rendered per message, in the sandbox of
+ * liquid-sandbox.ts: no file tags, bounded size, time and memory, and escaped output in `html`.
  */
 import { Liquid, Template } from 'liquidjs';
+import { CONTENT_LIMITS, FileTagRefused, htmlEngine, textEngine } from './liquid-sandbox';
 import { FieldError } from './segment-filter';
 
 export interface MessageContent {
@@ -17,40 +19,94 @@ export interface RenderContext {
   sendout: { id: string; name: string };
 }
 
-const engine = new Liquid({ strictFilters: true, ownPropertyOnly: true, cache: false });
-const FIELDS = ['subject', 'html', 'text'] as const;
+type Field = 'subject' | 'html' | 'text';
+const ENGINES: Record<Field, Liquid> = { subject: textEngine, html: htmlEngine, text: textEngine };
+const FIELDS = Object.keys(ENGINES) as Field[];
 
 export class ContentTemplate {
-  private constructor(private readonly parts: Record<(typeof FIELDS)[number], Template[] | undefined>) {}
+  private constructor(private readonly parts: Partial<Record<Field, Template[]>>, private readonly path: string) {}
 
   static compile(content: MessageContent, path = 'content'): ContentTemplate {
     const errors: FieldError[] = [];
-    const parts = {} as Record<(typeof FIELDS)[number], Template[] | undefined>;
+    const parts: Partial<Record<Field, Template[]>> = {};
     for (const field of FIELDS) {
       const source = content[field];
       if (source === undefined) continue;
       try {
-        parts[field] = engine.parse(source);
+        parts[field] = ENGINES[field].parse(source);
       } catch (error) {
-        errors.push({ field: `${path}.${field}`, message: `is not a valid Liquid template: ${(error as Error).message.split('\n')[0]}` });
+        errors.push({ field: `${path}.${field}`, message: describeParseError(error as Error) });
       }
     }
     if (errors.length > 0) throw new ContentTemplateError(errors);
-    return new ContentTemplate(parts);
+    return new ContentTemplate(parts, path);
   }
 
+  /** Throws a ContentRenderError naming the field and, for a limit, which one. */
   render(ctx: RenderContext): MessageContent {
+    const deadline = performance.now() + CONTENT_LIMITS.renderMs;
     const out: MessageContent = {};
     for (const field of FIELDS) {
       const template = this.parts[field];
-      if (template) out[field] = engine.renderSync(template, ctx) as string;
+      if (!template) continue;
+      let rendered: string;
+      try {
+        // One time budget for the whole message: what a field used is gone for the next.
+        rendered = ENGINES[field].renderSync(template, ctx, { renderLimit: Math.max(0, deadline - performance.now()) }) as string;
+      } catch (error) {
+        throw new ContentRenderError(`${this.path}.${field}`, describeRenderError(error as Error));
+      }
+      if (rendered.length > CONTENT_LIMITS.outputChars) {
+        throw new ContentRenderError(`${this.path}.${field}`, tooLong());
+      }
+      out[field] = rendered;
     }
     return out;
   }
 }
 
+function describeParseError(error: Error): string {
+  const cause = originalError(error);
+  const where = position(error);
+  if (cause instanceof FileTagRefused) return `${cause.message}${where}`;
+  if (cause.message === 'parse length limit exceeded') return `is longer than ${CONTENT_LIMITS.parseChars} characters`;
+  return `is not a valid Liquid template: ${error.message.split('\n')[0]}`;
+}
+
+/** Liquid's limit errors carry no type of their own, only these messages (pinned by the specs). */
+function describeRenderError(error: Error): string {
+  const cause = originalError(error);
+  if (cause.message === 'template render limit exceeded') return `hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`;
+  if (cause.message === 'memory alloc limit exceeded') return `hit the memory limit of ${CONTENT_LIMITS.memoryUnits} characters`;
+  if (cause instanceof RangeError && /string length/.test(cause.message)) return tooLong();
+  return error.message.split('\n')[0];
+}
+
+function tooLong(): string {
+  return `hit the size limit: longer than ${CONTENT_LIMITS.outputChars} characters once rendered`;
+}
+
+/** Liquid wraps what a tag or filter threw (its `originalError`), adding where it happened. */
+function originalError(error: Error): Error {
+  const cause = (error as { originalError?: unknown }).originalError;
+  return cause instanceof Error ? cause : error;
+}
+
+function position(error: Error): string {
+  const token = (error as { token?: { getPosition?: () => [number, number] } }).token;
+  const at = token?.getPosition?.();
+  return at ? ` (line ${at[0]}, column ${at[1]})` : '';
+}
+
 export class ContentTemplateError extends Error {
   constructor(readonly errors: FieldError[]) {
     super(errors.map((e) => `${e.field} ${e.message}`).join('; '));
+  }
+}
+
+/** One message's content could not be rendered; the message fails, the sendout goes on. */
+export class ContentRenderError extends Error {
+  constructor(readonly field: string, reason: string) {
+    super(`${field} ${reason}`);
   }
 }

@@ -2,5 +2,6 @@ export * from './states';
 export * from './segment-filter';
 export * from './payload-template';
 export * from './content-template';
+export { CONTENT_LIMITS } from './liquid-sandbox';
 export * from './identifiers';
 export * from './gate';
