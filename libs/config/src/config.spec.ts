@@ -25,4 +25,19 @@ describe('loadConfig', () => {
       expect(text).toMatch(/SENDGATE_ALLOW_PRIVATE_NETWORKS/);
     }
   });
+
+  describe('SENDGATE_DNS_SERVERS', () => {
+    it('is unset by default: the system resolver', () => {
+      expect(loadConfig({}).outbound.dnsServers).toBeUndefined();
+    });
+
+    it('reads IPv4 and IPv6 servers with optional ports', () => {
+      expect(loadConfig({ SENDGATE_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2,[fd00::53]:53,::1' }).outbound.dnsServers)
+        .toEqual(['127.0.0.1:5353', '10.0.0.2', '[fd00::53]:53', '::1']);
+    });
+
+    it.each(['dns.example.com', '127.0.0.1:99999', '1.2.3:53', ','])('refuses %s', (value) => {
+      expect(() => loadConfig({ SENDGATE_DNS_SERVERS: value })).toThrow(/SENDGATE_DNS_SERVERS/);
+    });
+  });
 });
