@@ -61,22 +61,24 @@ export class OutboundGuard {
 
   /** A pair of keep-alive agents that connect only through the guard, for a client that owns (and destroys) its agents. */
   createAgents(): { httpAgent: http.Agent; httpsAgent: https.Agent } {
-    const guard = this;
+    type Created = (err: Error | null, stream: Duplex) => void;
+    const refused = (host: string | null | undefined, callback?: Created) => this.refuseLiteral(host ?? undefined, callback);
     const options = { keepAlive: true, lookup: this.lookup };
     return {
       httpAgent: new (class extends http.Agent {
-        createConnection(o: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
-          return guard.refuseLiteral(o.host ?? undefined, callback) ? undefined : super.createConnection(o, callback);
+        createConnection(o: http.ClientRequestArgs, callback?: Created) {
+          return refused(o.host, callback) ? undefined : super.createConnection(o, callback);
         }
       })(options),
       httpsAgent: new (class extends https.Agent {
-        createConnection(o: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
-          return guard.refuseLiteral(o.host ?? undefined, callback) ? undefined : super.createConnection(o, callback);
+        createConnection(o: https.RequestOptions, callback?: Created) {
+          return refused(o.host, callback) ? undefined : super.createConnection(o, callback);
         }
       })(options),
     };
   }
 
+  /** The lookup when addresses must be checked (or resolved through the configured servers). */
   private readonly guardedLookup: LookupFunction = (hostname, options, callback?: LookupCallback) => {
     if (typeof options === 'function') [callback, options] = [options as LookupCallback, {}];
     const opts: LookupOptions = typeof options === 'number' ? { family: options } : (options ?? {});
