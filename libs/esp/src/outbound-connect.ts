@@ -46,8 +46,11 @@ export class OutboundGuard {
    * with private networks allowed and no DNS servers configured, dns.lookup itself.
    */
   readonly lookup: LookupFunction;
-  /** For axios: both agents, and no proxy from the environment (a proxy would resolve the name itself). */
-  readonly axiosAgents: { httpAgent: http.Agent; httpsAgent: https.Agent; proxy: false };
+  /**
+   * For axios: both agents and, while addresses are checked, no proxy from the environment (a
+   * proxy would resolve the name itself, unchecked).
+   */
+  readonly axiosAgents: { httpAgent: http.Agent; httpsAgent: https.Agent; proxy?: false };
   private readonly resolver?: Resolver;
 
   constructor(private readonly policy: OutboundPolicy) {
@@ -55,8 +58,9 @@ export class OutboundGuard {
       this.resolver = new Resolver();
       this.resolver.setServers(policy.dnsServers);
     }
-    this.lookup = policy.allowPrivateNetworks && !this.resolver ? systemLookup : this.guardedLookup;
-    this.axiosAgents = { ...this.createAgents(), proxy: false };
+    const unchecked = policy.allowPrivateNetworks && !this.resolver;
+    this.lookup = unchecked ? systemLookup : this.guardedLookup;
+    this.axiosAgents = { ...this.createAgents(), ...(unchecked ? {} : { proxy: false as const }) };
   }
 
   /** A pair of keep-alive agents that connect only through the guard, for a client that owns (and destroys) its agents. */
