@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate } from '@sendgate/domain';
 import { SendableMessage } from '@sendgate/database';
-import { EspOutcome, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
+import { EspOutcome, isOutboundRefusal, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { forEachConcurrentPaged } from './concurrency';
 import { yieldToEventLoop } from './event-loop';
 import { whileBeating } from './heartbeat';
@@ -21,8 +21,9 @@ export interface SendPageResult {
  * Sends one page (an id range) of a sendout. It claims the range's ACCEPTED messages
  * (ACCEPTED → SENDING), then sends every SENDING message of the range, so a retry of this same
  * activity resumes the messages its earlier attempt claimed, under the same idempotency keys.
- * Permanent ESP refusals become FAILED; transient ones make the activity throw for Temporal to
- * retry, after the outcomes so far are recorded.
+ * Permanent ESP refusals, and URLs that now resolve to an address we may not connect to, become
+ * FAILED; transient ones make the activity throw for Temporal to retry, after the outcomes so far
+ * are recorded.
  */
 export function sendMessagePageActivity(deps: SendoutActivityDeps) {
   const { sendouts, integrations } = repositories(deps.sql.dataSource);
@@ -72,16 +73,24 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
         return yieldToEventLoop();
       }
-      const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
-      let outcome = await post(body, message.idempotencyKey, bearer);
-      if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
-        // A revoked or expired token: refresh it once and try again; a second 401 is final.
-        outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+      let outcome: EspOutcome;
+      try {
+        const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
+        outcome = await post(body, message.idempotencyKey, bearer);
+        if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
+          // A revoked or expired token: refresh it once and try again; a second 401 is final.
+          outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+        }
+      } catch (error) {
+        // A token endpoint the guard will not connect to fails the message like the ESP's own address would.
+        if (!isOutboundRefusal(error)) throw error;
+        outcome = { kind: 'refused', reason: (error as Error).message };
       }
       switch (outcome.kind) {
         case 'sent':
           return recorder.sent(message.id, integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined);
         case 'rejected':
+        case 'refused':
           return recorder.failed(message.id, outcome.reason);
         case 'retry':
           toRetry += 1;

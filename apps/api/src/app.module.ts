@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule, SendgateConfig } from '@sendgate/config';
 import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
+import { OutboundModule } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
 import { TemporalClientModule } from '@sendgate/temporal';
 import { ApiKeyGuard } from './auth/auth.guard';
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule, CryptoModule, GateModule,
+        ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule, CryptoModule, OutboundModule, GateModule,
         HealthModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SandboxModule, SendGateModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -2,20 +2,24 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { ConfigModule, SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
-import { EspClient, TokenCache } from '@sendgate/esp';
+import { EspClient, OutboundGuard, OutboundModule, TokenCache } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
 import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
 
 @Module({
-  imports: [DatabaseModule, CryptoModule, GateModule],
+  imports: [DatabaseModule, CryptoModule, OutboundModule, GateModule],
   providers: [
     {
       provide: EspClient,
-      inject: [SENDGATE_CONFIG],
-      useFactory: (config: SendgateConfig) =>
-        new EspClient({ connectionsPerOrigin: config.sendout.sendConcurrency * 2, timeoutMs: config.outbound.requestTimeoutMs }),
+      inject: [SENDGATE_CONFIG, OutboundGuard],
+      useFactory: (config: SendgateConfig, guard: OutboundGuard) =>
+        new EspClient({ connectionsPerOrigin: config.sendout.sendConcurrency * 2, timeoutMs: config.outbound.requestTimeoutMs, guard }),
     },
-    { provide: TokenCache, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new TokenCache(config.outbound.requestTimeoutMs) },
+    {
+      provide: TokenCache,
+      inject: [SENDGATE_CONFIG, OutboundGuard],
+      useFactory: (config: SendgateConfig, guard: OutboundGuard) => new TokenCache({ timeoutMs: config.outbound.requestTimeoutMs, guard }),
+    },
     activitiesProvider,
   ],
   exports: [SENDOUT_ACTIVITIES],

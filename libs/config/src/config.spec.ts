@@ -31,4 +31,19 @@ describe('loadConfig', () => {
       .toThrow(/SENDOUT_HEARTBEAT_TIMEOUT_MS \(10000\) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS/);
     expect(loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000', SENDGATE_OUTBOUND_TIMEOUT_MS: '2000' }).sendout.heartbeatTimeoutMs).toBe(3000);
   });
+
+  describe('SENDGATE_DNS_SERVERS', () => {
+    it('is unset by default: the system resolver', () => {
+      expect(loadConfig({}).outbound.dnsServers).toBeUndefined();
+    });
+
+    it('reads IPv4 and IPv6 servers with optional ports', () => {
+      expect(loadConfig({ SENDGATE_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2,[fd00::53]:53,::1' }).outbound.dnsServers)
+        .toEqual(['127.0.0.1:5353', '10.0.0.2', '[fd00::53]:53', '::1']);
+    });
+
+    it.each(['dns.example.com', '127.0.0.1:99999', '1.2.3:53', ','])('refuses %s', (value) => {
+      expect(() => loadConfig({ SENDGATE_DNS_SERVERS: value })).toThrow(/SENDGATE_DNS_SERVERS/);
+    });
+  });
 });

@@ -2,6 +2,8 @@
  * Sendgate configuration: read from the environment once at start-up, validated, and handed
  * around as a typed object. Nothing else in the code base reads process.env.
  */
+import { isIP } from 'node:net';
+
 export type DatabaseConfig =
   | { type: 'mysql'; url: string; poolSize: number }
   | { type: 'sqlite'; path: string };
@@ -10,10 +12,17 @@ export interface SendgateConfig {
   database: DatabaseConfig;
   temporal: { address: string; namespace: string; taskQueue: string };
   api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
-  outbound: { allowPrivateNetworks: boolean; requestTimeoutMs: number };
+  outbound: OutboundConfig;
   security: SecurityConfig;
   sendout: SendoutTuning;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
+}
+
+export interface OutboundConfig {
+  allowPrivateNetworks: boolean;
+  requestTimeoutMs: number;
+  /** `host:port` of the DNS servers outbound names are resolved through; unset: the system resolver. */
+  dnsServers?: string[];
 }
 
 export interface SecurityConfig {
@@ -76,6 +85,7 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
     outbound: {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
+      dnsServers: readDnsServers(read.string('SENDGATE_DNS_SERVERS'), problems),
     },
     security: readSecurity(read, problems),
     sendout: {
@@ -100,6 +110,22 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`, comma-separated: what node:dns Resolver#setServers takes. */
+function readDnsServers(raw: string | undefined, problems: string[]): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const valid = (server: string) => {
+    const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(server);
+    const [host, port] = match ? [match[1], match[2]] : [server, undefined];
+    return isIP(host) !== 0 && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+  };
+  if (servers.length === 0 || !servers.every(valid)) {
+    problems.push(`SENDGATE_DNS_SERVERS must be a comma-separated list of IP addresses with optional ports, such as 10.0.0.2:53,[fd00::53]:53 (got "${raw}")`);
+    return undefined;
+  }
+  return servers;
 }
 
 function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {

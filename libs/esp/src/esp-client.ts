@@ -1,8 +1,10 @@
 /**
- * Outbound POSTs to ESPs on the send path: one keep-alive undici Pool per origin, bodies read up
- * to a bound, and every answer classified so the caller can decide sent / failed / retry.
+ * Outbound POSTs to ESPs on the send path: one keep-alive undici Pool per origin, connecting
+ * through the OutboundGuard, bodies read up to a bound, and every answer classified so the caller
+ * can decide sent / failed / retry.
  */
 import { Pool } from 'undici';
+import { OutboundGuard, isOutboundRefusal } from './outbound-connect';
 
 export interface EspRequest {
   url: string;
@@ -13,14 +15,20 @@ export interface EspRequest {
 export type EspOutcome =
   | { kind: 'sent'; status: number; body: string }
   | { kind: 'rejected'; status: number; reason: string }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number };
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  /** The guard would not connect to where the URL now resolves: retrying would not change that. */
+  | { kind: 'refused'; reason: string };
 
 export interface EspClientOptions {
   connectionsPerOrigin: number;
+  /** The deadline of one request, from sending it to the end of the answer's body. */
   timeoutMs: number;
+  guard: OutboundGuard;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** An ESP asking us to come back later than this is not waited for longer: the activity retries. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
 export class EspClient {
@@ -30,6 +38,10 @@ export class EspClient {
   constructor(private readonly options: EspClientOptions) {}
 
   async post(request: EspRequest): Promise<EspOutcome> {
+    // One deadline for the whole exchange (headers and body timeouts alone could add up to twice
+    // it); a cleared timer rather than AbortSignal.timeout, whose timers outlive fast answers.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
       const target = this.target(request.url);
       const response = await this.pool(target.origin).request({
@@ -37,14 +49,17 @@ export class EspClient {
         path: target.path,
         headers: { 'content-type': 'application/json', ...request.headers },
         body: request.body,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        signal: deadline.signal,
       });
       const length = Number(response.headers['content-length']);
       const body = length >= 0 && length <= MAX_BODY_BYTES ? await response.body.text() : await readBounded(response.body);
       return classify(response.statusCode, body, response.headers['retry-after']);
     } catch (error) {
+      if (isOutboundRefusal(error)) return { kind: 'refused', reason: (error as Error).message };
+      if (deadline.signal.aborted) return { kind: 'retry', reason: `ESP did not answer within ${this.options.timeoutMs} ms` };
       return { kind: 'retry', reason: `ESP unreachable: ${(error as Error).message}` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -68,7 +83,9 @@ export class EspClient {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: this.options.connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+      pool = new Pool(origin, {
+        connections: this.options.connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1, connect: this.options.guard.connector(),
+      });
       this.pools.set(origin, pool);
     }
     return pool;
@@ -84,13 +101,13 @@ export function classify(status: number, body: string, retryAfter?: string | str
   return { kind: 'rejected', status, reason: `ESP answered ${status}: ${excerpt}` };
 }
 
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/** Retry-After as delta-seconds or an HTTP date, at most an hour; undefined when absent or unreadable. */
 export function parseRetryAfter(value?: string | string[], now = Date.now()): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
   if (!raw) return undefined;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  if (/^\d+$/.test(raw.trim())) return Math.min(Number(raw.trim()) * 1000, MAX_RETRY_AFTER_MS);
   const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
 async function readBounded(body: AsyncIterable<Buffer>): Promise<string> {

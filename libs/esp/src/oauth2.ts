@@ -4,6 +4,7 @@
  * sends ask at once.
  */
 import axios from 'axios';
+import { OutboundGuard } from './outbound-connect';
 
 export interface OAuth2Settings {
   tokenUrl: string;
@@ -27,14 +28,19 @@ export interface AccessToken {
 }
 
 export class OAuth2Error extends Error {
-  constructor(message: string, readonly status?: number, readonly body?: unknown) {
-    super(message);
+  constructor(message: string, readonly status?: number, readonly body?: unknown, options?: ErrorOptions) {
+    super(message, options);
   }
+}
+
+export interface TokenRequestOptions {
+  timeoutMs: number;
+  guard: OutboundGuard;
 }
 
 const DEFAULT_TTL_S = 3_600;
 
-export async function requestToken(c: OAuth2Credentials, timeoutMs: number, now = Date.now()): Promise<AccessToken> {
+export async function requestToken(c: OAuth2Credentials, options: TokenRequestOptions, now = Date.now()): Promise<AccessToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (c.scope) form.set('scope', c.scope);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
@@ -46,9 +52,11 @@ export async function requestToken(c: OAuth2Credentials, timeoutMs: number, now 
   }
   let response;
   try {
-    response = await axios.post(c.tokenUrl, form.toString(), { headers, timeout: timeoutMs, validateStatus: () => true, maxRedirects: 0 });
+    response = await axios.post(c.tokenUrl, form.toString(), {
+      ...options.guard.axiosAgents, headers, timeout: options.timeoutMs, validateStatus: () => true, maxRedirects: 0,
+    });
   } catch (error) {
-    throw new OAuth2Error(`the token endpoint could not be reached: ${(error as Error).message}`);
+    throw new OAuth2Error(`the token endpoint could not be reached: ${(error as Error).message}`, undefined, undefined, { cause: error });
   }
   const body = response.data as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
   if (response.status !== 200 || typeof body?.access_token !== 'string') {
@@ -63,7 +71,7 @@ export class TokenCache {
   private readonly tokens = new Map<string, AccessToken>();
   private readonly pending = new Map<string, Promise<AccessToken>>();
 
-  constructor(private readonly timeoutMs: number, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly options: TokenRequestOptions, private readonly clock: () => number = Date.now) {}
 
   /** A live token for `key` (an integration and its credentials), fetched once when needed. */
   async get(key: string, credentials: OAuth2Credentials): Promise<string> {
@@ -83,7 +91,7 @@ export class TokenCache {
   private fetch(key: string, credentials: OAuth2Credentials): Promise<AccessToken> {
     let pending = this.pending.get(key);
     if (!pending) {
-      pending = requestToken(credentials, this.timeoutMs, this.clock())
+      pending = requestToken(credentials, this.options, this.clock())
         .then((token) => {
           if (this.tokens.size > 1_000) this.tokens.clear();
           this.tokens.set(key, token);

@@ -1,6 +1,7 @@
 /** Delivers one gate webhook to the account's endpoint and answers what the endpoint said. */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import axios from 'axios';
+import { OutboundGuard } from '@sendgate/esp';
 import { GateEndpoint } from './gate-endpoint';
 
 type SqsEndpoint = Extract<GateEndpoint, { transport: 'sqs' }>;
@@ -19,7 +20,7 @@ export class GateNotifier {
   /** One client per credentials and endpoint: clients keep their connections alive. */
   private readonly sqsClients = new Map<string, SQSClient>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(private readonly timeoutMs: number, private readonly guard: OutboundGuard) {}
 
   /** `idempotencyKey` is the same on every attempt, so the integrator can drop our retries. */
   async deliver(endpoint: GateEndpoint, payload: unknown, idempotencyKey: string): Promise<DeliveryResult> {
@@ -59,6 +60,8 @@ export class GateNotifier {
         endpoint: endpoint.endpoint,
         credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
         maxAttempts: 1, // Temporal retries the activity; no hidden second retry loop
+        // The SDK's own agents would resolve the queue's host again, unchecked.
+        requestHandler: this.guard.createAgents(),
       });
       if (this.sqsClients.size > 100) this.close();
       this.sqsClients.set(key, client);
@@ -73,7 +76,7 @@ export class GateNotifier {
     if (auth.type === 'header') headers[auth.name.toLowerCase()] = auth.value;
     try {
       const response = await axios.post(endpoint.url, payload, {
-        headers, timeout: this.timeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
+        ...this.guard.axiosAgents, headers, timeout: this.timeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
       });
       const body = String(response.data ?? '').slice(0, 4_000);
       const ok = response.status >= 200 && response.status < 300;

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { TokenSigner } from '@sendgate/crypto';
+import { OutboundGuard } from '@sendgate/esp';
 import { GateNotifier } from './gate-notifier';
 import { GateUris } from './gate-uris';
 
@@ -12,7 +13,11 @@ import { GateUris } from './gate-uris';
       inject: [TokenSigner, SENDGATE_CONFIG],
       useFactory: (signer: TokenSigner, config: SendgateConfig) => new GateUris(signer, config.api.publicBaseUrl, config.security.gateUriGraceMs),
     },
-    { provide: GateNotifier, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new GateNotifier(config.outbound.requestTimeoutMs) },
+    {
+      provide: GateNotifier,
+      inject: [SENDGATE_CONFIG, OutboundGuard],
+      useFactory: (config: SendgateConfig, guard: OutboundGuard) => new GateNotifier(config.outbound.requestTimeoutMs, guard),
+    },
   ],
   exports: [GateUris, GateNotifier],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { IntegrationAuthService } from './integration-auth.service';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';
 
-@Module({ controllers: [IntegrationsController], providers: [IntegrationsService], exports: [IntegrationsService] })
+@Module({ controllers: [IntegrationsController], providers: [IntegrationsService, IntegrationAuthService], exports: [IntegrationsService] })
 export class IntegrationsModule {}

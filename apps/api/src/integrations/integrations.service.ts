@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import axios from 'axios';
 import { DataSource, In, Not } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
@@ -7,14 +7,16 @@ import { MASK, SecretBox } from '@sendgate/crypto';
 import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '@sendgate/database';
 import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError, SendoutStage } from '@sendgate/domain';
 import {
-  OAuth2Credentials, OAuth2Error, checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders,
-  requestToken, sealHeaders, userIdentifier,
+  OAuth2Error, OutboundGuard, checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders,
+  sealHeaders, userIdentifier,
 } from '@sendgate/esp';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 import { CreateIntegrationDto } from './dto/create-integration.dto';
 import { TestIntegrationDto } from './dto/test-integration.dto';
 import { UpdateIntegrationDto } from './dto/update-integration.dto';
+import { IntegrationAuthService } from './integration-auth.service';
+import { secretsLeftBehind } from './secrets-left-behind';
 
 const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
 const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'idempotency-key', 'transfer-encoding', 'connection'];
@@ -28,6 +30,8 @@ export class IntegrationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
+    private readonly auth: IntegrationAuthService,
+    private readonly guard: OutboundGuard,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
 
@@ -36,7 +40,8 @@ export class IntegrationsService {
   }
 
   async create(accountId: string, dto: CreateIntegrationDto) {
-    await this.check(dto);
+    const errors = await this.problems(dto);
+    if (errors.length > 0) throw badRequest(errors);
     const integration: Partial<EspIntegrationEntity> = {
       id: randomUUID(), accountId, name: dto.name, channel: dto.channel, url: dto.url, payloadTemplate: dto.payloadTemplate,
       headers: sealHeaders(dto.headers?.map((h) => ({ ...h, secret: h.secret ?? false })) ?? [], this.box),
@@ -48,9 +53,13 @@ export class IntegrationsService {
     return this.view(accountId, integration.id!);
   }
 
+  /** Moving to another origin (scheme, host, port) takes every secret sent again: none follows on its own. */
   async update(accountId: string, id: string, dto: UpdateIntegrationDto) {
     const current = await this.find(accountId, id);
-    await this.check(dto);
+    const errors = [...(await this.problems(dto)), ...secretsLeftBehind(current, dto)];
+    // Credentials are checked (OAuth2: against the token endpoint) only once the rest is sound.
+    const auth = dto.auth !== undefined && errors.length === 0 ? await this.auth.parse(dto.auth, errors, 'auth.') : undefined;
+    if (errors.length > 0) throw badRequest(errors);
     await this.integrations.update({ id, accountId }, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.url !== undefined ? { url: dto.url } : {}),
@@ -59,6 +68,7 @@ export class IntegrationsService {
       ...(dto.messageIdPath !== undefined ? { messageIdPath: dto.messageIdPath } : {}),
       ...(dto.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: dto.rateLimitPerSecond } : {}),
       ...(dto.headers !== undefined ? { headers: sealHeaders(dto.headers.map((h) => ({ ...h, secret: h.secret ?? false })), this.box, current.headers ?? []) } : {}),
+      ...auth,
     });
     return this.view(accountId, id);
   }
@@ -66,82 +76,39 @@ export class IntegrationsService {
   /** Step 2: none, basic, or OAuth2 client credentials (checked against the token endpoint first). */
   async setAuth(accountId: string, id: string, body: unknown) {
     await this.find(accountId, id);
-    const b = (body ?? {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
-    let change: Partial<EspIntegrationEntity> | undefined;
-    if (b.type === 'none') {
-      change = { authType: 'none', authSettings: null, authSecrets: null };
-    } else if (b.type === 'basic') {
-      if (typeof b.username !== 'string' || !b.username || b.username.length > 200) errors.push({ field: 'username', message: 'must be a string of 1 to 200 characters' });
-      if (typeof b.password !== 'string' || !b.password || b.password.length > 500) errors.push({ field: 'password', message: 'must be a string of 1 to 500 characters' });
-      change = { authType: 'basic', authSettings: { username: b.username }, authSecrets: this.box.seal(JSON.stringify({ password: b.password })) };
-    } else if (b.type === 'oauth2') {
-      const credentials = await this.oauth2Credentials(b, errors);
-      if (errors.length === 0) {
-        await this.validateCredentials(credentials);
-        const { clientSecret, ...settings } = credentials;
-        change = { authType: 'oauth2', authSettings: settings, authSecrets: this.box.seal(JSON.stringify({ clientSecret })) };
-      }
-    } else {
-      errors.push({ field: 'type', message: 'must be one of none, basic, oauth2' });
-    }
+    const change = await this.auth.parse(body, errors);
     if (errors.length > 0 || !change) throw badRequest(errors);
     await this.integrations.update({ id, accountId }, change);
     return this.view(accountId, id);
   }
 
-  private async oauth2Credentials(b: Record<string, unknown>, errors: FieldError[]): Promise<OAuth2Credentials> {
-    const text = (field: string, max: number, optional = false) => {
-      const value = b[field];
-      if (value === undefined && optional) return undefined;
-      if (typeof value !== 'string' || !value || value.length > max) errors.push({ field, message: `must be a string of 1 to ${max} characters` });
-      return value as string;
-    };
-    const keyName = (field: string, fallback: string) => {
-      const value = b[field] ?? fallback;
-      if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) errors.push({ field, message: 'must be a form field name (letters, digits, _ . -)' });
-      return value as string;
-    };
-    const tokenUrl = text('tokenUrl', 2048);
-    if (typeof tokenUrl === 'string' && tokenUrl) {
-      const problem = await checkOutboundUrl(tokenUrl, this.config.outbound.allowPrivateNetworks);
-      if (problem) errors.push({ field: 'tokenUrl', message: problem });
-    }
-    const credentialsIn = b.credentialsIn ?? 'body';
-    if (credentialsIn !== 'body' && credentialsIn !== 'header') errors.push({ field: 'credentialsIn', message: 'must be "body" or "header"' });
-    return {
-      tokenUrl: tokenUrl as string, clientId: text('clientId', 500) as string, clientSecret: text('clientSecret', 2000) as string,
-      clientIdKey: keyName('clientIdKey', 'client_id'), clientSecretKey: keyName('clientSecretKey', 'client_secret'),
-      scope: text('scope', 1000, true), credentialsIn: credentialsIn as 'body' | 'header',
-    };
-  }
-
-  /** Moving past step 2 asks the token endpoint; its refusal is a 422 with what it said, and nothing is stored. */
-  private async validateCredentials(credentials: OAuth2Credentials): Promise<void> {
-    try {
-      await requestToken(credentials, this.config.outbound.requestTimeoutMs);
-    } catch (error) {
-      if (!(error instanceof OAuth2Error)) throw error;
-      throw new UnprocessableEntityException({
-        statusCode: 422, error: 'Unprocessable Entity', field: 'clientSecret', message: error.message,
-        tokenEndpoint: { status: error.status, body: error.body },
-      });
-    }
-  }
-
-  /** Step 3: one real call to the ESP, as a send would make it; shows what went out (masked) and what came back. */
+  /**
+   * Step 3: one real call to the ESP, as a send would make it; shows what went out (masked) and
+   * what came back, or why nothing could go out (the token endpoint's refusal, an unreachable or
+   * refused address) as `response.error`.
+   */
   async test(accountId: string, id: string, dto: TestIntegrationDto) {
     const integration = await this.find(accountId, id);
     const headers = openHeaders(integration.headers, this.box);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, this.box);
-    const bearer = auth.type === 'oauth2' ? (await requestToken(auth, this.config.outbound.requestTimeoutMs)).value : undefined;
     const body = dto.payload ? JSON.stringify(dto.payload) : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
     const idempotencyKey = `test:${randomUUID()}`;
     const shown = { 'content-type': 'application/json', ...maskedRequestHeaders(headers, auth), 'idempotency-key': idempotencyKey };
     const request = { method: 'POST', url: integration.url, headers: shown, body: JSON.parse(body) };
     const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
+    let bearer: string | undefined;
+    try {
+      bearer = auth.type === 'oauth2' ? (await this.auth.requestToken(auth)).value : undefined;
+    } catch (error) {
+      if (!(error instanceof OAuth2Error)) throw error;
+      const answered = error.status !== undefined ? { tokenEndpoint: { status: error.status, body: error.body } } : {};
+      return { request, response: { error: error.message, ...answered, durationMs: durationMs() } };
+    }
     try {
       const response = await axios.post(integration.url, body, {
+        ...this.guard.axiosAgents,
         headers: { 'content-type': 'application/json', ...requestHeaders(headers, auth, bearer), 'idempotency-key': idempotencyKey },
         timeout: this.config.outbound.requestTimeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
       });
@@ -151,11 +118,11 @@ export class IntegrationsService {
           status: response.status,
           headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)])),
           body: parseMaybe(String(response.data ?? '').slice(0, 64 * 1024)),
-          durationMs: Math.round(performance.now() - started),
+          durationMs: durationMs(),
         },
       };
     } catch (error) {
-      return { request, response: { error: `the ESP could not be reached: ${(error as Error).message}`, durationMs: Math.round(performance.now() - started) } };
+      return { request, response: { error: `the ESP could not be reached: ${(error as Error).message}`, durationMs: durationMs() } };
     }
   }
 
@@ -195,10 +162,10 @@ export class IntegrationsService {
     return integration;
   }
 
-  private async check(dto: Partial<CreateIntegrationDto>): Promise<void> {
+  private async problems(dto: Partial<CreateIntegrationDto>): Promise<FieldError[]> {
     const errors: FieldError[] = [];
     if (dto.url !== undefined) {
-      const problem = await checkOutboundUrl(dto.url, this.config.outbound.allowPrivateNetworks);
+      const problem = await checkOutboundUrl(dto.url, this.guard);
       if (problem) errors.push({ field: 'url', message: problem });
     }
     if (dto.payloadTemplate !== undefined) {
@@ -219,7 +186,7 @@ export class IntegrationsService {
       if (seen.has(key)) errors.push({ field: `headers[${i}].key`, message: `${header.key} appears twice` });
       seen.add(key);
     });
-    if (errors.length > 0) throw badRequest(errors);
+    return errors;
   }
 }
 

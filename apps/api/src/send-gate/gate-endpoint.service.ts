@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { SecretBox } from '@sendgate/crypto';
+import { MASK, SecretBox } from '@sendgate/crypto';
 import { SendGateEndpointEntity } from '@sendgate/database';
 import { FieldError } from '@sendgate/domain';
-import { checkOutboundUrl } from '@sendgate/esp';
+import { OutboundGuard, checkOutboundUrl, sameOrigin } from '@sendgate/esp';
 import { GateEndpoint, GateNotifier, maskEndpoint, openEndpoint, sealEndpoint } from '@sendgate/gate';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
@@ -15,6 +15,7 @@ export class GateEndpointService {
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly notifier: GateNotifier,
+    private readonly guard: OutboundGuard,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
 
@@ -23,10 +24,11 @@ export class GateEndpointService {
   }
 
   async put(accountId: string, body: unknown): Promise<Record<string, unknown>> {
-    const endpoint = await this.parse(body);
-    const stored = sealEndpoint(endpoint, this.box);
-    await this.endpoints.upsert({ accountId, ...stored }, ['accountId']);
-    return maskEndpoint(stored);
+    const stored = await this.endpoints.findOneBy({ accountId });
+    const endpoint = await this.parse(body, stored ? openEndpoint(stored, this.box) : undefined);
+    const sealed = sealEndpoint(endpoint, this.box);
+    await this.endpoints.upsert({ accountId, ...sealed }, ['accountId']);
+    return maskEndpoint(sealed);
   }
 
   async get(accountId: string): Promise<Record<string, unknown>> {
@@ -53,41 +55,64 @@ export class GateEndpointService {
     return stored;
   }
 
-  private async parse(body: unknown): Promise<GateEndpoint> {
+  /**
+   * A secret sent as "********" keeps the stored one, but only while the destination stays the
+   * same: a secret never follows the endpoint to a new host.
+   */
+  private async parse(body: unknown, previous?: GateEndpoint): Promise<GateEndpoint> {
     const errors: FieldError[] = [];
     const b = (body ?? {}) as Record<string, any>;
     const text = (field: string, value: unknown, max = 2048) => {
       if (typeof value !== 'string' || value.length === 0 || value.length > max) errors.push({ field, message: `must be a non-empty string of at most ${max} characters` });
       return value as string;
     };
+    /** `stored`: the secret kept at an unchanged destination; `moved`: whether the destination changed. */
+    const secret = (field: string, value: unknown, max: number, stored: string | undefined, moved: boolean) => {
+      if (value !== MASK) return text(field, value, max);
+      if (moved) errors.push({ field, message: 'send the secret again: it does not follow the endpoint to a new host' });
+      else if (stored === undefined) errors.push({ field, message: 'is the mask, and no stored secret of this kind is there to keep: send the secret itself' });
+      return stored as string;
+    };
+    const prior = <T extends GateEndpoint['transport']>(transport: T) =>
+      previous?.transport === transport ? (previous as Extract<GateEndpoint, { transport: T }>) : undefined;
     let endpoint: GateEndpoint | undefined;
     if (b.transport === 'http') {
       const url = text('url', b.url);
       const auth = (b.auth ?? { type: 'none' }) as Record<string, unknown>;
-      if (auth.type === 'none') endpoint = { transport: 'http', url, auth: { type: 'none' } };
-      else if (auth.type === 'basic') endpoint = { transport: 'http', url, auth: { type: 'basic', username: text('auth.username', auth.username, 200), password: text('auth.password', auth.password, 500) } };
-      else if (auth.type === 'header') {
+      const before = prior('http');
+      const moved = before !== undefined && !sameOrigin(url, before.url);
+      const storedAuth = moved ? undefined : before?.auth;
+      if (auth.type === 'basic') {
+        const username = text('auth.username', auth.username, 200);
+        const password = secret('auth.password', auth.password, 500, storedAuth?.type === 'basic' ? storedAuth.password : undefined, moved);
+        endpoint = { transport: 'http', url, auth: { type: 'basic', username, password } };
+      } else if (auth.type === 'header') {
         const name = text('auth.name', auth.name, 100);
         if (typeof name === 'string' && !/^[A-Za-z0-9-]+$/.test(name)) errors.push({ field: 'auth.name', message: 'must be an HTTP header name' });
-        endpoint = { transport: 'http', url, auth: { type: 'header', name, value: text('auth.value', auth.value, 2000) } };
-      } else errors.push({ field: 'auth.type', message: 'must be one of none, basic, header' });
+        const value = secret('auth.value', auth.value, 2000, storedAuth?.type === 'header' ? storedAuth.value : undefined, moved);
+        endpoint = { transport: 'http', url, auth: { type: 'header', name, value } };
+      } else if (auth.type === 'none') endpoint = { transport: 'http', url, auth: { type: 'none' } };
+      else errors.push({ field: 'auth.type', message: 'must be one of none, basic, header' });
       if (typeof url === 'string' && url) {
-        const problem = await checkOutboundUrl(url, this.config.outbound.allowPrivateNetworks);
+        const problem = await checkOutboundUrl(url, this.guard);
         if (problem) errors.push({ field: 'url', message: problem });
       }
     } else if (b.transport === 'sqs') {
       const queueUrl = text('queueUrl', b.queueUrl);
       const region = text('region', b.region, 50);
       if (typeof region === 'string' && region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) errors.push({ field: 'region', message: 'must be an AWS region such as eu-west-1' });
+      const accessKeyId = text('accessKeyId', b.accessKeyId, 128);
+      const before = prior('sqs');
+      const moved = before !== undefined && (before.queueUrl !== queueUrl || before.endpoint !== b.endpoint || before.region !== region || before.accessKeyId !== accessKeyId);
       endpoint = {
-        transport: 'sqs', queueUrl, region,
-        accessKeyId: text('accessKeyId', b.accessKeyId, 128), secretAccessKey: text('secretAccessKey', b.secretAccessKey, 256),
+        transport: 'sqs', queueUrl, region, accessKeyId,
+        secretAccessKey: secret('secretAccessKey', b.secretAccessKey, 256, moved ? undefined : before?.secretAccessKey, moved),
         ...(b.endpoint !== undefined ? { endpoint: text('endpoint', b.endpoint) } : {}),
       };
       for (const field of ['queueUrl', 'endpoint'] as const) {
         const url = b[field];
         if (typeof url !== 'string' || !url) continue;
-        const problem = await checkOutboundUrl(url, this.config.outbound.allowPrivateNetworks);
+        const problem = await checkOutboundUrl(url, this.guard);
         if (problem) errors.push({ field, message: problem });
       }
     } else {
