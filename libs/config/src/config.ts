@@ -11,6 +11,8 @@ export interface SendgateConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
   outbound: { allowPrivateNetworks: boolean; requestTimeoutMs: number };
+  /** The built-in sandbox ESP: off unless asked for; what it keeps is purged after `retentionHours`. */
+  sandbox: { enabled: boolean; retentionHours: number };
   security: SecurityConfig;
   sendout: SendoutTuning;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
@@ -74,6 +76,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
     outbound: {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
+    },
+    sandbox: {
+      enabled: read.bool('SENDGATE_SANDBOX_ESP', false),
+      retentionHours: read.int('SENDGATE_SANDBOX_RETENTION_HOURS', 24, 1, 24 * 365),
     },
     security: readSecurity(read, problems),
     sendout: {
