@@ -21,7 +21,7 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
     await stack?.stop();
   });
 
-  const post = (headers: Record<string, string>, body: BodyInit) =>
+  const post = (headers: Record<string, string>, body: string) =>
     fetch(`${stack.baseUrl}/sandbox/esp/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const testKey = () => `test:${integrationId}:${randomUUID()}`;
 
