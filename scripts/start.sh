@@ -15,9 +15,13 @@ export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:7233}
 export PORT=${PORT:-3000}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 export SENDGATE_ALLOW_PRIVATE_NETWORKS=${SENDGATE_ALLOW_PRIVATE_NETWORKS:-true}
+export SENDGATE_SANDBOX_ESP=${SENDGATE_SANDBOX_ESP:-true}
+# The first account's key lives in a file, not in the terminal (scrollback and screen shares keep it).
+key_source="SENDGATE_BOOTSTRAP_API_KEY"
 if [ -z "${SENDGATE_BOOTSTRAP_API_KEY:-}" ]; then
-  [ -f data/bootstrap-api-key ] || node -e "console.log('sg_' + require('crypto').randomBytes(32).toString('base64url'))" > data/bootstrap-api-key
+  [ -f data/bootstrap-api-key ] || (umask 077; node -e "console.log('sg_' + require('crypto').randomBytes(32).toString('base64url'))" > data/bootstrap-api-key)
   SENDGATE_BOOTSTRAP_API_KEY=$(cat data/bootstrap-api-key)
+  key_source="data/bootstrap-api-key"
 fi
 export SENDGATE_BOOTSTRAP_API_KEY
 # Keys for signed gate URIs and for secrets at rest: generated once, kept in data/ (keep them safe).
@@ -64,7 +68,7 @@ cat >&2 <<MSG
     OpenAPI docs   http://127.0.0.1:$PORT/docs
     Temporal UI    http://127.0.0.1:8233
     Sandbox ESP    http://127.0.0.1:$PORT/sandbox/esp/messages
-    API key        $SENDGATE_BOOTSTRAP_API_KEY
+    API key        ${SENDGATE_BOOTSTRAP_API_KEY:0:10}… (the whole key: $key_source)
     Database       data/sendgate.sqlite (set DATABASE_URL=mysql://… for MySQL)
 
   Ctrl-C stops everything.

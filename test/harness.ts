@@ -10,8 +10,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/api/src/app';
-import { apiKeyPrefix, hashApiKey } from '../apps/api/src/auth/api-key';
 import { SendgateConfig, loadConfig } from '../libs/config/src/config';
+import { apiKeyPrefix, hashApiKey } from '../libs/crypto/src/api-key';
 import { migrate, openDataSource } from '../libs/database/src/data-source';
 import { AccountEntity, ApiKeyEntity } from '../libs/database/src/entities';
 import { freePort, waitFor } from './wait';
@@ -47,6 +47,7 @@ export class TestStack {
       TEMPORAL_ADDRESS: requireEnv('SENDGATE_TEST_TEMPORAL_ADDRESS'),
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
+      SENDGATE_SANDBOX_ESP: 'true',
       SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000',
       SENDGATE_OUTBOUND_TIMEOUT_MS: '2000', // shorter than the heartbeat timeout, as configuration requires
       PORT: String(port),

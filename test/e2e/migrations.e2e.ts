@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/src/config';
 import { migrate, openDataSource } from '../../libs/database/src/data-source';
 import { MIGRATIONS } from '../../libs/database/src/migrations';
+import { SandboxAccounts1764200000000 } from '../../libs/database/src/migrations/1764200000000-sandbox-accounts';
 
 const TABLES = [
   'accounts', 'api_keys', 'projects', 'contacts', 'segments', 'esp_integrations', 'sendouts', 'messages', 'sandbox_messages',
@@ -31,6 +32,26 @@ async function checkMigrations(dataSource: DataSource): Promise<void> {
 
   expect(await migrate(dataSource)).toHaveLength(MIGRATIONS.length);
   expect(await tables(dataSource)).toEqual(TABLES);
+  await checkSandboxAccounts(dataSource);
+}
+
+/** Sandbox rows from before accounts: those of a sendout get its account; the rest are dropped. */
+async function checkSandboxAccounts(dataSource: DataSource): Promise<void> {
+  const accountId = randomUUID();
+  const sendoutId = randomUUID();
+  await dataSource.query(
+    `INSERT INTO sendouts (id, account_id, project_id, name, kind, integration_id, content, stage, workflow_id, mode, gate_enabled, gate_split)
+     VALUES (?, ?, ?, 'old', 'batch', ?, '{}', 'COMPLETED', ?, 'journey', 0, 0)`,
+    [sendoutId, accountId, randomUUID(), randomUUID(), `sendout-${sendoutId}`],
+  );
+  const reverted = MIGRATIONS.length - MIGRATIONS.indexOf(SandboxAccounts1764200000000); // it and any later ones
+  for (let i = 0; i < reverted; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+  await dataSource.query(
+    "INSERT INTO sandbox_messages (idempotency_key, recipient, payload) VALUES (?, 'a@example.com', '{}'), (?, NULL, '{}')",
+    [`${sendoutId}:1`, `test:${randomUUID()}`],
+  );
+  expect(await migrate(dataSource)).toHaveLength(reverted);
+  expect(await dataSource.query('SELECT account_id, idempotency_key FROM sandbox_messages')).toEqual([{ account_id: accountId, idempotency_key: `${sendoutId}:1` }]);
 }
 
 describe('migrations', () => {

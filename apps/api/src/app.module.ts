@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ConfigModule, SendgateConfig } from '@sendgate/config';
+import { ConfigModule, SendgateConfig, loadConfig } from '@sendgate/config';
 import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
 import { OutboundModule } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
 import { TemporalClientModule } from '@sendgate/temporal';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
 import { ContactsModule } from './contacts/contacts.module';
@@ -19,12 +20,15 @@ import { SendoutsModule } from './sendouts/sendouts.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config?: SendgateConfig): DynamicModule {
+  static forRoot(given?: SendgateConfig): DynamicModule {
+    // Read here, not only in ConfigModule: which routes exist depends on it.
+    const config = given ?? loadConfig();
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config), DatabaseModule, TemporalClientModule, CryptoModule, OutboundModule, GateModule,
-        HealthModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SandboxModule, SendGateModule,
+        HealthModule, ApiKeysModule, ProjectsModule, ContactsModule, SegmentsModule, IntegrationsModule, SendoutsModule, SendGateModule,
+        ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],
     };

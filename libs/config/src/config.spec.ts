@@ -7,6 +7,11 @@ describe('loadConfig', () => {
     expect(sut.temporal.address).toBe('127.0.0.1:7233');
     expect(sut.api.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(sut.outbound.allowPrivateNetworks).toBe(false);
+    expect(sut.sandbox).toEqual({ enabled: false, retentionHours: 24 });
+  });
+
+  it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
+    expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toEqual({ enabled: true, retentionHours: 2 });
   });
 
   it('uses MySQL when DATABASE_URL is set', () => {
@@ -15,7 +20,7 @@ describe('loadConfig', () => {
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', SENDGATE_ALLOW_PRIVATE_NETWORKS: 'maybe' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', SENDGATE_ALLOW_PRIVATE_NETWORKS: 'maybe', SENDGATE_SANDBOX_RETENTION_HOURS: '0' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -23,6 +28,7 @@ describe('loadConfig', () => {
       expect(text).toMatch(/PORT/);
       expect(text).toMatch(/DATABASE_URL/);
       expect(text).toMatch(/SENDGATE_ALLOW_PRIVATE_NETWORKS/);
+      expect(text).toMatch(/SENDGATE_SANDBOX_RETENTION_HOURS/);
     }
   });
 

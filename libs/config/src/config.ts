@@ -13,6 +13,8 @@ export interface SendgateConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
   outbound: OutboundConfig;
+  /** The built-in sandbox ESP: off unless asked for; what it keeps is purged after `retentionHours`. */
+  sandbox: { enabled: boolean; retentionHours: number };
   security: SecurityConfig;
   sendout: SendoutTuning;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
@@ -86,6 +88,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
       dnsServers: readDnsServers(read.string('SENDGATE_DNS_SERVERS'), problems),
+    },
+    sandbox: {
+      enabled: read.bool('SENDGATE_SANDBOX_ESP', false),
+      retentionHours: read.int('SENDGATE_SANDBOX_RETENTION_HOURS', 24, 1, 24 * 365),
     },
     security: readSecurity(read, problems),
     sendout: {

@@ -1,3 +1,4 @@
 export * from './secret-box';
 export * from './signed-token';
 export * from './crypto.module';
+export * from './api-key';

@@ -8,3 +8,5 @@ export * from './repositories/contacts.repository';
 export * from './repositories/gate.repository';
 export * from './repositories/secret-rotation';
 export * from './repositories/rate-limiter';
+export * from './repositories/api-keys.repository';
+export * from './repositories/sandbox-messages.repository';

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DataSource, IsNull } from 'typeorm';
-import { ApiKeyEntity } from '@sendgate/database';
-import { hashApiKey, readApiKey } from './api-key';
+import { readApiKey } from '@sendgate/crypto';
+import { ApiKeysRepository } from '@sendgate/database';
 
 export interface AuthContext {
   accountId: string;
@@ -16,35 +15,23 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** The authenticated account of the request. */
 export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => ctx.switchToHttp().getRequest().auth);
 
-const CACHE_TTL_MS = 30_000;
-const CACHE_MAX = 10_000;
-
+/**
+ * Every request looks its key up in the database (one unique-index read): no cache, so a revoked
+ * key is refused on the very next request on every API process.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly cache = new Map<string, { auth: AuthContext; until: number }>();
-
-  constructor(private readonly reflector: Reflector, private readonly dataSource: DataSource) {}
+  constructor(private readonly reflector: Reflector, private readonly keys: ApiKeysRepository) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest();
     const key = readApiKey(request.headers.authorization);
     if (!key) throw unauthorized('send an API key as "Authorization: Bearer <key>" or "Authorization: App <key>"');
-    const auth = await this.lookup(hashApiKey(key));
+    const auth = await this.keys.findActive(key);
     if (!auth) throw unauthorized('the API key is not valid');
     request.auth = auth;
     return true;
-  }
-
-  private async lookup(hash: string): Promise<AuthContext | undefined> {
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.auth;
-    const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hash, revokedAt: IsNull() });
-    if (!row) return undefined;
-    const auth = { accountId: row.accountId, apiKeyId: row.id };
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { auth, until: Date.now() + CACHE_TTL_MS });
-    return auth;
   }
 }
 

@@ -93,7 +93,7 @@ export class IntegrationsService {
     const headers = openHeaders(integration.headers, this.box);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, this.box);
     const body = dto.payload ? JSON.stringify(dto.payload) : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
-    const idempotencyKey = `test:${randomUUID()}`;
+    const idempotencyKey = `test:${integration.id}:${randomUUID()}`; // the sandbox ESP finds the account by it
     const shown = { 'content-type': 'application/json', ...maskedRequestHeaders(headers, auth), 'idempotency-key': idempotencyKey };
     const request = { method: 'POST', url: integration.url, headers: shown, body: JSON.parse(body) };
     const started = performance.now();

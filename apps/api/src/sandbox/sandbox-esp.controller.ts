@@ -1,42 +1,28 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Sql } from '@sendgate/database';
-import { Public } from '../auth/auth.guard';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext, Public } from '../auth/auth.guard';
+import { ListSandboxMessagesQuery } from './dto/list-sandbox-messages.query';
+import { SandboxEspService } from './sandbox-esp.service';
 
-/**
- * The built-in sandbox ESP, so a first sendout needs no outside service. It accepts any JSON,
- * keeps one row per Idempotency-Key (a repeated key is accepted again, not stored twice).
- */
+/** Mounted only when SENDGATE_SANDBOX_ESP is true. */
 @ApiTags('sandbox')
 @Controller('sandbox/esp')
 export class SandboxEspController {
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sandbox: SandboxEspService) {}
 
+  /** Called by Sendgate's own sends, so no API key: the Idempotency-Key says whose message it is. */
   @Public()
   @Post('messages')
   @HttpCode(200)
-  async accept(@Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
-    if (!key) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'the Idempotency-Key header is required', field: 'Idempotency-Key' });
-    if (typeof body !== 'object' || body === null) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'the body must be a JSON object' });
-    const to = (body as Record<string, unknown>).to;
-    await this.sql.run(
-      `${this.sql.dialect.insertIgnore} INTO sandbox_messages (idempotency_key, recipient, payload, created_at) VALUES (?, ?, ?, ?)`,
-      [key.slice(0, 191), typeof to === 'string' ? to.slice(0, 320) : null, JSON.stringify(body), this.sql.dialect.timestamp(new Date())],
-    );
-    return { messageId: `sandbox-${key}`, status: 'ACCEPTED' };
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '<sendoutId>:<contactId>, or test:<integrationId>:<uuid> for an integration test' })
+  accept(@Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+    return this.sandbox.accept(key, body);
   }
 
-  /** The most recent messages the sandbox accepted. */
+  /** The caller's most recent sandbox messages, newest first. */
   @ApiBearerAuth()
   @Get('messages')
-  async list(@Query('limit') limit?: string) {
-    const take = Math.min(Math.max(Number(limit) || 20, 1), 500);
-    const rows = await this.sql.all<{ idempotency_key: string; recipient: string | null; payload: string; created_at: string }>(
-      'SELECT idempotency_key, recipient, payload, created_at FROM sandbox_messages ORDER BY id DESC LIMIT ?',
-      [take],
-    );
-    return {
-      messages: rows.map((r) => ({ idempotencyKey: r.idempotency_key, to: r.recipient, payload: JSON.parse(r.payload), receivedAt: r.created_at })),
-    };
+  list(@Auth() auth: AuthContext, @Query() query: ListSandboxMessagesQuery) {
+    return this.sandbox.list(auth.accountId, query.limit ?? 20, query.before);
   }
 }

@@ -2,7 +2,11 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { SendGate1763900000000 } from './1763900000000-send-gate';
 import { EspIntegrationSetup1764000000000 } from './1764000000000-esp-integration-setup';
 import { RateLimits1764100000000 } from './1764100000000-rate-limits';
+import { SandboxAccounts1764200000000 } from './1764200000000-sandbox-accounts';
 import { SendoutIdempotency1764300000000 } from './1764300000000-sendout-idempotency';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763800000000, SendGate1763900000000, EspIntegrationSetup1764000000000, RateLimits1764100000000, SendoutIdempotency1764300000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000, SendGate1763900000000, EspIntegrationSetup1764000000000, RateLimits1764100000000, SandboxAccounts1764200000000,
+  SendoutIdempotency1764300000000,
+];

@@ -1,0 +1,31 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from '../auth/auth.guard';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+@ApiTags('api keys')
+@ApiBearerAuth()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  /** A new key for the caller's account: `key` is in this answer only, never shown again. */
+  @Post()
+  create(@Auth() auth: AuthContext, @Body() body: CreateApiKeyDto) {
+    return this.keys.create(auth.accountId, body.name);
+  }
+
+  /** The account's keys, revoked ones included: prefixes only, never a key. */
+  @Get()
+  list(@Auth() auth: AuthContext) {
+    return this.keys.list(auth.accountId).then((keys) => ({ keys }));
+  }
+
+  /** Revokes a key; requests with it are refused from the next one on. 409 for the last active key. */
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    await this.keys.revoke(auth.accountId, id);
+  }
+}
