@@ -4,3 +4,4 @@ export * from './payload-template';
 export * from './content-template';
 export * from './identifiers';
 export * from './gate';
+export * from './json-limits';
