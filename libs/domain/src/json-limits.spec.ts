@@ -1,4 +1,4 @@
-import { isInheritedName, jsonNestingDepth } from './json-limits';
+import { findUnpairedSurrogate, isInheritedName, jsonNestingDepth } from './json-limits';
 
 describe('jsonNestingDepth', () => {
   it.each([
@@ -23,5 +23,25 @@ describe('isInheritedName', () => {
 
   it.each(['firstName', 'tier', 'proto', 'Constructor'])('allows %s', (name) => {
     expect(isInheritedName(name)).toBe(false);
+  });
+});
+
+describe('findUnpairedSurrogate', () => {
+  const find = (text: string) => findUnpairedSurrogate(text, JSON.parse(text));
+
+  it('names the field that holds an unpaired surrogate', () => {
+    expect(find('{"contacts":[{"externalId":"a"},{"email":"x\\ud800"}]}')).toBe('contacts[1].email');
+  });
+
+  it('names a key that holds one', () => {
+    expect(find('{"attributes":{"\\udc00":1}}')).toBe('attributes.\udc00');
+  });
+
+  it('accepts pairs, escaped or not', () => {
+    expect(find('{"a":"\\ud83d\\ude00","b":"😀"}')).toBeUndefined();
+  });
+
+  it('does not walk a text without surrogate escapes', () => {
+    expect(findUnpairedSurrogate('{}', { a: '\ud800' })).toBeUndefined();
   });
 });

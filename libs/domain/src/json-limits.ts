@@ -43,3 +43,31 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 export function isInheritedName(name: string): boolean {
   return INHERITED.has(name);
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** JSON can only carry an unpaired surrogate as an escape (`\ud800`); texts without one need no walk. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * The path (`contacts[0].email`) of the first key or string in a parsed JSON text that holds an
+ * unpaired UTF-16 surrogate: valid JSON, but not text, and it breaks validators and encoders downstream.
+ */
+export function findUnpairedSurrogate(text: string, value: unknown): string | undefined {
+  if (!SURROGATE_ESCAPE.test(text)) return undefined;
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) return path || '(body)';
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (node && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        if (LONE_SURROGATE.test(key)) return at;
+        stack.push([item, at]);
+      }
+    }
+  }
+  return undefined;
+}
