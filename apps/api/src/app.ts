@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SendgateConfig } from '@sendgate/config';
 import { GateUris } from '@sendgate/gate';
 import { AppModule } from './app.module';
-import { ApiExceptionFilter } from './common/api-exception.filter';
+import { ApiExceptionFilter, answerFrameworkError } from './common/api-exception.filter';
 import { DEFAULT_BODY_LIMIT, applyBodyLimits } from './common/body-limits';
 import { registerBodyParsers } from './common/body-parsers';
 import { createValidationPipe } from './common/validation';
@@ -15,7 +15,11 @@ import { checkGateTokensFirst } from './send-gate/gate-token.hook';
 export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, routerOptions: { maxParamLength: 1_024 } }), // gate tokens travel in the path
+    new FastifyAdapter({
+      bodyLimit: DEFAULT_BODY_LIMIT,
+      routerOptions: { maxParamLength: 1_024 }, // gate tokens travel in the path
+      frameworkErrors: answerFrameworkError,
+    }),
     { logger, bodyParser: false }, // body parsers: registerBodyParsers
   );
   app.useGlobalPipes(createValidationPipe());

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from './error-body';
 
 /**
@@ -31,4 +31,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 function describe(exception: unknown): string {
   return exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+}
+
+/**
+ * Fastify's router refuses some URLs (bad percent-encoding, a path segment over maxParamLength)
+ * before any route, and so before Nest, is involved: the same shape, through Fastify's own hook.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { body } = toErrorBody(error);
+  void reply.status(body.statusCode).send(body);
 }

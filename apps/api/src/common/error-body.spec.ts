@@ -14,6 +14,11 @@ describe('toErrorBody', () => {
       expect(body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'name must be a string', errors, field: 'name' });
     });
 
+    it('cuts a message that quotes a huge URL', () => {
+      const { body } = toErrorBody(new NotFoundException(`Cannot GET /v1/${'x'.repeat(10_000)}`));
+      expect(body.message.length).toBeLessThanOrEqual(1_001);
+    });
+
     it('shapes a bare message', () => {
       expect(toErrorBody(new NotFoundException('Cannot GET /nope')).body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nope' });
       expect(toErrorBody(new HttpException('slow down', 429)).body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'slow down' });
@@ -26,6 +31,11 @@ describe('toErrorBody', () => {
     it('names the route\'s limit for a body too large', () => {
       const { body } = toErrorBody(fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413), { bodyLimit: 1024 * 1024 });
       expect(body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: expect.stringContaining('1 MB'), limit: 1024 * 1024 });
+    });
+
+    it('names the limit when Nest has already turned the error into a bare HttpException', () => {
+      const { body } = toErrorBody(new HttpException('Request body is too large', 413), { bodyLimit: 32 * 1024 * 1024 });
+      expect(body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: expect.stringContaining('32 MB'), limit: 32 * 1024 * 1024 });
     });
 
     it('answers 415 naming the content type', () => {

@@ -18,9 +18,17 @@ export interface ErrorContext {
   contentType?: string;
 }
 
+/** Messages may quote the request (Nest's "Cannot GET <url>"); a 10,000-character URL is not echoed whole. */
+const MAX_MESSAGE = 1_000;
+
 /** What the client is told; `internal` marks an answer whose real cause must be logged, never shown. */
 export function toErrorBody(exception: unknown, context: ErrorContext = {}): { body: ErrorBody; internal: boolean } {
-  if (exception instanceof HttpException) return { body: fromHttpException(exception), internal: false };
+  const { body, internal } = classify(exception, context);
+  return { body: body.message.length > MAX_MESSAGE ? { ...body, message: `${body.message.slice(0, MAX_MESSAGE)}…` } : body, internal };
+}
+
+function classify(exception: unknown, context: ErrorContext): { body: ErrorBody; internal: boolean } {
+  if (exception instanceof HttpException) return { body: fromHttpException(exception, context), internal: false };
   const fastify = fromFastifyError(exception, context);
   if (fastify) return { body: fastify, internal: false };
   const database = fromDatabaseError(exception);
@@ -28,9 +36,12 @@ export function toErrorBody(exception: unknown, context: ErrorContext = {}): { b
   return { body: shape(500, 'internal error'), internal: true };
 }
 
-function fromHttpException(exception: HttpException): ErrorBody {
+function fromHttpException(exception: HttpException, context: ErrorContext): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
+  // Nest turns Fastify's body errors into a bare HttpException(message, status) before any filter sees them.
+  if (typeof response === 'string' && status === 413) return tooLarge(context);
+  if (typeof response === 'string' && status === 415) return unsupportedMediaType(context);
   if (typeof response === 'string') return shape(status, response);
   const { statusCode: _ignored, error, message, ...rest } = response as Record<string, unknown>;
   return {
@@ -47,13 +58,15 @@ function fromFastifyError(exception: unknown, context: ErrorContext): ErrorBody 
   if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { ...shape(413, `the body is larger than this route's limit of ${formatBytes(context.bodyLimit ?? 0)}`), limit: context.bodyLimit };
+      return tooLarge(context);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return shape(415, `the content type ${JSON.stringify(context.contentType ?? '')} is not accepted: send application/json`);
+      return unsupportedMediaType(context);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return shape(400, 'the body does not match its Content-Length');
     case 'FST_ERR_BAD_URL':
       return shape(400, 'the URL is not valid: check its percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return shape(414, 'a segment of the URL path is longer than any id or token');
     default:
       return shape(statusCode, (exception as Error).message);
   }
@@ -78,6 +91,14 @@ function fromDatabaseError(exception: unknown): ErrorBody | undefined {
     default:
       return undefined;
   }
+}
+
+function tooLarge(context: ErrorContext): ErrorBody {
+  return { ...shape(413, `the body is larger than this route's limit of ${formatBytes(context.bodyLimit ?? 0)}`), limit: context.bodyLimit };
+}
+
+function unsupportedMediaType(context: ErrorContext): ErrorBody {
+  return shape(415, `the content type ${JSON.stringify(context.contentType ?? '')} is not accepted: send application/json`);
 }
 
 function shape(status: number, message: string): ErrorBody {

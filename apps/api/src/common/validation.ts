@@ -31,15 +31,32 @@ function stripProperty(message: string, property: string): string {
 /**
  * A body bound to a DTO must be a JSON object (or absent): class-validator would otherwise validate an
  * array element by element (a 100,000-element array gives as many errors) or a string as an empty object.
+ * Keys that Nest's pipe deletes without a word (`constructor`, `prototype`) are refused by name instead.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nil = value === undefined || value === null; // validated as {}: a body-less POST names its missing fields
-    if (metadata.type === 'body' && this.toValidate(metadata) && !nil && (typeof value !== 'object' || Array.isArray(value))) {
-      throw badRequest([{ field: '(body)', message: 'must be a JSON object' }]);
+    if (metadata.type === 'body' && this.toValidate(metadata)) {
+      const nil = value === undefined || value === null; // validated as {}: a body-less POST names its missing fields
+      if (!nil && (typeof value !== 'object' || Array.isArray(value))) throw badRequest([{ field: '(body)', message: 'must be a JSON object' }]);
+      const stripped = findStrippedKey(value);
+      if (stripped) throw badRequest([{ field: stripped.field, message: `uses the name ${JSON.stringify(stripped.key)}, a built-in property of every object` }]);
     }
     return super.transform(value, metadata);
   }
+}
+
+const STRIPPED_KEYS = new Set(['constructor', 'prototype']);
+
+/** Depth is bounded by the body parser, so plain recursion is safe here. */
+function findStrippedKey(value: unknown, path = '(body)'): { field: string; key: string } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const entries = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+  for (const [key, item] of entries) {
+    if (!Array.isArray(value) && STRIPPED_KEYS.has(key)) return { field: path, key };
+    const found = findStrippedKey(item, Array.isArray(value) ? `${path}${key}` : path === '(body)' ? key : `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function createValidationPipe(): ValidationPipe {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { MaxJsonBytes, OwnKeyNames } from '../../common/json-validators';
 
@@ -24,6 +24,7 @@ export class ContactDto {
 
   @ApiPropertyOptional({ example: { firstName: 'Ada', tier: 'gold', score: 42 }, description: 'At most 16 KB as JSON' })
   @IsOptional()
+  @Transform(({ obj }) => obj.attributes) // as sent: class-transformer would silently drop keys such as "toString"
   @IsObject()
   @OwnKeyNames()
   @MaxJsonBytes(MAX_ATTRIBUTES_BYTES)
