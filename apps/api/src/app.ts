@@ -1,35 +1,34 @@
 import { LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { FastifyInstance } from 'fastify';
 import { SendgateConfig } from '@sendgate/config';
+import { GateUris } from '@sendgate/gate';
 import { AppModule } from './app.module';
+import { ApiExceptionFilter, answerFrameworkError } from './common/api-exception.filter';
+import { DEFAULT_BODY_LIMIT, applyBodyLimits } from './common/body-limits';
+import { registerBodyParsers } from './common/body-parsers';
 import { createValidationPipe } from './common/validation';
-
-const BODY_LIMIT_BYTES = 32 * 1024 * 1024; // 10,000 contacts with attributes fit comfortably
-
-/**
- * Body-less POSTs (finishUri, cancel) are accepted with a JSON content type too, through Fastify's
- * own safe JSON parser; integrators may send gate data as NDJSON, parsed later line by line.
- */
-function registerBodyParsers(fastify: FastifyInstance): void {
-  const json = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    (body === '' ? done(null, undefined) : json(req, String(body), done)));
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-}
+import { checkGateTokensFirst } from './send-gate/gate-token.hook';
 
 /** Builds the API application (used by main.ts and by the tests). */
 export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1_024 } }), // gate tokens travel in the path
+    new FastifyAdapter({
+      bodyLimit: DEFAULT_BODY_LIMIT,
+      routerOptions: { maxParamLength: 1_024 }, // gate tokens travel in the path
+      frameworkErrors: answerFrameworkError,
+    }),
     { logger, bodyParser: false }, // body parsers: registerBodyParsers
   );
   app.useGlobalPipes(createValidationPipe());
-  registerBodyParsers(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify);
+  // onRoute hooks: they see the routes Nest registers in app.init(), so they are added before it.
+  applyBodyLimits(fastify);
+  checkGateTokensFirst(fastify, app.get(GateUris));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Sendgate API')

@@ -5,3 +5,4 @@ export * from './content-template';
 export { CONTENT_LIMITS } from './liquid-sandbox';
 export * from './identifiers';
 export * from './gate';
+export * from './json-limits';

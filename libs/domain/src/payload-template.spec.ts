@@ -1,4 +1,4 @@
-import { PayloadContext, PayloadTemplate, PayloadTemplateError } from './payload-template';
+import { MAX_TEMPLATE_DEPTH, PayloadContext, PayloadTemplate, PayloadTemplateError } from './payload-template';
 
 const ctx: PayloadContext = {
   vars: { email: 'ada@example.com', subject: 'Quote " and \\ and\nnewline', html: '<p>Hi</p>', messageId: '42', idempotencyKey: 's:1' },
@@ -46,4 +46,28 @@ describe('PayloadTemplate', () => {
     }
     expect(() => PayloadTemplate.compile('{"a": }')).toThrow(/not valid JSON/);
   });
+
+  describe('when the template nests deeper than it may', () => {
+    it('refuses a template nested 10,000 deep with one error naming payloadTemplate', () => {
+      const errors = errorsOf(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+      expect(errors).toEqual([{ field: 'payloadTemplate', message: expect.stringContaining('levels deep') }]);
+    });
+
+    it('accepts one nested exactly as deep as allowed', () => {
+      expect(() => PayloadTemplate.compile(`${'['.repeat(MAX_TEMPLATE_DEPTH)}${']'.repeat(MAX_TEMPLATE_DEPTH)}`)).not.toThrow();
+    });
+  });
+
+  it.each(['${contact.constructor}', '${gate.__proto__}', 'x ${contact.toString}'])('refuses %s: it reads no data', (placeholder) => {
+    expect(errorsOf(JSON.stringify({ a: placeholder }))).toEqual([{ field: 'payloadTemplate.a', message: expect.stringContaining('built-in property') }]);
+  });
 });
+
+function errorsOf(source: string): Array<{ field: string; message: string }> {
+  try {
+    PayloadTemplate.compile(source);
+  } catch (error) {
+    return (error as PayloadTemplateError).errors;
+  }
+  return [];
+}

@@ -4,6 +4,7 @@
  * other string interpolates text. The result is produced by JSON.stringify, so every value is
  * escaped by construction and a template can never render invalid JSON.
  */
+import { isInheritedName, jsonNestingDepth } from './json-limits';
 import { FieldError } from './segment-filter';
 
 export const PAYLOAD_VARIABLES = [
@@ -20,6 +21,9 @@ export interface PayloadContext {
 
 type Render = (ctx: PayloadContext) => unknown;
 
+/** Deeper templates are refused up front: compiling and rendering walk the tree recursively. */
+export const MAX_TEMPLATE_DEPTH = 32;
+
 const PLACEHOLDER = /\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}/g;
 const WHOLE_PLACEHOLDER = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}$/;
 
@@ -28,6 +32,9 @@ export class PayloadTemplate {
 
   /** Parses and checks a template; throws PayloadTemplateError naming every problem. */
   static compile(source: string, field = 'payloadTemplate'): PayloadTemplate {
+    if (jsonNestingDepth(source, MAX_TEMPLATE_DEPTH) > MAX_TEMPLATE_DEPTH) {
+      throw new PayloadTemplateError([{ field, message: `nests objects and arrays more than ${MAX_TEMPLATE_DEPTH} levels deep` }]);
+    }
     let tree: unknown;
     try {
       tree = JSON.parse(source);
@@ -93,6 +100,10 @@ function compileString(source: string, path: string, errors: FieldError[]): Rend
 
 function compileLookup(name: string, path: string, errors: FieldError[]): Render {
   const [head, tail] = name.split('.');
+  if ((head === 'contact' || head === 'gate') && tail !== undefined && isInheritedName(tail)) {
+    errors.push({ field: path, message: `uses \${${name}}: ${JSON.stringify(tail)} names a built-in property of every object, not data` });
+    return () => undefined;
+  }
   if (head === 'contact' || head === 'gate') {
     if (tail === undefined) return (ctx) => ctx[head];
     return (ctx) => ctx[head][tail];

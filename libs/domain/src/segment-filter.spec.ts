@@ -33,6 +33,18 @@ describe('validateSegmentFilter', () => {
     expect(validateSegmentFilter(filter)).not.toEqual([]);
   });
 
+  describe('when an attribute is named like a built-in property of every object', () => {
+    it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])('refuses %s, naming the field', (attribute) => {
+      const errors = validateSegmentFilter({ all: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { attribute, op: 'eq', value: 'x' }] });
+      expect(errors).toEqual([{ field: 'filter.all[1].attribute', message: expect.stringContaining('reserved') }]);
+    });
+
+    it('refuses it inside a nested group too', () => {
+      const errors = validateSegmentFilter({ any: [{ all: [{ attribute: 'constructor', op: 'exists' }] }] });
+      expect(errors.map((e) => e.field)).toEqual(['filter.any[0].all[0].attribute']);
+    });
+  });
+
   it('limits nesting depth', () => {
     let filter: unknown = { attribute: 'a', op: 'exists' };
     for (let i = 0; i < 7; i++) filter = { all: [filter] };
@@ -55,6 +67,11 @@ describe('compileSegmentFilter', () => {
   it('treats a missing attribute as different for neq', () => {
     const { sql } = compileSegmentFilter({ all: [{ attribute: 'tier', op: 'neq', value: 'gold' }] }, dialect);
     expect(sql).toBe('((TEXT(c.attributes,$.tier) IS NULL OR TEXT(c.attributes,$.tier) <> ?))');
+  });
+
+  it('reads only its own column names, never inherited ones', () => {
+    const { sql } = compileSegmentFilter({ all: [{ attribute: 'constructor', op: 'exists' }] }, dialect);
+    expect(sql).toBe('(HAS(c.attributes,$.constructor))');
   });
 
   it('compares booleans as text', () => {

@@ -3,6 +3,8 @@
  * Validation reports every problem with its path; compilation produces one SQL predicate with
  * bound parameters, through a small dialect interface so MySQL and SQLite share the logic.
  */
+import { isInheritedName } from './json-limits';
+
 export type FilterOp = 'eq' | 'neq' | 'in' | 'exists' | 'gt' | 'lt';
 export type Scalar = string | number | boolean;
 
@@ -30,7 +32,7 @@ export interface FilterDialect {
 const OPS: readonly FilterOp[] = ['eq', 'neq', 'in', 'exists', 'gt', 'lt'];
 const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Contact fields stored as columns; everything else is looked up in the attributes JSON. */
-const COLUMN_FIELDS: Record<string, string> = { externalId: 'external_id', email: 'email', phone: 'phone' };
+const COLUMN_FIELDS = new Map([['externalId', 'external_id'], ['email', 'email'], ['phone', 'phone']]);
 const MAX_DEPTH = 5;
 const MAX_CONDITIONS = 200;
 const MAX_IN_VALUES = 1_000;
@@ -64,6 +66,8 @@ export function validateSegmentFilter(input: unknown, path = 'filter'): FieldErr
     const { attribute, op, value } = node as Record<string, unknown>;
     if (typeof attribute !== 'string' || !ATTRIBUTE_NAME.test(attribute)) {
       errors.push({ field: `${at}.attribute`, message: 'must be a name of letters, digits and underscores (at most 64)' });
+    } else if (isInheritedName(attribute)) {
+      errors.push({ field: `${at}.attribute`, message: `${JSON.stringify(attribute)} is reserved: it names a built-in property of every object` });
     }
     if (typeof op !== 'string' || !OPS.includes(op as FilterOp)) {
       return void errors.push({ field: `${at}.op`, message: `must be one of ${OPS.join(', ')}` });
@@ -102,7 +106,7 @@ export function compileSegmentFilter(
   };
 
   const condition = (cond: FilterCondition): string => {
-    const column = COLUMN_FIELDS[cond.attribute];
+    const column = COLUMN_FIELDS.get(cond.attribute);
     const path = `$.${cond.attribute}`; // safe to inline: the name matched ATTRIBUTE_NAME
     const text = column ? `${alias}.${column}` : dialect.attributeText(`${alias}.attributes`, path);
     const number = column ? `${alias}.${column}` : dialect.attributeNumber(`${alias}.attributes`, path);

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { UuidParam } from '../common/params';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
@@ -25,7 +26,7 @@ export class ApiKeysController {
   /** Revokes a key; requests with it are refused from the next one on. 409 for the last active key. */
   @Delete(':id')
   @HttpCode(204)
-  async revoke(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+  async revoke(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<void> {
     await this.keys.revoke(auth.accountId, id);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Connection } from '@temporalio/client';
 import { FastifyReply } from 'fastify';
@@ -6,6 +6,9 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.guard';
 
 const CHECK_TIMEOUT_MS = 3_000;
+const logger = new Logger('Health');
+
+type CheckState = 'up' | 'down';
 
 @ApiTags('health')
 @Public()
@@ -18,20 +21,20 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready when the database answers and Temporal answers; 503 naming what is down otherwise. */
+  /** Ready when the database answers and Temporal answers; 503 naming what is down otherwise (why is in the log, not the answer). */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, temporal] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1')),
-      check(() => this.temporal.workflowService.getSystemInfo({})),
+      check('database', () => this.dataSource.query('SELECT 1')),
+      check('temporal', () => this.temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = database === 'up' && temporal === 'up';
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database, temporal } };
+    return { status: ok ? 'ok' : 'down', checks: { database, temporal } };
   }
 }
 
-async function check(probe: () => Promise<unknown>): Promise<string> {
+async function check(name: string, probe: () => Promise<unknown>): Promise<CheckState> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -40,7 +43,8 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
     ]);
     return 'up';
   } catch (error) {
-    return `down: ${(error as Error).message}`;
+    logger.warn(`${name} is down: ${(error as Error).message}`);
+    return 'down';
   } finally {
     clearTimeout(timer);
   }

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ProjectEntity } from '@sendgate/database';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { UuidParam } from '../common/params';
 import { CreateProjectDto } from './dto/create-project.dto';
 import { ProjectGateDto } from './dto/project-gate.dto';
 import { ProjectsService } from './projects.service';
@@ -19,12 +20,12 @@ export class ProjectsController {
 
   /** The project's send gate actions, e.g. [{id: "check-consent"}, {id: "add-promo-code"}]. */
   @Put(':id/send-gate')
-  setGate(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: ProjectGateDto) {
+  setGate(@Auth() auth: AuthContext, @UuidParam() id: string, @Body() body: ProjectGateDto) {
     return this.projects.setGateActions(auth.accountId, id, body.actions).then(toProjectView);
   }
 
   @Get(':id')
-  get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  get(@Auth() auth: AuthContext, @UuidParam() id: string) {
     return this.projects.get(auth.accountId, id).then(toProjectView);
   }
 }

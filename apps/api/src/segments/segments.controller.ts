@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SegmentEntity } from '@sendgate/database';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { UuidParam } from '../common/params';
 import { CreateSegmentDto } from './dto/create-segment.dto';
 import { SegmentsService } from './segments.service';
 
@@ -17,12 +18,12 @@ export class SegmentsController {
   }
 
   @Get(':id')
-  get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  get(@Auth() auth: AuthContext, @UuidParam() id: string) {
     return this.segments.get(auth.accountId, id).then(toSegmentView);
   }
 
   @Get(':id/count')
-  count(@Auth() auth: AuthContext, @Param('id') id: string) {
+  count(@Auth() auth: AuthContext, @UuidParam() id: string) {
     return this.segments.count(auth.accountId, id);
   }
 }

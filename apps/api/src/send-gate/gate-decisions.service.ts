@@ -5,9 +5,10 @@ import { GateRepository, MessagesRepository } from '@sendgate/database';
 import { GateState, MessageState, gatePaths, sendoutWorkflowId } from '@sendgate/domain';
 import { GateAction, GateClaims, GateUris } from '@sendgate/gate';
 import { gateDecidedSignal } from '@sendgate/workflows';
+import { parseGateData } from './gate-data-entries';
+import { gateTokenRefusal } from './gate-token.hook';
 
 const ITEMS_PAGE = 1_000;
-const MAX_DATA_ENTRIES = 100_000;
 
 /**
  * What integrators do through the signed gate URIs. Every decision is committed to the database
@@ -81,16 +82,14 @@ export class GateDecisionsService {
     if (gate.state !== GateState.OPEN) {
       throw new HttpException({ statusCode: 409, error: 'Conflict', state: gate.state, message: 'data can only be attached while the gate is open' }, HttpStatus.CONFLICT);
     }
-    const parsed = parseEntries(entries);
+    const parsed = parseGateData(entries);
     await this.gates.upsertGateData(sendoutId, parsed);
     return { received: parsed.length };
   }
 
   private claims(token: string, action: GateAction): GateClaims {
     const check = this.uris.check(token, action);
-    if (!check.ok) {
-      throw new HttpException({ statusCode: check.status, error: check.status === 410 ? 'Gone' : 'Unauthorized', message: check.message }, check.status);
-    }
+    if (!check.ok) throw gateTokenRefusal(check);
     return check.claims;
   }
 
@@ -111,31 +110,4 @@ function gone(message: string): HttpException {
 function csv(value: string | null): string {
   if (value === null) return '';
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Accepts `[{id, data}]`, `{items: [...]}` or NDJSON text, one `{id, data}` per line. */
-function parseEntries(body: unknown): Array<{ externalId: string; data: Record<string, unknown> }> {
-  let list: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      list = body.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
-    } catch {
-      throw badEntries('the body is not NDJSON: one {"id", "data"} object per line');
-    }
-  } else if (body && typeof body === 'object' && !Array.isArray(body)) {
-    list = (body as { items?: unknown }).items;
-  }
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_DATA_ENTRIES) {
-    throw badEntries(`send a non-empty list of at most ${MAX_DATA_ENTRIES} {"id", "data"} entries`);
-  }
-  return list.map((entry, i) => {
-    const { id, data } = (entry ?? {}) as { id?: unknown; data?: unknown };
-    if (typeof id !== 'string' || id.length === 0) throw badEntries(`items[${i}].id must be the contact's original id (a string)`, `items[${i}].id`);
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw badEntries(`items[${i}].data must be an object`, `items[${i}].data`);
-    return { externalId: id, data: data as Record<string, unknown> };
-  });
-}
-
-function badEntries(message: string, field = 'items'): HttpException {
-  return new HttpException({ statusCode: 400, error: 'Bad Request', message, errors: [{ field, message }] }, HttpStatus.BAD_REQUEST);
 }

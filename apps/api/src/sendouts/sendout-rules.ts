@@ -44,5 +44,11 @@ export function planSendout(dto: CreateSendoutDto): { plan: SendoutPlan; errors:
     });
   }
 
-  return { plan: { kind, mode, gate, sendAt: dto.sendAt ? new Date(dto.sendAt) : undefined }, errors };
+  const sendAt = dto.sendAt ? new Date(dto.sendAt) : undefined;
+  // The years a DATETIME column holds; outside them the database would refuse the row.
+  if (sendAt && !(sendAt.getUTCFullYear() >= 1000 && sendAt.getUTCFullYear() <= 9999)) {
+    errors.push({ field: 'sendAt', message: 'must be a time between the years 1000 and 9999' });
+  }
+
+  return { plan: { kind, mode, gate, sendAt }, errors };
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { UuidParam } from '../common/params';
 import { badRequest } from '../common/validation';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
 import { ListPathQuery } from './dto/list-path.query';
@@ -31,20 +32,20 @@ export class SendoutsController {
   }
 
   @Get(':id')
-  get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  get(@Auth() auth: AuthContext, @UuidParam() id: string) {
     return this.sendouts.get(auth.accountId, id);
   }
 
   /** Cancels the sendout in any stage; nothing further is sent. 202: the workflow winds down. */
   @Post(':id/cancel')
   @HttpCode(202)
-  cancel(@Auth() auth: AuthContext, @Param('id') id: string) {
+  cancel(@Auth() auth: AuthContext, @UuidParam() id: string) {
     return this.sendouts.cancel(auth.accountId, id);
   }
 
   /** The contacts on one path of the gate's split (accepted, rejected, timedOut), for the next journey step. */
   @Get(':id/messages')
-  listPath(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: ListPathQuery) {
+  listPath(@Auth() auth: AuthContext, @UuidParam() id: string, @Query() query: ListPathQuery) {
     return this.sendouts.listPath(auth.accountId, id, query.path, query.after ?? 0, query.limit ?? 1_000);
   }
 }

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { MaxJsonBytes, OwnKeyNames } from '../../common/json-validators';
 
 export const MAX_CONTACTS_PER_BATCH = 10_000;
+export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
 
 export class ContactDto {
   @ApiProperty({ example: 'crm-42', description: 'Your id for the contact; upserts match on it' })
@@ -20,9 +22,12 @@ export class ContactDto {
   @Matches(/^\+?[1-9]\d{5,14}$/, { message: 'must be a phone number in E.164 form, e.g. +447700900123' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: { firstName: 'Ada', tier: 'gold', score: 42 } })
+  @ApiPropertyOptional({ example: { firstName: 'Ada', tier: 'gold', score: 42 }, description: 'At most 16 KB as JSON' })
   @IsOptional()
+  @Transform(({ obj }) => obj.attributes) // as sent: class-transformer would silently drop keys such as "toString"
   @IsObject()
+  @OwnKeyNames()
+  @MaxJsonBytes(MAX_ATTRIBUTES_BYTES)
   attributes?: Record<string, unknown>;
 }
 
@@ -31,6 +36,7 @@ export class UpsertContactsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_CONTACTS_PER_BATCH)
+  @IsObject({ each: true }) // ValidateNested alone lets an array through in place of an object
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts: ContactDto[];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
@@ -41,6 +41,7 @@ export class CreateIntegrationDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true }) // ValidateNested alone lets an array through in place of an object
   @ValidateNested({ each: true })
   @Type(() => HeaderDto)
   headers?: HeaderDto[];

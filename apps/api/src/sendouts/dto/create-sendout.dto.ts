@@ -81,6 +81,7 @@ export class CreateSendoutDto {
 
   @ApiPropertyOptional({ type: SendoutGateDto })
   @IsOptional()
+  @IsObject() // ValidateNested alone lets an array through in place of an object
   @ValidateNested()
   @Type(() => SendoutGateDto)
   gate?: SendoutGateDto;
@@ -110,6 +111,7 @@ export class CreateSendoutDto {
 
   @ApiProperty({ type: SendoutContentDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SendoutContentDto)
   content: SendoutContentDto;

@@ -1,0 +1,23 @@
+import { Param, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { badRequest } from './validation';
+
+/**
+ * Path ids are checked before any query: an id of the wrong shape is a 400 naming it, not a
+ * database miss (or a database error, for one longer than its column).
+ */
+export const UuidParam = (name = 'id'): ParameterDecorator =>
+  Param(name, new ParseUUIDPipe({ exceptionFactory: () => badRequest([{ field: name, message: 'must be a UUID' }]) }));
+
+/** A path segment that is stored in a column of `max` characters. */
+export const TextParam = (name: string, max: number): ParameterDecorator => Param(name, new MaxLengthPipe(name, max));
+
+class MaxLengthPipe implements PipeTransform<string, string> {
+  constructor(private readonly name: string, private readonly max: number) {}
+
+  transform(value: string): string {
+    if (typeof value !== 'string' || value.length === 0 || value.length > this.max) {
+      throw badRequest([{ field: this.name, message: `must be 1 to ${this.max} characters` }]);
+    }
+    return value;
+  }
+}
