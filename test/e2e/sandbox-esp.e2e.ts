@@ -76,7 +76,7 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
         request.write(big.slice(0, 1024)); // the rest never comes: only an answer by the header can arrive
       });
       expect(response.status).toBe(413);
-      expect(JSON.parse(response.body).message).toMatch(/up to 256 KB/);
+      expect(JSON.parse(response.body).message).toMatch(/limit of 256 KB/);
     });
 
     it('answers 413 when sent chunked, without a Content-Length', async () => {
@@ -85,7 +85,7 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
         method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': testKey() }, body, duplex: 'half',
       } as RequestInit);
       expect(response.status).toBe(413);
-      expect(((await response.json()) as any).message).toMatch(/up to 256 KB/);
+      expect(((await response.json()) as any).message).toMatch(/limit of 256 KB/);
     });
   });
 

@@ -1,7 +1,6 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { SandboxMessagesRepository } from '@sendgate/database';
 import { assertNever, parseSentRequestKey } from '@sendgate/domain';
-import { SANDBOX_BODY_LIMIT_BYTES, sandboxBodyTooLarge } from './sandbox-body-limit.middleware';
 
 /**
  * The built-in sandbox ESP, so a first sendout needs no outside service. It takes only what
@@ -18,7 +17,6 @@ export class SandboxEspService {
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'the body must be a JSON object' });
     }
     const payloadJson = JSON.stringify(body);
-    if (Buffer.byteLength(payloadJson) > SANDBOX_BODY_LIMIT_BYTES) throw sandboxBodyTooLarge();
     const accountId = await this.accountOf(key);
     if (!accountId) {
       throw new UnprocessableEntityException({

@@ -3,7 +3,7 @@
  * operator can race and exactly one wins; the caller learns which state the row is in.
  */
 import { GateState, MessageState } from '@sendgate/domain';
-import { Sql, chunk } from '../sql';
+import { Sql, chunk, readTimestamp } from '../sql';
 
 export interface GateRow {
   sendoutId: string;
@@ -41,8 +41,8 @@ export class GateRepository {
       [sendoutId],
     );
     return row && {
-      sendoutId: row.sendout_id, state: row.state, expiresAt: readDate(row.expires_at), decidedBy: row.decided_by,
-      notifyAttempts: Number(row.notify_attempts), notifiedAt: row.notified_at ? readDate(row.notified_at) : null, lastNotifyError: row.last_notify_error,
+      sendoutId: row.sendout_id, state: row.state, expiresAt: readTimestamp(row.expires_at), decidedBy: row.decided_by,
+      notifyAttempts: Number(row.notify_attempts), notifiedAt: row.notified_at ? readTimestamp(row.notified_at) : null, lastNotifyError: row.last_notify_error,
     };
   }
 
@@ -99,10 +99,4 @@ export class GateRepository {
       [args.outcome === 'delivered' ? now : args.detail ?? null, args.sendoutId],
     );
   }
-}
-
-function readDate(value: Date | string): Date {
-  if (value instanceof Date) return value;
-  // SQLite keeps 'YYYY-MM-DD HH:MM:SS.SSS' in UTC
-  return new Date(`${value.replace(' ', 'T')}Z`);
 }
