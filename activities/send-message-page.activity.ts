@@ -104,6 +104,11 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       // What was sent is recorded even when a lane failed unexpectedly.
       await recorder.flush();
     }
+    if (cancelled.aborted && !Context.current().cancellationDetails?.cancelRequested) {
+      // Not an operator's cancel: the worker is shutting down, or Temporal gave this attempt up
+      // (heartbeat timed out). Stop posting and leave the claimed messages to the next attempt.
+      throw ApplicationFailure.retryable('the page stopped before it was sent: the worker is shutting down or this attempt timed out', 'PageInterrupted');
+    }
     if (cancelled.aborted) {
       // Cancelled by an operator: what was not posted is never sent, loaded or not.
       await deps.messages.markCanceled(unsent, 'the sendout was cancelled');

@@ -71,4 +71,29 @@ describe('when the worker dies in the middle of sending', () => {
     expect(done.counts.SENT).toBe(CONTACTS);
     expect(new Set(esp.requests.map((r) => r.key)).size).toBe(CONTACTS);
   });
+
+  it('when SIGTERM\'s grace period ends mid-page, the interrupted page is neither lost nor cancelled', async () => {
+    esp.requests.length = 0;
+    esp.acceptedKeys.clear();
+    const slowAnswers = esp.respond;
+    esp.respond = async () => {
+      await new Promise((r) => setTimeout(r, 150)); // a page of 100 at 8 in flight takes ~2 s
+      return { status: 200 };
+    };
+    try {
+      const first = await stack.startWorker({ WORKER_SHUTDOWN_GRACE_MS: '300' });
+      const sendoutId = await startSendout();
+      await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 50);
+      first.kill('SIGTERM');
+      await first.exited;
+
+      await stack.startWorker();
+      const done = await waitForStage(stack, sendoutId, 'COMPLETED', 180_000);
+      expect(done.counts.CANCELED).toBe(0);
+      expect(done.counts.SENT).toBe(CONTACTS);
+      expect(new Set(esp.requests.map((r) => r.key)).size).toBe(CONTACTS);
+    } finally {
+      esp.respond = slowAnswers;
+    }
+  });
 });
