@@ -30,7 +30,8 @@ wait_for_port() {
   return 1
 }
 
-# The search attributes of DESIGN §3.1, as flags for `temporal server start-dev`.
+# The search attributes the sendout workflow sets (workflows/search-attributes.ts), as flags for
+# `temporal server start-dev`: the Web UI filters sendouts on them.
 search_attribute_flags() {
   local name
   for name in SendoutId ProjectName JourneyName SendoutName SendoutKind GateState SendoutStage; do

@@ -1,4 +1,7 @@
-/** Search attributes the Web UI filters on (registered with the dev server by scripts/temporal.sh). */
+/**
+ * Search attributes the Web UI filters on. A Temporal server must know them before a workflow sets
+ * them: scripts/lib.sh, test/global-setup.ts and docker-compose.yml register this same list.
+ */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const SendoutIdKey = defineSearchAttributeKey('SendoutId', SearchAttributeType.KEYWORD);

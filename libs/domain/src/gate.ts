@@ -1,4 +1,7 @@
-/** The send gate's vocabulary (DESIGN §2.1) and its pure rules. */
+/**
+ * The send gate's vocabulary and its pure rules (who moves a gate between states: docs/architecture.md,
+ * Gate states). The workflow bundle imports this file by path, so it stays free of I/O and Node built-ins.
+ */
 import { MessageCounts, MessageState } from './states';
 export enum GateState {
   OPEN = 'OPEN',

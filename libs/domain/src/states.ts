@@ -1,4 +1,8 @@
-/** Message lifecycle (DESIGN §3.3). Every transition is a conditional UPDATE on the current state. */
+/**
+ * Message lifecycle. Every transition is a conditional UPDATE on the current state, so racing actors
+ * cannot both win; who makes which transition is in docs/architecture.md, Message states.
+ * The workflow bundle imports this file by path, so it stays free of I/O and Node built-ins.
+ */
 export enum MessageState {
   GENERATED = 'GENERATED',
   GATED = 'GATED',
