@@ -30,13 +30,10 @@ wait_for_port() {
   return 1
 }
 
-# The search attributes the sendout workflow sets (workflows/search-attributes.ts), as flags for
-# `temporal server start-dev`: the Web UI filters sendouts on them.
+# The search attributes the Web UI filters on, as flags for `temporal server start-dev`. Their one
+# source is workflows/search-attributes.ts (read from the build, so run this after building).
 search_attribute_flags() {
-  local name
-  for name in SendoutId ProjectName JourneyName SendoutName SendoutKind GateState SendoutStage; do
-    printf -- '--search-attribute %s=Keyword ' "$name"
-  done
+  node -e "for (const a of require('./dist/workflows/search-attributes').SEARCH_ATTRIBUTES) console.log('--search-attribute ' + a.name + '=Keyword')"
 }
 
 # Installs npm packages when package-lock.json changed since the last install.
