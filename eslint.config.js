@@ -1,12 +1,17 @@
-// Flat ESLint config. The override on workflows/** keeps workflow code deterministic: no Node
-// built-ins, Nest, TypeORM, HTTP clients or process.env there.
+// Flat ESLint config, type-aware for TypeScript (a promise nobody awaits is an error). The
+// override on workflows/** keeps workflow code deterministic: no Node built-ins, Nest, TypeORM,
+// HTTP clients or process.env there, and nothing from outside workflows/ but types and the pure
+// domain enums (Temporal bundles workflow code on its own).
+const { builtinModules } = require('node:module');
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 const nondeterministic = [
-  'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'dns', 'timers',
-  'axios', 'undici', 'typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'liquidjs',
+  ...builtinModules.filter((name) => !name.startsWith('_')),
+  'axios', 'undici', 'typeorm', 'mysql2', 'better-sqlite3', 'liquidjs',
 ];
+/** Outside workflows/, workflow code may import at run time only these pure enums and rules. */
+const outsideButPure = String.raw`^\.\./(?!libs/domain/src/(gate|states)$)`;
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -21,12 +26,25 @@ module.exports = tseslint.config(
     },
   },
   {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nondeterministic.filter((p) => !p.includes('*')).map((name) => ({ name, message: 'workflow code must be deterministic: do I/O in an activity' })),
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: nondeterministic.map((name) => ({ name, message: 'workflow code must be deterministic: do I/O in an activity' })),
         patterns: [
           { group: ['node:*', '@nestjs/*', 'mysql2/*', '@sendgate/*'], message: 'workflow code must be deterministic (and bundled by Temporal: use relative imports of pure code)' },
+          {
+            regex: outsideButPure,
+            allowTypeImports: true,
+            message: 'workflow code imports only types and the pure domain enums from outside workflows/',
+          },
         ],
       }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'workflows get configuration as input' }],

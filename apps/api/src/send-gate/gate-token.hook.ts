@@ -15,9 +15,9 @@ export function checkGateTokensFirst(fastify: FastifyInstance, uris: GateUris): 
   fastify.addHook('onRoute', (route) => {
     const action = (route.config as { gateToken?: GateAction } | undefined)?.gateToken;
     if (!action) return;
-    const check: onRequestHookHandler = async (request) => {
+    const check: onRequestHookHandler = (request, _reply, done) => {
       const result = uris.check(String((request.params as { token?: unknown }).token ?? ''), action);
-      if (!result.ok) throw gateTokenRefusal(result);
+      done(result.ok ? undefined : gateTokenRefusal(result));
     };
     route.onRequest = [...[route.onRequest ?? []].flat(), check];
   });
