@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test against a real Temporal dev server and real databases (MariaDB/MySQL and SQLite).
+# Runs every test tier in one Jest run (jest.config.js: unit, activity, db, e2e), so the last line
+# counts them all: `tests: N passed, N failed`. The e2e tier runs workers from dist/, hence the
+# build; the other tiers run from source (`npm run test:unit` and friends need no build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -12,5 +14,5 @@ log "type-checking, linting and building…"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
 npm run --silent build >/dev/null
-log "running the tests…"
+log "running the tests: unit, activity, db (SQLite and MariaDB), e2e…"
 npx jest --runInBand "$@"

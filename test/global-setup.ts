@@ -7,15 +7,15 @@ import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../libs/config/src/config';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { createTestDatabase } from './test-database';
 import { freePort, waitFor } from './wait';
 
 export default async function globalSetup(): Promise<void> {
   const workdir = mkdtempSync(join(tmpdir(), 'sendgate-test-'));
   const temporalAddress = await startTemporal(workdir);
-  const mysqlUrl = await createTestDatabase();
+  const mysqlUrl = await createMigratedDatabase();
 
   process.env.SENDGATE_TEST_DIR = workdir;
   process.env.SENDGATE_TEST_TEMPORAL_ADDRESS = temporalAddress;
@@ -54,16 +54,8 @@ async function startTemporal(workdir: string): Promise<string> {
   return address;
 }
 
-async function createTestDatabase(): Promise<string> {
-  const server = process.env.SENDGATE_TEST_MYSQL_SERVER || 'mysql://root@127.0.0.1:3306';
-  const name = `sendgate_test_${Date.now()}_${process.pid}`;
-  const admin = await createConnection(server);
-  try {
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await admin.end();
-  }
-  const url = `${server.replace(/\/+$/, '')}/${name}`;
+async function createMigratedDatabase(): Promise<string> {
+  const url = await createTestDatabase('sendgate_test');
   // Global setup runs outside Jest's module mapper, so it uses the build that `make test` made.
   const { migrate, openDataSource } = require('../dist/libs/database/src/data-source');
   const dataSource = await openDataSource(loadConfig({ DATABASE_URL: url }).database);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
+import { dropTestDatabase } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
   // The pid file, not the pid we started: a durability test may have restarted the server.
@@ -8,15 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   const pidFile = dir ? join(dir, 'temporal.pid') : undefined;
   if (pidFile && existsSync(pidFile)) await stopProcessGroup(Number(readFileSync(pidFile, 'utf8')));
   const url = process.env.SENDGATE_TEST_MYSQL_URL;
-  if (url) {
-    const name = new URL(url).pathname.slice(1);
-    const admin = await createConnection(url.slice(0, url.lastIndexOf('/')));
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    } finally {
-      await admin.end();
-    }
-  }
+  if (url) await dropTestDatabase(url);
   if (process.env.SENDGATE_TEST_DIR) rmSync(process.env.SENDGATE_TEST_DIR, { recursive: true, force: true });
 }
 

@@ -1,0 +1,205 @@
+/**
+ * The send page activity without a worker: a real activity context (heartbeats, cancellation),
+ * SQLite in memory with the product's migrations, and a fake ESP as a real server on 127.0.0.1.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { SecretBox, TokenSigner } from '@sendgate/crypto';
+import { EspIntegrationEntity, GateRepository, IntegrationStatus, MessagesRepository, RateLimiter, SendoutEntity } from '@sendgate/database';
+import { MessageContent, MessageState } from '@sendgate/domain';
+import { EspClient, OutboundGuard, TokenCache } from '@sendgate/esp';
+import { GateNotifier, GateUris } from '@sendgate/gate';
+import { ActivityEnvironment } from '../test/activity-environment';
+import { EspReceiver } from '../test/esp-receiver';
+import { TestDatabase } from '../test/test-databases';
+import { freePort, waitFor } from '../test/wait';
+import { createSendoutActivities } from './index';
+
+const db = new TestDatabase('sqlite');
+const esp = new EspReceiver();
+const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
+const guard = new OutboundGuard({ allowPrivateNetworks: true });
+const espClient = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 10_000, guard });
+let sut: ReturnType<typeof createSendoutActivities>['sendMessagePage'];
+let env: ActivityEnvironment;
+
+beforeAll(async () => {
+  await Promise.all([db.open(), esp.start()]);
+  sut = createSendoutActivities({
+    sql: db.sql,
+    messages: new MessagesRepository(db.sql),
+    gates: new GateRepository(db.sql),
+    esp: espClient,
+    tokens: new TokenCache({ timeoutMs: 2_000, guard }),
+    limiter: new RateLimiter(db.sql),
+    gateUris: new GateUris(new TokenSigner('test-signing-key-0123456789abcdefghijklmnop'), 'http://127.0.0.1:3000', 60_000),
+    notifier: new GateNotifier(2_000, guard),
+    secrets,
+  }).sendMessagePage;
+});
+
+afterAll(async () => {
+  await espClient.close();
+  await Promise.all([db.close(), esp.stop()]);
+});
+
+beforeEach(() => {
+  env = new ActivityEnvironment({ activityType: 'sendMessagePage' });
+  esp.respond = () => ({ status: 200 });
+});
+
+/** A sendout of `count` ACCEPTED messages to contacts c-1 … c-<count> (first names Contact1 …). */
+async function sendout(count: number, options: { url?: string; content?: MessageContent } = {}) {
+  const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
+  const integrationId = randomUUID();
+  await db.dataSource.getRepository(EspIntegrationEntity).insert({
+    id: integrationId, accountId, name: 'fake ESP', channel: 'email', url: options.url ?? esp.url,
+    payloadTemplate: '{"to":"${email}","subject":"${subject}"}', status: IntegrationStatus.ACTIVE, identifierType: 'email',
+    headers: [{ key: 'x-api-key', secret: true, value: secrets.seal('s3cret') }], messageIdPath: null, authType: 'none',
+    authSettings: null, authSecrets: null, rateLimitPerSecond: null,
+  });
+  const id = randomUUID();
+  await db.dataSource.getRepository(SendoutEntity).insert({
+    id, accountId, projectId: randomUUID(), name: 'Spring', kind: 'batch', segmentId: null, contactIds: null, integrationId,
+    content: options.content ?? { subject: 'Hi {{ contact.firstName }}' }, stage: 'SENDING' as SendoutEntity['stage'], workflowId: `sendout-${id}`,
+    lastError: null, completedAt: null, mode: 'journey', journeyName: null, gateEnabled: false, gateTimeoutMs: null, gateSplit: false,
+    gateActions: null, sendAt: null, idempotencyKey: null, requestHash: null,
+  });
+  const { ids } = await db.messages(accountId, count, MessageState.ACCEPTED, id);
+  return { sendoutId: id, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
+}
+
+const keysOf = (sendoutId: string) => esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => r.key);
+
+async function failureOf(work: Promise<unknown>): Promise<unknown> {
+  return work.then(() => {
+    throw new Error('expected the activity to fail');
+  }, (error: unknown) => error);
+}
+
+describe('sendMessagePage', () => {
+  describe('when the ESP accepts every message', () => {
+    it('sends each message once under its idempotency key, with secrets opened, and records SENT', async () => {
+      const { sendoutId, ids, range } = await sendout(3);
+
+      const result = await env.run(sut, { sendoutId, range, concurrency: 2 });
+
+      expect(result).toEqual({ sent: 3, failed: 0 });
+      expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENT, MessageState.SENT, MessageState.SENT]);
+      const keys = keysOf(sendoutId);
+      expect(new Set(keys).size).toBe(3);
+      const first = esp.requests.find((r) => r.body.includes('c-1@example.com'))!;
+      expect(JSON.parse(first.body)).toEqual({ to: 'c-1@example.com', subject: 'Hi Contact1' });
+      expect(first.headers['x-api-key']).toBe('s3cret');
+      expect(env.heartbeats.length).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('when the ESP refuses a message (4xx)', () => {
+    it('records it FAILED with the answer and sends the rest', async () => {
+      const { sendoutId, ids, range } = await sendout(3);
+      esp.respond = (req) => (req.body.includes('c-2@') ? { status: 422, body: { error: 'bad recipient' } } : { status: 200 });
+
+      const result = await env.run(sut, { sendoutId, range, concurrency: 2 });
+
+      expect(result).toEqual({ sent: 2, failed: 1 });
+      const states = await db.states(ids);
+      expect(states[1]).toMatchObject({ state: MessageState.FAILED, reason: expect.stringContaining('ESP answered 422') });
+      expect([states[0].state, states[2].state]).toEqual([MessageState.SENT, MessageState.SENT]);
+    });
+  });
+
+  describe('when the ESP is unavailable for a message (5xx with Retry-After)', () => {
+    it('records what was sent and throws a retryable EspRetry that waits as long as the ESP asked', async () => {
+      const { sendoutId, ids, range } = await sendout(3);
+      esp.respond = (req) => (req.body.includes('c-2@') ? { status: 503, headers: { 'retry-after': '7' } } : { status: 200 });
+
+      const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 2 }));
+
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({ type: 'EspRetry', nonRetryable: false, nextRetryDelay: 7_000 });
+      expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENT, MessageState.SENDING, MessageState.SENT]);
+    });
+
+    it('lets the retried page send only the message left, under the same key', async () => {
+      const { sendoutId, ids, range } = await sendout(3);
+      esp.respond = (req) => (req.body.includes('c-2@') ? { status: 503 } : { status: 200 });
+      await failureOf(env.run(sut, { sendoutId, range, concurrency: 2 }));
+      esp.respond = () => ({ status: 200 });
+
+      const result = await new ActivityEnvironment({ attempt: 2 }).run(sut, { sendoutId, range, concurrency: 2 });
+
+      expect(result).toEqual({ sent: 3, failed: 0 });
+      const keys = keysOf(sendoutId);
+      const retried = keys.filter((k) => keys.indexOf(k) !== keys.lastIndexOf(k));
+      expect(keys).toHaveLength(4);
+      expect(new Set(retried)).toEqual(new Set([`${sendoutId}:${(await contactIdOf(ids[1]))}`]));
+    });
+  });
+
+  describe('when the ESP cannot be reached', () => {
+    it('throws a retryable EspRetry and leaves the messages claimed for the retry', async () => {
+      const { sendoutId, ids, range } = await sendout(2, { url: `http://127.0.0.1:${await freePort()}/send` });
+
+      const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 2 }));
+
+      expect(error).toMatchObject({ type: 'EspRetry', nonRetryable: false, nextRetryDelay: undefined });
+      expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENDING, MessageState.SENDING]);
+    });
+  });
+
+  describe('when the workflow cancels the page mid-send', () => {
+    it('sends nothing more and marks every unsent message CANCELED, loaded or not', async () => {
+      // More than one load slice, so both the loaded and the never-loaded messages are cancelled.
+      const { sendoutId, range } = await sendout(300);
+      esp.respond = () => {
+        env.cancel();
+        return { status: 200 };
+      };
+
+      const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 1 }));
+
+      expect(error).toBeInstanceOf(CancelledFailure);
+      expect(keysOf(sendoutId)).toHaveLength(1);
+      expect(await new MessagesRepository(db.sql).countRange(sendoutId, range)).toEqual({ [MessageState.SENT]: 1, [MessageState.CANCELED]: 299 });
+    });
+  });
+
+  describe('when the ESP is slow to answer', () => {
+    it('keeps heartbeating while it waits', async () => {
+      const { sendoutId, range } = await sendout(1);
+      let beatsBeforeAnswer = 0;
+      esp.respond = async () => {
+        await waitFor('a second heartbeat', 5_000, () => env.heartbeats.length >= 2, 20);
+        beatsBeforeAnswer = env.heartbeats.length;
+        return { status: 200 };
+      };
+
+      expect(await env.run(sut, { sendoutId, range, concurrency: 1 })).toEqual({ sent: 1, failed: 0 });
+      expect(beatsBeforeAnswer).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('when retrying cannot help', () => {
+    it('fails without retry when the sendout no longer exists', async () => {
+      const error = await failureOf(env.run(sut, { sendoutId: randomUUID(), range: [1, 10], concurrency: 1 }));
+
+      expect(error).toMatchObject({ type: 'SendoutNotFound', nonRetryable: true });
+    });
+
+    it('fails without retry when the stored content uses a file tag', async () => {
+      const { sendoutId, ids, range } = await sendout(1, { content: { html: '{% include "secrets" %}' } });
+
+      const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 1 }));
+
+      expect(error).toMatchObject({ type: 'ContentRefused', nonRetryable: true });
+      expect(keysOf(sendoutId)).toEqual([]);
+      expect((await db.states(ids))[0].state).toBe(MessageState.ACCEPTED);
+    });
+  });
+});
+
+async function contactIdOf(messageId: number): Promise<number> {
+  const row = await db.sql.one<{ contact_id: number | string }>('SELECT contact_id FROM messages WHERE id = ?', [messageId]);
+  return Number(row?.contact_id);
+}
