@@ -182,7 +182,7 @@ describe('sendMessagePage', () => {
 
   describe('when retrying cannot help', () => {
     it('fails without retry when the sendout no longer exists', async () => {
-      const error = await failureOf(env.run(sut, { sendoutId: randomUUID(), range: [1, 10], concurrency: 1 }));
+      const error = await failureOf(env.run(sut, { sendoutId: randomUUID(), range: [1, 10] as [number, number], concurrency: 1 }));
 
       expect(error).toMatchObject({ type: 'SendoutNotFound', nonRetryable: true });
     });
