@@ -75,7 +75,7 @@ export class Sql {
 
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.manager) return work(this);
-    return this.dataSource.transaction((manager) => work(new Sql(this.dataSource, manager)));
+    return inTransaction(this.dataSource, (manager) => work(new Sql(this.dataSource, manager)));
   }
 
   private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -87,6 +87,19 @@ export class Sql {
       await runner.release();
     }
   }
+}
+
+const sqliteTurns = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Runs `work` in a transaction. SQLite has one connection, on which a second BEGIN while a
+ * transaction is open fails both: there, transactions take turns. MySQL runs them side by side.
+ */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (SqlDialect.of(dataSource).kind === 'mysql') return dataSource.transaction(work);
+  const turn = (sqliteTurns.get(dataSource) ?? Promise.resolve()).then(() => dataSource.transaction(work));
+  sqliteTurns.set(dataSource, turn.catch(() => undefined));
+  return turn;
 }
 
 /** Splits a list into slices of at most `size`, for bounded IN (...) lists and multi-row inserts. */

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '@sendgate/crypto';
 import { AccountEntity } from '../entities/account.entity';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { inTransaction } from '../sql';
 
 /** What anyone may see of a key: never the key or its hash. */
 export interface ApiKeyView {
@@ -38,7 +39,7 @@ export class ApiKeysRepository {
 
   /** A new account with its first key, in one transaction. */
   async createAccount(name: string): Promise<{ accountId: string; apiKey: NewApiKey }> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const accountId = randomUUID();
       await manager.getRepository(AccountEntity).insert({ id: accountId, name });
       return { accountId, apiKey: await insertKey(manager, accountId, 'first key', generateApiKey()) };
@@ -60,7 +61,7 @@ export class ApiKeysRepository {
    * concurrent calls cannot each revoke one of the last two keys. Revoking a revoked key is a no-op.
    */
   async revoke(accountId: string, id: string): Promise<RevokeOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       await manager.query('UPDATE accounts SET name = name WHERE id = ?', [accountId]);
       const keys = manager.getRepository(ApiKeyEntity);
       const key = await keys.findOneBy({ id, accountId });
