@@ -18,6 +18,13 @@ export class SqlDialect implements FilterDialect {
     return this.kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
   }
 
+  /** The tail of an INSERT that updates `columns` from the new row when `key` already exists. */
+  onConflictUpdate(key: string[], columns: string[]): string {
+    return this.kind === 'mysql'
+      ? `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+      : `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  }
+
   concat(...parts: string[]): string {
     return this.kind === 'mysql' ? `CONCAT(${parts.join(', ')})` : `(${parts.join(' || ')})`;
   }

@@ -17,9 +17,7 @@ export class ContactsRepository {
   async upsertMany(accountId: string, contacts: ContactInput[]): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
-    const onConflict = dialect.kind === 'mysql'
-      ? 'ON DUPLICATE KEY UPDATE email = VALUES(email), phone = VALUES(phone), attributes = VALUES(attributes), updated_at = VALUES(updated_at)'
-      : 'ON CONFLICT (account_id, external_id) DO UPDATE SET email = excluded.email, phone = excluded.phone, attributes = excluded.attributes, updated_at = excluded.updated_at';
+    const onConflict = dialect.onConflictUpdate(['account_id', 'external_id'], ['email', 'phone', 'attributes', 'updated_at']);
     return this.sql.transaction(async (tx) => {
       let written = 0;
       for (const rows of chunk(contacts, ROWS_PER_STATEMENT)) {

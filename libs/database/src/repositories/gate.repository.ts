@@ -74,9 +74,7 @@ export class GateRepository {
   async upsertGateData(sendoutId: string, entries: Array<{ externalId: string; data: Record<string, unknown> }>): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
-    const onConflict = dialect.kind === 'mysql'
-      ? 'ON DUPLICATE KEY UPDATE data = VALUES(data), updated_at = VALUES(updated_at)'
-      : 'ON CONFLICT (sendout_id, external_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at';
+    const onConflict = dialect.onConflictUpdate(['sendout_id', 'external_id'], ['data', 'updated_at']);
     let written = 0;
     for (const rows of chunk(entries, 500)) {
       written += await this.sql.run(
