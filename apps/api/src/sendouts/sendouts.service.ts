@@ -94,6 +94,7 @@ export class SendoutsService {
       // A concurrent retry of the same request inserted it first: answer that one.
       const earlier = idempotencyKey !== undefined ? await this.replay(accountId, id, requestHash!) : undefined;
       if (earlier) return earlier;
+      // The same answer as any other duplicate key.
       throw new ConflictException({ statusCode: 409, error: 'Conflict', message: 'it already exists' });
     }
     await this.startWorkflow(sendout as SendoutEntity, project.name, plan);
