@@ -1,14 +1,18 @@
-import { DataSource } from 'typeorm';
 import { SecretBox } from '@sendgate/crypto';
 import {
-  EspIntegrationEntity, GateRepository, MessagesRepository, ProjectEntity, RateLimiter, SegmentEntity, SendGateEndpointEntity, SendoutEntity, Sql,
+  GateEndpointsRepository, GateRepository, IntegrationsRepository, MessagesRepository, ProjectsRepository, RateLimiter, SegmentsRepository,
+  SendoutsRepository,
 } from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 
 /** What the sendout activities need from the outside world; the worker's Nest context provides it. */
 export interface SendoutActivityDeps {
-  sql: Sql;
+  sendouts: SendoutsRepository;
+  projects: ProjectsRepository;
+  segments: SegmentsRepository;
+  integrations: IntegrationsRepository;
+  gateEndpoints: GateEndpointsRepository;
   messages: MessagesRepository;
   gates: GateRepository;
   esp: EspClient;
@@ -19,14 +23,4 @@ export interface SendoutActivityDeps {
   gateUris: GateUris;
   notifier: GateNotifier;
   secrets: SecretBox;
-}
-
-export function repositories(dataSource: DataSource) {
-  return {
-    sendouts: dataSource.getRepository(SendoutEntity),
-    projects: dataSource.getRepository(ProjectEntity),
-    segments: dataSource.getRepository(SegmentEntity),
-    integrations: dataSource.getRepository(EspIntegrationEntity),
-    gateEndpoints: dataSource.getRepository(SendGateEndpointEntity),
-  };
 }

@@ -1,16 +1,16 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MessageState } from '@sendgate/domain';
-import { SendoutActivityDeps, repositories } from './deps';
+import { SendoutActivityDeps } from './deps';
 
 /**
  * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment, or the
  * listed contacts. Resumes after the last generated contact when retried.
  */
 export function generateMessagesActivity(deps: SendoutActivityDeps) {
-  const { sendouts, segments } = repositories(deps.sql.dataSource);
+  const { sendouts, segments } = deps;
   return async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{ generated: number }> {
-    const sendout = await sendouts.findOneBy({ id: input.sendoutId });
+    const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
     // Behind a gate messages wait as GATED; without one they are ready to send once generated.
     const state = sendout.gateEnabled ? MessageState.GATED : MessageState.ACCEPTED;
@@ -20,7 +20,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
         sendoutId: sendout.id, accountId: sendout.accountId, externalIds: sendout.contactIds, state,
       });
     } else {
-      const segment = await segments.findOneBy({ id: sendout.segmentId ?? '' });
+      const segment = await segments.findById(sendout.segmentId ?? '');
       if (!segment) throw ApplicationFailure.nonRetryable(`segment ${sendout.segmentId} does not exist`, 'SegmentNotFound');
       for (;;) {
         const inserted = await deps.messages.generateSegmentPage({

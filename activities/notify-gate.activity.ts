@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { SendoutKind, mergeGateActions } from '@sendgate/domain';
 import { openEndpoint } from '@sendgate/gate';
-import { SendoutActivityDeps, repositories } from './deps';
+import { SendoutActivityDeps } from './deps';
 
 const SINGLE_ITEMS_PAGE = 1_000;
 
@@ -11,17 +11,19 @@ const SINGLE_ITEMS_PAGE = 1_000;
  * throws for Temporal to retry with backoff, until the workflow's deadline ends the retries.
  */
 export function notifyGateActivity(deps: SendoutActivityDeps) {
-  const { sendouts, projects, gateEndpoints } = repositories(deps.sql.dataSource);
+  const { sendouts, projects, gateEndpoints } = deps;
 
   return async function notifyGate(input: { sendoutId: string }): Promise<{ delivered: boolean }> {
     const attempt = Context.current().info.attempt;
-    const sendout = await sendouts.findOneByOrFail({ id: input.sendoutId });
-    const stored = await gateEndpoints.findOneBy({ accountId: sendout.accountId });
+    const sendout = await sendouts.findById(input.sendoutId);
+    if (!sendout) throw new Error(`sendout ${input.sendoutId} does not exist`);
+    const stored = await gateEndpoints.find(sendout.accountId);
     if (!stored) {
       await deps.gates.recordDelivery({ sendoutId: sendout.id, attempt, transport: 'none', outcome: 'failed', detail: 'no gate endpoint is configured for the account' });
       return { delivered: false };
     }
-    const project = await projects.findOneByOrFail({ id: sendout.projectId });
+    const project = await projects.findById(sendout.projectId);
+    if (!project) throw new Error(`project ${sendout.projectId} does not exist`);
     const gate = await deps.gates.find(sendout.id);
     if (!gate) throw ApplicationFailure.nonRetryable(`sendout ${sendout.id} has no open gate`, 'GateMissing');
     // A run continued as new during the wait asks again: a webhook already delivered is not sent twice.

@@ -6,7 +6,7 @@ import { EspOutcome, isOutboundRefusal, openAuth, openHeaders, readMessageId, re
 import { forEachConcurrentPaged } from './concurrency';
 import { yieldToEventLoop } from './event-loop';
 import { whileBeating } from './heartbeat';
-import { SendoutActivityDeps, repositories } from './deps';
+import { SendoutActivityDeps } from './deps';
 import { OutcomeRecorder } from './outcome-recorder';
 
 /** Messages loaded at a time: attributes and gate data are up to 16 KB each per contact. */
@@ -26,14 +26,14 @@ export interface SendPageResult {
  * are recorded.
  */
 export function sendMessagePageActivity(deps: SendoutActivityDeps) {
-  const { sendouts, integrations } = repositories(deps.sql.dataSource);
+  const { sendouts, integrations } = deps;
 
   return async function sendMessagePage(input: {
     sendoutId: string; range: [number, number]; concurrency: number;
   }): Promise<SendPageResult> {
-    const sendout = await sendouts.findOneBy({ id: input.sendoutId });
+    const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
-    const integration = await integrations.findOneBy({ id: sendout.integrationId });
+    const integration = await integrations.findById(sendout.integrationId);
     if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
     const content = compileContent(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);

@@ -1,7 +1,10 @@
 import { Provider } from '@nestjs/common';
 import { createSendoutActivities, SendoutActivities } from '@sendgate/activities';
 import { SecretBox } from '@sendgate/crypto';
-import { GateRepository, MessagesRepository, RateLimiter, Sql } from '@sendgate/database';
+import {
+  GateEndpointsRepository, GateRepository, IntegrationsRepository, MessagesRepository, ProjectsRepository, RateLimiter, SegmentsRepository,
+  SendoutsRepository, Sql,
+} from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 
@@ -10,9 +13,15 @@ export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
 export const activitiesProvider: Provider<SendoutActivities> = {
   provide: SENDOUT_ACTIVITIES,
-  inject: [Sql, MessagesRepository, GateRepository, EspClient, TokenCache, GateUris, GateNotifier, SecretBox],
+  inject: [
+    Sql, SendoutsRepository, ProjectsRepository, SegmentsRepository, IntegrationsRepository, GateEndpointsRepository, MessagesRepository,
+    GateRepository, EspClient, TokenCache, GateUris, GateNotifier, SecretBox,
+  ],
   useFactory: (
-    sql: Sql, messages: MessagesRepository, gates: GateRepository, esp: EspClient, tokens: TokenCache,
+    sql: Sql, sendouts: SendoutsRepository, projects: ProjectsRepository, segments: SegmentsRepository, integrations: IntegrationsRepository,
+    gateEndpoints: GateEndpointsRepository, messages: MessagesRepository, gates: GateRepository, esp: EspClient, tokens: TokenCache,
     gateUris: GateUris, notifier: GateNotifier, secrets: SecretBox,
-  ) => createSendoutActivities({ sql, messages, gates, esp, tokens, limiter: new RateLimiter(sql), gateUris, notifier, secrets }),
+  ) => createSendoutActivities({
+    sendouts, projects, segments, integrations, gateEndpoints, messages, gates, esp, tokens, limiter: new RateLimiter(sql), gateUris, notifier, secrets,
+  }),
 };

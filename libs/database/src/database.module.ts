@@ -2,12 +2,25 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { openDataSource } from './data-source';
+import { AccountsRepository } from './repositories/accounts.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { ContactsRepository } from './repositories/contacts.repository';
+import { DatabaseHealth } from './repositories/database-health';
+import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
+import { IntegrationsRepository } from './repositories/integrations.repository';
 import { MessagesRepository } from './repositories/messages.repository';
+import { ProjectsRepository } from './repositories/projects.repository';
 import { SandboxMessagesRepository } from './repositories/sandbox-messages.repository';
+import { SegmentsRepository } from './repositories/segments.repository';
+import { SendoutsRepository } from './repositories/sendouts.repository';
 import { Sql } from './sql';
+
+/** Every class here is built over the Sql helper alone. */
+const OVER_SQL = [
+  MessagesRepository, ContactsRepository, GateRepository, SandboxMessagesRepository, SendoutsRepository, ProjectsRepository,
+  SegmentsRepository, IntegrationsRepository, GateEndpointsRepository, AccountsRepository, DatabaseHealth,
+] as const;
 
 @Global()
 @Module({
@@ -18,13 +31,11 @@ import { Sql } from './sql';
       useFactory: (config: SendgateConfig) => openDataSource(config.database),
     },
     { provide: Sql, inject: [DataSource], useFactory: (ds: DataSource) => new Sql(ds) },
-    { provide: MessagesRepository, inject: [Sql], useFactory: (sql: Sql) => new MessagesRepository(sql) },
-    { provide: ContactsRepository, inject: [Sql], useFactory: (sql: Sql) => new ContactsRepository(sql) },
-    { provide: GateRepository, inject: [Sql], useFactory: (sql: Sql) => new GateRepository(sql) },
+    ...OVER_SQL.map((repository) => ({ provide: repository, inject: [Sql], useFactory: (sql: Sql) => new repository(sql) })),
     { provide: ApiKeysRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ApiKeysRepository(ds) },
-    { provide: SandboxMessagesRepository, inject: [Sql], useFactory: (sql: Sql) => new SandboxMessagesRepository(sql) },
   ],
-  exports: [DataSource, Sql, MessagesRepository, ContactsRepository, GateRepository, ApiKeysRepository, SandboxMessagesRepository],
+  // Not the DataSource: services and activities reach the database through repositories only.
+  exports: [Sql, ...OVER_SQL, ApiKeysRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -1,10 +1,11 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
 
 /**
- * The Temporal client for the API. The connection is lazy, so the API starts (and reports
- * not-ready) while Temporal is still coming up.
+ * The Temporal client for the API, behind the sendout workflow gateway. The connection is lazy,
+ * so the API starts (and reports not-ready) while Temporal is still coming up.
  */
 @Global()
 @Module({
@@ -20,8 +21,9 @@ import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
       useFactory: (connection: Connection, config: SendgateConfig) =>
         new Client({ connection, namespace: config.temporal.namespace }),
     },
+    SendoutWorkflowGateway,
   ],
-  exports: [Connection, Client],
+  exports: [SendoutWorkflowGateway],
 })
 export class TemporalClientModule implements OnApplicationShutdown {
   constructor(@Inject(Connection) private readonly connection: Connection) {}

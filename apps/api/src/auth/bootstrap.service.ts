@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { apiKeyPrefix, hashApiKey } from '@sendgate/crypto';
-import { AccountEntity, ApiKeyEntity, ApiKeysRepository } from '@sendgate/database';
+import { apiKeyPrefix } from '@sendgate/crypto';
+import { AccountsRepository, ApiKeysRepository } from '@sendgate/database';
 
 /**
  * First start: creates the first account and its API key, from SENDGATE_BOOTSTRAP_API_KEY when
@@ -16,20 +14,17 @@ export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
     private readonly apiKeys: ApiKeysRepository,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const keys = this.dataSource.getRepository(ApiKeyEntity);
     const given = this.config.api.bootstrapApiKey;
-    if (given && (await keys.existsBy({ keyHash: hashApiKey(given) }))) return;
-    if (!given && (await keys.count()) > 0) return;
+    if (given && (await this.apiKeys.isRegistered(given))) return;
+    if (!given && (await this.apiKeys.any())) return;
 
-    const accounts = this.dataSource.getRepository(AccountEntity);
-    const account = (await accounts.find({ order: { createdAt: 'ASC' }, take: 1 }))[0]
-      ?? (await accounts.save({ id: randomUUID(), name: 'default' }));
+    const account = (await this.accounts.first()) ?? (await this.accounts.create('default'));
     const created = await this.apiKeys.create(account.id, 'bootstrap', given);
     if (given) this.logger.log(`bootstrap API key ${apiKeyPrefix(given)}… registered for account ${account.id}`);
     else this.logger.warn(`created account ${account.id} with API key ${created.key} (shown once: keep it)`);

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ContactEntity, ContactsRepository } from '@sendgate/database';
+import { ContactsRepository } from '@sendgate/database';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 import { ContactDto } from './dto/upsert-contacts.dto';
 
 @Injectable()
 export class ContactsService {
-  constructor(private readonly dataSource: DataSource, private readonly contacts: ContactsRepository) {}
+  constructor(private readonly contacts: ContactsRepository) {}
 
   async upsert(accountId: string, contacts: ContactDto[]): Promise<{ received: number }> {
     const seen = new Map<string, number>();
@@ -22,7 +21,7 @@ export class ContactsService {
   }
 
   async get(accountId: string, externalId: string) {
-    const contact = await this.dataSource.getRepository(ContactEntity).findOneBy({ accountId, externalId });
+    const contact = await this.contacts.findByExternalId(accountId, externalId);
     if (!contact) throw notFound('contact', externalId);
     return {
       externalId: contact.externalId,

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Connection } from '@temporalio/client';
 import { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { DatabaseHealth } from '@sendgate/database';
+import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { Public } from '../auth/auth.guard';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -14,7 +14,7 @@ type CheckState = 'up' | 'down';
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource, private readonly temporal: Connection) {}
+  constructor(private readonly database: DatabaseHealth, private readonly temporal: SendoutWorkflowGateway) {}
 
   @Get('live')
   live() {
@@ -25,8 +25,8 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, temporal] = await Promise.all([
-      check('database', () => this.dataSource.query('SELECT 1')),
-      check('temporal', () => this.temporal.workflowService.getSystemInfo({})),
+      check('database', () => this.database.ping()),
+      check('temporal', () => this.temporal.ping()),
     ]);
     const ok = database === 'up' && temporal === 'up';
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import axios from 'axios';
-import { DataSource, In, Not } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { MASK, SecretBox } from '@sendgate/crypto';
-import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '@sendgate/database';
-import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError, SendoutStage } from '@sendgate/domain';
+import { EspIntegrationEntity, IntegrationStatus, IntegrationsRepository, SendoutsRepository } from '@sendgate/database';
+import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError } from '@sendgate/domain';
 import {
   OAuth2Error, OutboundGuard, checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders,
   sealHeaders, userIdentifier,
@@ -18,7 +17,6 @@ import { UpdateIntegrationDto } from './dto/update-integration.dto';
 import { IntegrationAuthService } from './integration-auth.service';
 import { secretsLeftBehind } from './secrets-left-behind';
 
-const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
 const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'idempotency-key', 'transfer-encoding', 'connection'];
 
 /**
@@ -28,16 +26,13 @@ const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'idempotency
 @Injectable()
 export class IntegrationsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly integrations: IntegrationsRepository,
+    private readonly sendouts: SendoutsRepository,
     private readonly box: SecretBox,
     private readonly auth: IntegrationAuthService,
     private readonly guard: OutboundGuard,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
-
-  private get integrations() {
-    return this.dataSource.getRepository(EspIntegrationEntity);
-  }
 
   async create(accountId: string, dto: CreateIntegrationDto) {
     const errors = await this.problems(dto);
@@ -60,7 +55,7 @@ export class IntegrationsService {
     // Credentials are checked (OAuth2: against the token endpoint) only once the rest is sound.
     const auth = dto.auth !== undefined && errors.length === 0 ? await this.auth.parse(dto.auth, errors, 'auth.') : undefined;
     if (errors.length > 0) throw badRequest(errors);
-    await this.integrations.update({ id, accountId }, {
+    await this.integrations.update(accountId, id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.url !== undefined ? { url: dto.url } : {}),
       ...(dto.payloadTemplate !== undefined ? { payloadTemplate: dto.payloadTemplate } : {}),
@@ -79,7 +74,7 @@ export class IntegrationsService {
     const errors: FieldError[] = [];
     const change = await this.auth.parse(body, errors);
     if (errors.length > 0 || !change) throw badRequest(errors);
-    await this.integrations.update({ id, accountId }, change);
+    await this.integrations.update(accountId, id, change);
     return this.view(accountId, id);
   }
 
@@ -128,17 +123,17 @@ export class IntegrationsService {
 
   async activate(accountId: string, id: string) {
     await this.find(accountId, id);
-    await this.integrations.update({ id, accountId }, { status: IntegrationStatus.ACTIVE });
+    await this.integrations.update(accountId, id, { status: IntegrationStatus.ACTIVE });
     return this.view(accountId, id);
   }
 
   async remove(accountId: string, id: string): Promise<void> {
     await this.find(accountId, id);
-    const running = await this.dataSource.getRepository(SendoutEntity).countBy({ integrationId: id, stage: Not(In(FINISHED)) });
+    const running = await this.sendouts.countRunningWithIntegration(id);
     if (running > 0) {
       throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${running} running sendout(s) use this integration; cancel them or let them finish first` });
     }
-    await this.integrations.delete({ id, accountId });
+    await this.integrations.delete(accountId, id);
   }
 
   async get(accountId: string, id: string, field?: string): Promise<EspIntegrationEntity> {
@@ -157,7 +152,7 @@ export class IntegrationsService {
   }
 
   private async find(accountId: string, id: string, field?: string): Promise<EspIntegrationEntity> {
-    const integration = await this.integrations.findOneBy({ id, accountId });
+    const integration = await this.integrations.find(accountId, id);
     if (!integration) throw notFound('integration', id, field);
     return integration;
   }

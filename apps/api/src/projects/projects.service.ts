@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ProjectEntity } from '@sendgate/database';
+import { ProjectEntity, ProjectsRepository } from '@sendgate/database';
 import { GateAction } from '@sendgate/domain';
 import { notFound } from '../common/not-found';
 import { badRequest } from '../common/validation';
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private get projects() {
-    return this.dataSource.getRepository(ProjectEntity);
-  }
+  constructor(private readonly projects: ProjectsRepository) {}
 
   async create(accountId: string, name: string): Promise<ProjectEntity> {
-    if (await this.projects.existsBy({ accountId, name })) {
+    if (await this.projects.nameTaken(accountId, name)) {
       throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `a project named ${JSON.stringify(name)} already exists`, field: 'name' });
     }
     const project = { id: randomUUID(), accountId, name };
@@ -29,12 +24,12 @@ export class ProjectsService {
       typeof action.id === 'string' && action.id.length > 0 && action.id.length <= 200 ? [] : [{ field: `actions[${i}].id`, message: 'must be a string of 1 to 200 characters' }]);
     if (errors.length > 0) throw badRequest(errors);
     await this.get(accountId, id);
-    await this.projects.update({ id, accountId }, { gateActions: actions });
+    await this.projects.setGateActions(accountId, id, actions);
     return this.get(accountId, id);
   }
 
   async get(accountId: string, id: string, field?: string): Promise<ProjectEntity> {
-    const project = await this.projects.findOneBy({ id, accountId });
+    const project = await this.projects.find(accountId, id);
     if (!project) throw notFound('project', id, field);
     return project;
   }

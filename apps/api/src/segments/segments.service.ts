@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ContactsRepository, SegmentEntity } from '@sendgate/database';
+import { ContactsRepository, SegmentEntity, SegmentsRepository } from '@sendgate/database';
 import { SegmentFilter, validateSegmentFilter } from '@sendgate/domain';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 
 @Injectable()
 export class SegmentsService {
-  constructor(private readonly dataSource: DataSource, private readonly contacts: ContactsRepository) {}
-
-  private get segments() {
-    return this.dataSource.getRepository(SegmentEntity);
-  }
+  constructor(private readonly segments: SegmentsRepository, private readonly contacts: ContactsRepository) {}
 
   async create(accountId: string, name: string, filter: SegmentFilter) {
     const errors = validateSegmentFilter(filter);
@@ -23,7 +18,7 @@ export class SegmentsService {
   }
 
   async get(accountId: string, id: string, field?: string): Promise<SegmentEntity> {
-    const segment = await this.segments.findOneBy({ id, accountId });
+    const segment = await this.segments.find(accountId, id);
     if (!segment) throw notFound('segment', id, field);
     return segment;
   }

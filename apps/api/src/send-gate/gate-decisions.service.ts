@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { Client } from '@temporalio/client';
 import { GateRepository, MessagesRepository } from '@sendgate/database';
-import { GateState, MessageState, gatePaths, sendoutWorkflowId } from '@sendgate/domain';
+import { GateState, MessageState, gatePaths } from '@sendgate/domain';
 import { GateAction, GateClaims, GateUris } from '@sendgate/gate';
-import { gateDecidedSignal } from '@sendgate/workflows';
+import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { parseGateData } from './gate-data-entries';
 import { gateTokenRefusal } from './gate-token.hook';
 
@@ -22,7 +21,7 @@ export class GateDecisionsService {
     private readonly gates: GateRepository,
     private readonly messages: MessagesRepository,
     private readonly uris: GateUris,
-    private readonly temporal: Client,
+    private readonly temporal: SendoutWorkflowGateway,
   ) {}
 
   async finish(token: string): Promise<{ state: GateState; accepted: number; rejected: number }> {
@@ -95,7 +94,7 @@ export class GateDecisionsService {
 
   private async wake(sendoutId: string): Promise<void> {
     try {
-      await this.temporal.workflow.getHandle(sendoutWorkflowId(sendoutId)).signal(gateDecidedSignal);
+      await this.temporal.signalGateDecided(sendoutId);
     } catch (error) {
       // The decision is committed; the workflow reads it at its deadline at the latest.
       this.logger.warn(`could not wake sendout ${sendoutId}: ${(error as Error).message}`);

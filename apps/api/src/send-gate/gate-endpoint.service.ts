@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { MASK, SecretBox } from '@sendgate/crypto';
-import { SendGateEndpointEntity } from '@sendgate/database';
+import { GateEndpointsRepository, SendGateEndpointEntity } from '@sendgate/database';
 import { FieldError } from '@sendgate/domain';
 import { OutboundGuard, checkOutboundUrl, sameOrigin } from '@sendgate/esp';
 import { GateEndpoint, GateNotifier, maskEndpoint, openEndpoint, sealEndpoint } from '@sendgate/gate';
@@ -12,22 +11,18 @@ import { notFound } from '../common/not-found';
 @Injectable()
 export class GateEndpointService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly endpoints: GateEndpointsRepository,
     private readonly box: SecretBox,
     private readonly notifier: GateNotifier,
     private readonly guard: OutboundGuard,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
 
-  private get endpoints() {
-    return this.dataSource.getRepository(SendGateEndpointEntity);
-  }
-
   async put(accountId: string, body: unknown): Promise<Record<string, unknown>> {
-    const stored = await this.endpoints.findOneBy({ accountId });
+    const stored = await this.endpoints.find(accountId);
     const endpoint = await this.parse(body, stored ? openEndpoint(stored, this.box) : undefined);
     const sealed = sealEndpoint(endpoint, this.box);
-    await this.endpoints.upsert({ accountId, ...sealed }, ['accountId']);
+    await this.endpoints.put(accountId, sealed);
     return maskEndpoint(sealed);
   }
 
@@ -50,7 +45,7 @@ export class GateEndpointService {
   }
 
   private async stored(accountId: string): Promise<SendGateEndpointEntity> {
-    const stored = await this.endpoints.findOneBy({ accountId });
+    const stored = await this.endpoints.find(accountId);
     if (!stored) throw notFound('send gate endpoint of account', accountId);
     return stored;
   }

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
-import {
-  Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError,
-} from '@temporalio/client';
-import { DataSource } from 'typeorm';
-import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity } from '@sendgate/database';
+import { ConflictException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, SendoutsRepository } from '@sendgate/database';
 import {
   canonicalHash, ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutKind,
   SendoutMode, SendoutStage, sendoutIdForKey, sendoutWorkflowId,
 } from '@sendgate/domain';
-import {
-  JourneyNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey, sendoutWorkflow,
-} from '@sendgate/workflows';
+import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ProjectsService } from '../projects/projects.service';
 import { SegmentsService } from '../segments/segments.service';
@@ -49,19 +42,14 @@ export class SendoutsService {
   private readonly logger = new Logger('Sendouts');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sendouts: SendoutsRepository,
     private readonly messages: MessagesRepository,
     private readonly gates: GateRepository,
-    private readonly temporal: Client,
+    private readonly workflows: SendoutWorkflowGateway,
     private readonly projects: ProjectsService,
     private readonly segments: SegmentsService,
     private readonly integrations: IntegrationsService,
-    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
-
-  private get sendouts() {
-    return this.dataSource.getRepository(SendoutEntity);
-  }
 
   /**
    * Stores the sendout, then starts its workflow (starting twice returns the running one). With an
@@ -102,13 +90,12 @@ export class SendoutsService {
       gateActions: dto.gate?.enabled ? dto.gate.actions ?? [] : null, sendAt: plan.sendAt ?? null,
       idempotencyKey: idempotencyKey ?? null, requestHash,
     };
-    try {
-      await this.sendouts.insert(sendout);
-    } catch (error) {
+    if (!(await this.sendouts.insert(sendout))) {
       // A concurrent retry of the same request inserted it first: answer that one.
-      const earlier = idempotencyKey !== undefined && isDuplicateKey(error) ? await this.replay(accountId, id, requestHash!) : undefined;
+      const earlier = idempotencyKey !== undefined ? await this.replay(accountId, id, requestHash!) : undefined;
       if (earlier) return earlier;
-      throw error;
+      // The same answer as any other duplicate key.
+      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: 'it already exists' });
     }
     await this.startWorkflow(sendout as SendoutEntity, project.name, plan);
     return { view: await this.get(accountId, id), created: true };
@@ -119,7 +106,7 @@ export class SendoutsService {
    * before its workflow started gets it started now (idempotent: the workflow id is fixed).
    */
   private async replay(accountId: string, id: string, requestHash: string): Promise<{ view: SendoutView; created: false } | undefined> {
-    const earlier = await this.sendouts.findOneBy({ id, accountId });
+    const earlier = await this.sendouts.find(accountId, id);
     if (!earlier) return undefined;
     if (earlier.requestHash !== requestHash) {
       throw new UnprocessableEntityException({
@@ -175,11 +162,7 @@ export class SendoutsService {
     if ([SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED].includes(sendout.stage)) {
       throw new ConflictException({ statusCode: 409, error: 'Conflict', stage: sendout.stage, message: `the sendout is already ${sendout.stage}` });
     }
-    try {
-      await this.temporal.workflow.getHandle(sendout.workflowId).cancel();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+    await this.workflows.cancel(sendout.workflowId);
     return this.get(accountId, id);
   }
 
@@ -191,57 +174,26 @@ export class SendoutsService {
   }
 
   private async find(accountId: string, id: string): Promise<SendoutEntity> {
-    const sendout = await this.sendouts.findOneBy({ id, accountId });
+    const sendout = await this.sendouts.find(accountId, id);
     if (!sendout) throw notFound('sendout', id);
     return sendout;
   }
 
   private async startWorkflow(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<void> {
     try {
-      await this.temporal.workflow.start(sendoutWorkflow, {
-        taskQueue: this.config.temporal.taskQueue,
-        workflowId: sendout.workflowId,
-        // Running: answer it; finished: never run the sendout a second time.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [{ sendoutId: sendout.id, tuning: this.config.sendout, gate: plan.gate, sendAt: plan.sendAt?.getTime() }],
-        typedSearchAttributes: [
-          { key: SendoutIdKey, value: sendout.id },
-          { key: ProjectNameKey, value: projectName },
-          { key: SendoutNameKey, value: sendout.name },
-          { key: SendoutKindKey, value: sendout.kind },
-          { key: SendoutStageKey, value: SendoutStage.CREATED },
-          ...(sendout.journeyName ? [{ key: JourneyNameKey, value: sendout.journeyName }] : []),
-        ],
+      await this.workflows.start({
+        sendoutId: sendout.id, workflowId: sendout.workflowId, name: sendout.name, kind: sendout.kind, journeyName: sendout.journeyName,
+        projectName, gate: plan.gate, sendAt: plan.sendAt,
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-      // A deadline exceeded or a dropped connection does not say whether the start went through.
-      if (await this.workflowExists(sendout.workflowId)) return;
       const message = (error as Error).message;
       this.logger.error(`could not start workflow ${sendout.workflowId}: ${message}`);
-      await this.sendouts.update({ id: sendout.id }, { stage: SendoutStage.FAILED, lastError: `workflow did not start: ${message}` });
+      await this.sendouts.markNotStarted(sendout.id, `workflow did not start: ${message}`);
       throw new ServiceUnavailableException({
         statusCode: 503, error: 'Service Unavailable', message: 'the sendout could not be started: Temporal is unreachable; try again', sendoutId: sendout.id,
       });
     }
   }
-
-  private async workflowExists(workflowId: string): Promise<boolean> {
-    try {
-      await this.temporal.workflow.getHandle(workflowId).describe();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** A primary or unique key collision, on MySQL/MariaDB or SQLite. */
-function isDuplicateKey(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string } }).driverError;
-  const code = driverError?.code ?? (error as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function zeroFilled(counts: MessageCounts): Record<MessageState, number> {

@@ -37,6 +37,16 @@ export class ApiKeysRepository {
     return row ? { accountId: row.accountId, apiKeyId: row.id } : undefined;
   }
 
+  /** Whether this key was ever registered, revoked or not (the bootstrap key is registered once). */
+  async isRegistered(key: string): Promise<boolean> {
+    return this.dataSource.getRepository(ApiKeyEntity).existsBy({ keyHash: hashApiKey(key) });
+  }
+
+  /** Whether any key exists at all, in any account. */
+  async any(): Promise<boolean> {
+    return (await this.dataSource.getRepository(ApiKeyEntity).count()) > 0;
+  }
+
   /** A new account with its first key, in one transaction. */
   async createAccount(name: string): Promise<{ accountId: string; apiKey: NewApiKey }> {
     return inTransaction(this.dataSource, async (manager) => {

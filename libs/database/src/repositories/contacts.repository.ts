@@ -1,4 +1,5 @@
 import { SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
+import { ContactEntity } from '../entities/contact.entity';
 import { Sql, chunk } from '../sql';
 
 export interface ContactInput {
@@ -33,6 +34,10 @@ export class ContactsRepository {
       }
       return written;
     });
+  }
+
+  async findByExternalId(accountId: string, externalId: string): Promise<ContactEntity | undefined> {
+    return (await this.sql.dataSource.getRepository(ContactEntity).findOneBy({ accountId, externalId })) ?? undefined;
   }
 
   async countSegment(accountId: string, filter: SegmentFilter): Promise<number> {

@@ -1,0 +1,81 @@
+/**
+ * The one writer of the sendouts table. Rows are read as entities (their JSON columns come back
+ * parsed); stage moves are plain UPDATEs by id, so the API and any worker can make them.
+ */
+import { SendoutStage } from '@sendgate/domain';
+import { SendoutEntity } from '../entities/sendout.entity';
+import { Sql } from '../sql';
+
+/** Stages a sendout never leaves: they stamp completed_at and stop counting as running. */
+const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
+
+export class SendoutsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  private get rows() {
+    return this.sql.dataSource.getRepository(SendoutEntity);
+  }
+
+  /**
+   * Stores a new sendout. Answers false, storing nothing, when its id is taken (a concurrent retry
+   * of the same request inserted it first); any other refusal is thrown.
+   */
+  async insert(sendout: Partial<SendoutEntity>): Promise<boolean> {
+    try {
+      await this.rows.insert(sendout);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The account's sendout: another account's id is as absent as an unknown one. */
+  async find(accountId: string, id: string): Promise<SendoutEntity | undefined> {
+    return (await this.rows.findOneBy({ id, accountId })) ?? undefined;
+  }
+
+  /** Any account's sendout, for the workflow's activities (which get ids the API already checked). */
+  async findById(id: string): Promise<SendoutEntity | undefined> {
+    return (await this.rows.findOneBy({ id })) ?? undefined;
+  }
+
+  /** Moves the sendout to `stage`; a finished stage also stamps completed_at. */
+  async markStage(id: string, stage: SendoutStage, lastError?: string): Promise<void> {
+    const now = this.sql.dialect.timestamp(new Date());
+    const sets = ['stage = ?', 'updated_at = ?'];
+    const params: unknown[] = [stage, now];
+    if (FINISHED.includes(stage)) {
+      sets.push('completed_at = ?');
+      params.push(now);
+    }
+    if (lastError !== undefined) {
+      sets.push('last_error = ?');
+      params.push(lastError);
+    }
+    await this.sql.run(`UPDATE sendouts SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+  }
+
+  /** FAILED because its workflow never started: it never ran, so it has no completion time. */
+  async markNotStarted(id: string, lastError: string): Promise<void> {
+    await this.sql.run('UPDATE sendouts SET stage = ?, last_error = ?, updated_at = ? WHERE id = ?', [
+      SendoutStage.FAILED, lastError, this.sql.dialect.timestamp(new Date()), id,
+    ]);
+  }
+
+  /** How many unfinished sendouts send through the integration (one read of the (integration_id, stage) index). */
+  async countRunningWithIntegration(integrationId: string): Promise<number> {
+    const row = await this.sql.one<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM sendouts WHERE integration_id = ? AND stage NOT IN (${this.sql.dialect.placeholders(FINISHED.length)})`,
+      [integrationId, ...FINISHED],
+    );
+    return Number(row?.n ?? 0);
+  }
+}
+
+/** A primary or unique key collision, on MySQL/MariaDB or SQLite. */
+function isDuplicateKey(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string } }).driverError;
+  const code = driverError?.code ?? (error as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
