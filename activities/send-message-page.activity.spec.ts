@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { SecretBox, TokenSigner } from '@sendgate/crypto';
-import { EspIntegrationEntity, GateRepository, IntegrationStatus, MessagesRepository, RateLimiter, SendoutEntity } from '@sendgate/database';
+import {
+  EspIntegrationEntity, GateEndpointsRepository, GateRepository, IntegrationsRepository, IntegrationStatus, MessagesRepository, ProjectsRepository, RateLimiter,
+  SegmentsRepository, SendoutEntity, SendoutsRepository,
+} from '@sendgate/database';
 import { MessageContent, MessageState } from '@sendgate/domain';
 import { EspClient, OutboundGuard, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
@@ -26,7 +29,11 @@ let env: ActivityEnvironment;
 beforeAll(async () => {
   await Promise.all([db.open(), esp.start()]);
   sut = createSendoutActivities({
-    sql: db.sql,
+    sendouts: new SendoutsRepository(db.sql),
+    projects: new ProjectsRepository(db.sql),
+    segments: new SegmentsRepository(db.sql),
+    integrations: new IntegrationsRepository(db.sql),
+    gateEndpoints: new GateEndpointsRepository(db.sql),
     messages: new MessagesRepository(db.sql),
     gates: new GateRepository(db.sql),
     esp: espClient,
