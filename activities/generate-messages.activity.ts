@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MessageState } from '@sendgate/domain';
+import { MessageState, totalOf } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
 /**
@@ -31,6 +31,6 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
       }
     }
     const counts = await deps.messages.countByState(sendout.id);
-    return { generated: Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) };
+    return { generated: totalOf(counts) };
   };
 }

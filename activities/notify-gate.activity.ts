@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { SendoutKind, mergeGateActions } from '@sendgate/domain';
+import { SendoutKind, mergeGateActions, totalOf } from '@sendgate/domain';
 import { openEndpoint } from '@sendgate/gate';
 import { SendoutActivityDeps } from './deps';
 
@@ -39,7 +39,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       dataUri: deps.gateUris.data(sendout.id, gate.expiresAt),
       expiresAt: gate.expiresAt.toISOString(),
     };
-    const itemCount = Object.values(await deps.messages.countByState(sendout.id)).reduce((a, b) => a + (b ?? 0), 0);
+    const itemCount = totalOf(await deps.messages.countByState(sendout.id));
     const payload = sendout.kind === SendoutKind.SINGLE
       ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
       : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt) };

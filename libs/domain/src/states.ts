@@ -38,6 +38,18 @@ export enum Channel {
 
 export type MessageCounts = Partial<Record<MessageState, number>>;
 
+/** Stages a sendout never leaves: it no longer counts as running. */
+export const FINISHED_STAGES: readonly SendoutStage[] = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
+
+export function isFinished(stage: SendoutStage): boolean {
+  return FINISHED_STAGES.includes(stage);
+}
+
+/** How many messages the counts hold, over every state. */
+export function totalOf(counts: MessageCounts): number {
+  return Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

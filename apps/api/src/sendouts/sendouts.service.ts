@@ -3,7 +3,7 @@ import { ConflictException, Injectable, Logger, ServiceUnavailableException, Unp
 import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, SendoutsRepository } from '@sendgate/database';
 import {
   canonicalHash, ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutKind,
-  SendoutMode, SendoutStage, sendoutIdForKey, sendoutWorkflowId,
+  SendoutMode, SendoutStage, isFinished, sendoutIdForKey, sendoutWorkflowId, totalOf,
 } from '@sendgate/domain';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -136,7 +136,7 @@ export class SendoutsService {
       journeyName: sendout.journeyName,
       stage: sendout.stage,
       counts,
-      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      total: totalOf(counts),
       gate: sendout.gateEnabled
         ? {
           enabled: true, state: gate?.state, timeoutMs: sendout.gateTimeoutMs ?? undefined, expiresAt: gate?.expiresAt, split: sendout.gateSplit,
@@ -159,7 +159,7 @@ export class SendoutsService {
    */
   async cancel(accountId: string, id: string): Promise<SendoutView> {
     const sendout = await this.find(accountId, id);
-    if ([SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED].includes(sendout.stage)) {
+    if (isFinished(sendout.stage)) {
       throw new ConflictException({ statusCode: 409, error: 'Conflict', stage: sendout.stage, message: `the sendout is already ${sendout.stage}` });
     }
     await this.workflows.cancel(sendout.workflowId);

@@ -2,12 +2,11 @@
  * The one writer of the sendouts table. Rows are read as entities (their JSON columns come back
  * parsed); stage moves are plain UPDATEs by id, so the API and any worker can make them.
  */
-import { SendoutStage } from '@sendgate/domain';
+import { FINISHED_STAGES, SendoutStage, isFinished } from '@sendgate/domain';
 import { SendoutEntity } from '../entities/sendout.entity';
 import { Sql } from '../sql';
 
 /** Stages a sendout never leaves: they stamp completed_at and stop counting as running. */
-const FINISHED = [SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED];
 
 export class SendoutsRepository {
   constructor(private readonly sql: Sql) {}
@@ -45,7 +44,7 @@ export class SendoutsRepository {
     const now = this.sql.dialect.timestamp(new Date());
     const sets = ['stage = ?', 'updated_at = ?'];
     const params: unknown[] = [stage, now];
-    if (FINISHED.includes(stage)) {
+    if (isFinished(stage)) {
       sets.push('completed_at = ?');
       params.push(now);
     }
@@ -66,8 +65,8 @@ export class SendoutsRepository {
   /** How many unfinished sendouts send through the integration (one read of the (integration_id, stage) index). */
   async countRunningWithIntegration(integrationId: string): Promise<number> {
     const row = await this.sql.one<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM sendouts WHERE integration_id = ? AND stage NOT IN (${this.sql.dialect.placeholders(FINISHED.length)})`,
-      [integrationId, ...FINISHED],
+      `SELECT COUNT(*) AS n FROM sendouts WHERE integration_id = ? AND stage NOT IN (${this.sql.dialect.placeholders(FINISHED_STAGES.length)})`,
+      [integrationId, ...FINISHED_STAGES],
     );
     return Number(row?.n ?? 0);
   }
