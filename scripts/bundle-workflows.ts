@@ -3,17 +3,25 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-async function main(): Promise<void> {
+/** The code a worker runs: the bundle of workflows/registry (the replay test bundles it the same way). */
+export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows/registry'),
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
+  return code;
+}
+
+async function main(): Promise<void> {
+  const code = await bundleWorkflows();
   const out = resolve(__dirname, '../workflow-bundle.js');
   writeFileSync(out, code);
   console.log(`workflow bundle: ${out} (${Math.round(code.length / 1024)} KiB)`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

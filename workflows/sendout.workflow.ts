@@ -3,6 +3,10 @@
  * accepts or the deadline passes, wait for the scheduled time, then send them in pages with a
  * sliding window of page activities in flight. Control flow only: every row lives in the
  * database, and the workflow carries ids and counts.
+ *
+ * Runs stay open for weeks and are replayed by whatever worker is deployed meanwhile: a change to
+ * the commands this code issues goes behind `patched('<id>')` (docs/workflow-versioning.md lists
+ * the rule and the patches in force), and test/replay/ replays recorded histories against it.
  */
 import {
   ActivityCancellationType, ActivityFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,

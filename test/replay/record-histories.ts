@@ -1,0 +1,187 @@
+/**
+ * Records the histories that sendout.replay.spec.ts replays: one representative sendout down each
+ * path of the workflow, run by real workers from dist/ on the suite's Temporal dev server and
+ * MariaDB (the global setup starts both). Not a test of the suite: `npm run record-histories` runs
+ * it with its own Jest configuration and rewrites test/replay/histories/.
+ */
+import type { Client } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
+import { TestStack } from '../harness';
+import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
+import { waitFor } from '../wait';
+import { writeHistories } from './histories';
+
+type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
+
+/** What a recording must show to be the path it is named after. */
+interface Expected {
+  runs: 'one' | 'several';
+  contains?: EventKind[];
+  endsWith: EventKind;
+}
+
+const MAX_RUNS = 20;
+
+async function startSendout({ stack, esp }: SendingStack, name: string, contacts: number, extra: Record<string, unknown> = {}) {
+  const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
+  const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
+    projectId: seed.projectId, name, segmentId: seed.segmentId, integrationId: seed.integrationId, content: { subject: 'x' }, ...extra,
+  }), 202);
+  return { ...sendout, seed } as { id: string; workflowId: string; seed: typeof seed };
+}
+
+/** Waits until the sendout's last run has closed, then writes every run of it. */
+async function record(stack: TestStack, workflowId: string, name: string, expected: Expected): Promise<void> {
+  const { client, close } = await stack.temporalClient();
+  try {
+    await client.workflow.getHandle(workflowId).result().catch(() => undefined); // follows continue-as-new to the last run
+    const runs = await fetchRuns(client, workflowId);
+    const events = (run: History) => run.events ?? [];
+    expect(runs.length > 1 ? 'several' : 'one').toBe(expected.runs);
+    for (const kind of expected.contains ?? []) expect(runs.some((run) => events(run).some((e) => e[kind]))).toBe(true);
+    expect(events(runs.at(-1)!).at(-1)?.[expected.endsWith]).toBeTruthy();
+    writeHistories(name, runs);
+  } finally {
+    await close();
+  }
+}
+
+/** Every run of a workflow id, first to last, following the continue-as-new chain. */
+async function fetchRuns(client: Client, workflowId: string): Promise<History[]> {
+  const latest = await client.workflow.getHandle(workflowId).fetchHistory();
+  let runId = latest.events?.[0]?.workflowExecutionStartedEventAttributes?.firstExecutionRunId ?? undefined;
+  const runs: History[] = [];
+  while (runId && runs.length < MAX_RUNS) {
+    const run = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push(run);
+    runId = run.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+async function post(uri: string): Promise<number> {
+  return (await fetch(uri, { method: 'POST' })).status;
+}
+
+/** Rejects the first contact of a gated batch through its cancelUri. */
+async function rejectFirstItem(itemDownloadUri: string): Promise<void> {
+  const [first] = (await (await fetch(itemDownloadUri)).text()).trim().split('\n').map((line) => JSON.parse(line));
+  expect(await post(first.cancelUri)).toBe(200);
+}
+
+describe('recording sendout histories', () => {
+  describe('with the default tuning', () => {
+    let gated: GatedStack;
+    let stack: TestStack;
+
+    beforeAll(async () => {
+      gated = await startGatedStack();
+      stack = gated.stack;
+    });
+
+    afterAll(async () => {
+      await gated?.stop();
+    });
+
+    it('records a plain sendout', async () => {
+      const sendout = await startSendout(gated, 'plain', 3);
+      await record(stack, sendout.workflowId, 'plain', { runs: 'one', endsWith: 'workflowExecutionCompletedEventAttributes' });
+    });
+
+    it('records a gated sendout with one contact rejected, then accepted', async () => {
+      const sendout = await startSendout(gated, 'gate accepted', 4, { gate: { enabled: true, timeout: '1h', split: true } });
+      const hook = await webhookFor(gated.integrator, sendout.id);
+      await rejectFirstItem(hook.itemDownloadUri);
+      expect(await post(hook.finishUri)).toBe(200);
+      await record(stack, sendout.workflowId, 'gate-accepted', {
+        runs: 'one', contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+
+    it('records a gate that times out with split on', async () => {
+      const sendout = await startSendout(gated, 'gate timed out', 4, { gate: { enabled: true, timeout: '3s', split: true } });
+      await rejectFirstItem((await webhookFor(gated.integrator, sendout.id)).itemDownloadUri);
+      await record(stack, sendout.workflowId, 'gate-timed-out-split', {
+        runs: 'one', contains: ['timerFiredEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+      expect((await waitForStage(stack, sendout.id, 'COMPLETED')).paths).toEqual({ accepted: 0, rejected: 1, timedOut: 3 });
+    });
+
+    it('records a sendout scheduled a few seconds ahead', async () => {
+      const sendAt = new Date(Date.now() + 5_000).toISOString();
+      const sendout = await startSendout(gated, 'scheduled', 3, { sendAt });
+      await record(stack, sendout.workflowId, 'scheduled', {
+        runs: 'one', contains: ['timerFiredEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+
+    it('records a sendout cancelled at the gate', async () => {
+      const sendout = await startSendout(gated, 'cancelled at gate', 3, { gate: { enabled: true, timeout: '1h' } });
+      await webhookFor(gated.integrator, sendout.id);
+      await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
+      await record(stack, sendout.workflowId, 'gate-cancelled', {
+        runs: 'one', contains: ['workflowExecutionCancelRequestedEventAttributes'], endsWith: 'workflowExecutionCanceledEventAttributes',
+      });
+    });
+  });
+
+  describe('when the send phase outgrows a run', () => {
+    let sending: SendingStack;
+
+    beforeAll(async () => {
+      // One message a page: the first plan's 50 pages pass 100 events; the next run sends the 51st.
+      sending = await startSendingStack({ env: { SENDOUT_SEND_PAGE_SIZE: '1', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } });
+    });
+
+    afterAll(async () => {
+      await sending?.stop();
+    });
+
+    it('records every run of a sendout that continues as new while sending', async () => {
+      const sendout = await startSendout(sending, 'send continued as new', 51);
+      await record(sending.stack, sendout.workflowId, 'send-continued-as-new', { runs: 'several', endsWith: 'workflowExecutionCompletedEventAttributes' });
+    });
+  });
+
+  describe('with the gate decision re-read every second', () => {
+    let gated: GatedStack;
+    let stack: TestStack;
+
+    beforeAll(async () => {
+      gated = await startGatedStack({ worker: false, env: { SENDOUT_GATE_REREAD_MS: '1000', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } });
+      stack = gated.stack;
+    });
+
+    afterAll(async () => {
+      await gated?.stop();
+    });
+
+    it('records a sendout that fails for good (its segment deleted before generation)', async () => {
+      const sendout = await startSendout(gated, 'failed', 3);
+      await stack.dataSource.query('DELETE FROM segments WHERE id = ?', [sendout.seed.segmentId]);
+      await stack.startWorker();
+      await record(stack, sendout.workflowId, 'failed', { runs: 'one', endsWith: 'workflowExecutionFailedEventAttributes' });
+    });
+
+    it('records every run of a sendout that continues as new while waiting at its gate', async () => {
+      const sendout = await startSendout(gated, 'gate continued as new', 3, { gate: { enabled: true, timeout: '1h' } });
+      const hook = await webhookFor(gated.integrator, sendout.id);
+      const { client, close } = await stack.temporalClient();
+      try {
+        const first = (await client.workflow.getHandle(sendout.workflowId).describe()).runId;
+        await waitFor('the gate wait to continue as new', 90_000, async () => {
+          const latest = await client.workflow.getHandle(sendout.workflowId).describe();
+          return latest.runId !== first && latest.status.name === 'RUNNING';
+        }, 500);
+      } finally {
+        await close();
+      }
+      expect(await post(hook.finishUri)).toBe(200);
+      await record(stack, sendout.workflowId, 'gate-continued-as-new', {
+        runs: 'several', contains: ['markerRecordedEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+  });
+});

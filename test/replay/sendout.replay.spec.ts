@@ -1,0 +1,33 @@
+/**
+ * Replays every recorded sendout history (test/replay/histories/, `npm run record-histories`)
+ * against the current workflow code, bundled as `npm run build` bundles it for the worker. A change
+ * that would break a run still open in production fails here with a DeterminismViolationError:
+ * put it behind `patched(…)` (docs/workflow-versioning.md). Needs no Temporal server nor database.
+ */
+import { ReplayResult, Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../../scripts/bundle-workflows';
+import { readHistories } from './histories';
+
+const recorded = readHistories();
+
+describe('the sendout workflow', () => {
+  const results = new Map<string, ReplayResult>();
+
+  beforeAll(async () => {
+    const code = await bundleWorkflows();
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, replayName: 'sendout-replay' }, recorded)) {
+      results.set(result.workflowId, result);
+    }
+  }, 120_000);
+
+  it('has recorded histories to replay', () => {
+    expect(recorded.map((r) => r.workflowId)).toEqual(expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2']));
+  });
+
+  describe.each(recorded.map((r) => r.workflowId))('when it replays %s', (name) => {
+    it('issues the same commands as the run that recorded it', () => {
+      expect(results.has(name)).toBe(true);
+      expect(results.get(name)?.error).toBeUndefined();
+    });
+  });
+});
