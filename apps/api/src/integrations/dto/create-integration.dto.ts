@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
+import { IsText } from '../../common/field-validators';
 
 export class HeaderDto {
   @ApiProperty({ example: 'X-Api-Key' })
@@ -59,8 +60,7 @@ export class CreateIntegrationDto {
   })
   // The raw value (`obj`): class-transformer's own copy of an object would drop keys such as "toString".
   @Transform(({ obj }) => (isJsonObject(obj.payloadTemplate) ? JSON.stringify(obj.payloadTemplate) : obj.payloadTemplate))
-  @IsString({ message: 'must be a string of JSON or a JSON object' })
-  @MaxLength(100_000)
+  @IsText(0, 100_000, { message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' })
   payloadTemplate: string;
 
   @ApiPropertyOptional({ example: 100, description: 'At most this many messages per second to this ESP, across all workers (null: no limit)' })
