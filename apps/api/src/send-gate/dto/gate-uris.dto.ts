@@ -12,6 +12,10 @@ export class RejectBodyDto {
   reason?: string;
 }
 
+/**
+ * The data route's body, for the OpenAPI document: parseGateData reads and checks it, JSON and NDJSON
+ * alike, entry by entry (the NDJSON form reaches it as text).
+ */
 export class GateDataEntryDto {
   @ApiProperty({ example: 'crm-42', description: "The contact's original id (externalId), 1 to 191 characters" })
   id: string;
