@@ -3,14 +3,10 @@
  * headers and bodies. Request `i` depends only on the seed and `i`, so a failure can be replayed
  * alone whatever order the requests ran in.
  */
-import { INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
+import type { Route } from './routes';
 
-export interface Route {
-  method: string;
-  path: string;
-}
+export type { Route } from './routes';
+export { listRoutes } from './routes';
 
 export interface FuzzRequest {
   method: string;
@@ -27,26 +23,6 @@ export interface FuzzWorld {
   tokens: { valid: Record<string, string[]>; forged: string[]; expired: string[] };
   /** Bodies that pass validation, by "METHOD /path", mutated into bad ones. */
   samples: Record<string, unknown>;
-}
-
-/** Every route of the application, read from the controllers' routing metadata. */
-export function listRoutes(app: INestApplication): Route[] {
-  const routes: Route[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as { prototype: object } | null;
-      if (!controller) continue;
-      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-      for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = Object.getOwnPropertyDescriptor(controller.prototype, key)?.value;
-        const method = typeof handler === 'function' ? Reflect.getMetadata(METHOD_METADATA, handler) : undefined;
-        if (method === undefined) continue;
-        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-        routes.push({ method: RequestMethod[method as RequestMethod], path: `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/') });
-      }
-    }
-  }
-  return routes;
 }
 
 /** mulberry32: small, fast, and the same sequence on every machine. */

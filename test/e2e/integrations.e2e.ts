@@ -82,6 +82,28 @@ describe('ESP integrations', () => {
     }
   });
 
+  it('takes the payload template as a JSON object too, storing and answering it as its JSON text', async () => {
+    esp.respond = () => ({ status: 200 });
+    const template = { to: '${email}', subject: '${subject}', meta: { tags: ['a', 'b'], n: 1 } };
+
+    const created = await draft({ payloadTemplate: template });
+    const patched = await expectStatus(stack.request('PATCH', `/v1/integrations/${created.id}`, { payloadTemplate: { to: '${email}', kind: 'patched' } }), 200);
+
+    expect(created.payloadTemplate).toBe(JSON.stringify(template));
+    expect(patched.payloadTemplate).toBe('{"to":"${email}","kind":"patched"}');
+    const [row] = await stack.dataSource.query('SELECT payload_template FROM esp_integrations WHERE id = ?', [created.id]);
+    expect(row.payload_template).toBe('{"to":"${email}","kind":"patched"}');
+    const tested = await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/test`, {}), 200);
+    expect(tested.request.body).toEqual({ to: 'test@example.com', kind: 'patched' });
+
+    const unknownVariable = await stack.request('POST', '/v1/integrations', { name: 'x', channel: 'email', url: esp.url, payloadTemplate: { to: '${recipient}' } });
+    const list = await stack.request('POST', '/v1/integrations', { name: 'x', channel: 'email', url: esp.url, payloadTemplate: ['${email}'] });
+    expect(unknownVariable.status).toBe(400);
+    expect(unknownVariable.body.errors.map((e: { field: string }) => e.field)).toEqual(['payloadTemplate.to']);
+    expect(list.status).toBe(400);
+    expect(list.body.errors).toEqual([{ field: 'payloadTemplate', message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' }]);
+  });
+
   it('keeps a secret header sent back masked on PATCH, and refuses DELETE while a sendout runs', async () => {
     esp.respond = async () => {
       await new Promise((r) => setTimeout(r, 30));

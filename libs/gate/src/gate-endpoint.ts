@@ -50,10 +50,15 @@ export function openEndpoint(stored: StoredEndpoint, box: SecretBox): GateEndpoi
   return { transport: 'http', url: settings.url, auth: { ...settings.auth, ...secrets } as HttpAuth };
 }
 
+/** An endpoint as an API answer shows it: every secret is "********". */
+export type MaskedEndpoint =
+  | { transport: 'http'; url: string; auth: { type: HttpAuth['type']; username?: string; password?: string; name?: string; value?: string } }
+  | { transport: 'sqs'; queueUrl: string; region: string; accessKeyId: string; secretAccessKey: string; endpoint?: string };
+
 /** What an API response may show. */
-export function maskEndpoint(stored: StoredEndpoint): Record<string, unknown> {
-  if (stored.transport === 'sqs') return { transport: 'sqs', ...stored.settings, secretAccessKey: MASK };
-  const settings = stored.settings as { url: string; auth: { type: string } };
+export function maskEndpoint(stored: StoredEndpoint): MaskedEndpoint {
+  if (stored.transport === 'sqs') return { transport: 'sqs', ...(stored.settings as { queueUrl: string; region: string; accessKeyId: string }), secretAccessKey: MASK };
+  const settings = stored.settings as { url: string; auth: { type: HttpAuth['type'] } };
   const auth = settings.auth.type === 'basic' ? { ...settings.auth, password: MASK }
     : settings.auth.type === 'header' ? { ...settings.auth, value: MASK } : settings.auth;
   return { transport: 'http', url: settings.url, auth };

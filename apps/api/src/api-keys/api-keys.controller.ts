@@ -1,31 +1,37 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { ApiErrorResponses } from '../common/error-body.dto';
 import { UuidParam } from '../common/params';
 import { ApiKeysService } from './api-keys.service';
+import { ApiKeyListDto, NewApiKeyDto } from './dto/api-key-view.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 @ApiTags('api keys')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   /** A new key for the caller's account: `key` is in this answer only, never shown again. */
   @Post()
-  create(@Auth() auth: AuthContext, @Body() body: CreateApiKeyDto) {
+  @ApiCreatedResponse({ type: NewApiKeyDto })
+  create(@Auth() auth: AuthContext, @Body() body: CreateApiKeyDto): Promise<NewApiKeyDto> {
     return this.keys.create(auth.accountId, body.name);
   }
 
   /** The account's keys, revoked ones included: prefixes only, never a key. */
   @Get()
-  list(@Auth() auth: AuthContext) {
+  @ApiOkResponse({ type: ApiKeyListDto })
+  list(@Auth() auth: AuthContext): Promise<ApiKeyListDto> {
     return this.keys.list(auth.accountId).then((keys) => ({ keys }));
   }
 
   /** Revokes a key; requests with it are refused from the next one on. 409 for the last active key. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'revoked' })
   async revoke(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<void> {
     await this.keys.revoke(auth.accountId, id);
   }

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@sendgate/domain';
+import { isOneOf, narrowToVariant } from './one-of';
 
 const MESSAGE_ERRORS = 10;
 const LISTED_ERRORS = 1_000;
@@ -32,6 +33,7 @@ function stripProperty(message: string, property: string): string {
  * A body bound to a DTO must be a JSON object (or absent): class-validator would otherwise validate an
  * array element by element (a 100,000-element array gives as many errors) or a string as an empty object.
  * Keys that Nest's pipe deletes without a word (`constructor`, `prototype`) are refused by name instead.
+ * A body typed as a "one of" base (see one-of.ts) is validated as the variant it names.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -40,6 +42,10 @@ class ApiValidationPipe extends ValidationPipe {
       if (!nil && (typeof value !== 'object' || Array.isArray(value))) throw badRequest([{ field: '(body)', message: 'must be a JSON object' }]);
       const stripped = findStrippedKey(value);
       if (stripped) throw badRequest([{ field: stripped.field, message: `uses the name ${JSON.stringify(stripped.key)}, a built-in property of every object` }]);
+      if (isOneOf(metadata.metatype)) {
+        const { type, value: narrowed } = narrowToVariant(metadata.metatype, (value ?? {}) as Record<string, unknown>);
+        return super.transform(narrowed, { ...metadata, metatype: type });
+      }
     }
     return super.transform(value, metadata);
   }

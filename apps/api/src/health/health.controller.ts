@@ -1,9 +1,10 @@
 import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DatabaseHealth } from '@sendgate/database';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { Public } from '../auth/auth.guard';
+import { LiveDto, ReadinessDto } from './dto/health.dto';
 
 const CHECK_TIMEOUT_MS = 3_000;
 const logger = new Logger('Health');
@@ -17,13 +18,16 @@ export class HealthController {
   constructor(private readonly database: DatabaseHealth, private readonly temporal: SendoutWorkflowGateway) {}
 
   @Get('live')
-  live() {
+  @ApiOkResponse({ type: LiveDto })
+  live(): LiveDto {
     return { status: 'ok' };
   }
 
   /** Ready when the database answers and Temporal answers; 503 naming what is down otherwise (why is in the log, not the answer). */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'a dependency is down' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const [database, temporal] = await Promise.all([
       check('database', () => this.database.ping()),
       check('temporal', () => this.temporal.ping()),

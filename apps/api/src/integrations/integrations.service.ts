@@ -12,6 +12,7 @@ import {
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
 import { CreateIntegrationDto } from './dto/create-integration.dto';
+import { IntegrationAuth } from './dto/integration-auth.dto';
 import { TestIntegrationDto } from './dto/test-integration.dto';
 import { UpdateIntegrationDto } from './dto/update-integration.dto';
 import { IntegrationAuthService } from './integration-auth.service';
@@ -69,10 +70,10 @@ export class IntegrationsService {
   }
 
   /** Step 2: none, basic, or OAuth2 client credentials (checked against the token endpoint first). */
-  async setAuth(accountId: string, id: string, body: unknown) {
+  async setAuth(accountId: string, id: string, auth: IntegrationAuth) {
     await this.find(accountId, id);
     const errors: FieldError[] = [];
-    const change = await this.auth.parse(body, errors);
+    const change = await this.auth.parse(auth, errors);
     if (errors.length > 0 || !change) throw badRequest(errors);
     await this.integrations.update(accountId, id, change);
     return this.view(accountId, id);

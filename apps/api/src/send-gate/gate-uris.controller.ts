@@ -1,13 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard';
 import { BodyLimit, MB } from '../common/body-limits';
+import { ApiErrorResponses } from '../common/error-body.dto';
+import { GateDataEntryDto, GateDataItemsDto, GateDataReceivedDto, GateFinishedDto, GateRejectedDto, MAX_REASON_LENGTH, RejectBodyDto } from './dto/gate-uris.dto';
 import { GateDecisionsService } from './gate-decisions.service';
 import { GateToken } from './gate-token.hook';
 
 /** The signed URIs handed to integrators. No API key: the token in the path is the credential. */
 @ApiTags('send gate (integrator URIs)')
+@ApiErrorResponses()
 @Public()
 @Controller('gate/v1')
 export class GateUrisController {
@@ -17,7 +20,8 @@ export class GateUrisController {
   @Post('finish/:token')
   @GateToken('finish')
   @HttpCode(200)
-  finish(@Param('token') token: string) {
+  @ApiOkResponse({ type: GateFinishedDto })
+  finish(@Param('token') token: string): Promise<GateFinishedDto> {
     return this.decisions.finish(token);
   }
 
@@ -25,26 +29,48 @@ export class GateUrisController {
   @Post('reject/:token')
   @GateToken('reject')
   @HttpCode(200)
-  reject(@Param('token') token: string, @Body() body?: { reason?: unknown }) {
-    const reason = typeof body?.reason === 'string' ? body.reason.slice(0, 400) : undefined;
-    return this.decisions.reject(token, reason);
+  @ApiBody({ type: RejectBodyDto, required: false })
+  @ApiOkResponse({ type: GateRejectedDto })
+  reject(@Param('token') token: string, @Body() body?: RejectBodyDto): Promise<GateRejectedDto> {
+    return this.decisions.reject(token, body?.reason?.slice(0, MAX_REASON_LENGTH));
   }
 
   /** itemDownloadUri: every contact of the batch with its cancelUri, as NDJSON (or CSV with Accept: text/csv). */
   @Get('items/:token')
   @GateToken('items')
-  async items(@Param('token') token: string, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'A stream: NDJSON, one {"id", "email"?, "phone"?, "cancelUri"} per line; or CSV with the header id,email,phone,cancelUri',
+    schema: { type: 'string' },
+  })
+  async items(@Param('token') token: string, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const format = accept?.includes('text/csv') ? 'csv' : 'ndjson';
     const stream = await this.decisions.items(token, format);
     return reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').send(stream);
   }
 
-  /** dataUri: attach data to contacts before accepting, as [{id, data}] JSON or NDJSON; templates read {{ gate.<field> }}. */
+  /**
+   * dataUri: attach data to contacts before accepting; templates read {{ gate.<field> }}. The three
+   * forms of the body are read, and checked entry by entry, by parseGateData.
+   */
   @Post('data/:token')
   @GateToken('data')
   @BodyLimit(32 * MB) // 100,000 entries
   @HttpCode(200)
-  data(@Param('token') token: string, @Body() body: unknown) {
+  @ApiConsumes('application/json', 'application/x-ndjson')
+  @ApiExtraModels(GateDataEntryDto, GateDataItemsDto)
+  @ApiBody({
+    description: 'JSON: [{"id", "data"}] or {"items": [{"id", "data"}]}; NDJSON (application/x-ndjson): one {"id", "data"} per line',
+    schema: {
+      oneOf: [
+        { type: 'array', items: { $ref: getSchemaPath(GateDataEntryDto) } },
+        { $ref: getSchemaPath(GateDataItemsDto) },
+        { type: 'string', description: 'NDJSON', example: '{"id":"crm-42","data":{"promoCode":"SPRING-42"}}\n' },
+      ],
+    },
+  })
+  @ApiOkResponse({ type: GateDataReceivedDto })
+  data(@Param('token') token: string, @Body() body: GateDataEntryDto[] | GateDataItemsDto | string): Promise<GateDataReceivedDto> {
     return this.decisions.attachData(token, body);
   }
 }

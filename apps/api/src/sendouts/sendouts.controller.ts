@@ -1,15 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Auth, AuthContext } from '../auth/auth.guard';
+import { ApiErrorResponses } from '../common/error-body.dto';
 import { UuidParam } from '../common/params';
 import { badRequest } from '../common/validation';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
 import { ListPathQuery } from './dto/list-path.query';
+import { PathPageDto, SendoutViewDto } from './dto/sendout-view.dto';
 import { SendoutsService } from './sendouts.service';
 
 @ApiTags('sendouts')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('v1/sendouts')
 export class SendoutsController {
   constructor(private readonly sendouts: SendoutsService) {}
@@ -20,32 +23,34 @@ export class SendoutsController {
    */
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters, unique per account: a retried request answers the same sendout instead of sending twice' })
-  @ApiResponse({ status: 202, description: 'started' })
-  @ApiResponse({ status: 200, description: 'the sendout an earlier request with the same Idempotency-Key made' })
-  @ApiResponse({ status: 422, description: 'the Idempotency-Key was used with a different body' })
+  @ApiAcceptedResponse({ type: SendoutViewDto, description: 'started' })
+  @ApiOkResponse({ type: SendoutViewDto, description: 'the sendout an earlier request with the same Idempotency-Key made' })
   async create(
     @Auth() auth: AuthContext, @Body() body: CreateSendoutDto, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply,
-  ) {
+  ): Promise<FastifyReply> {
     const { view, created } = await this.sendouts.create(auth.accountId, body, readIdempotencyKey(key));
     // Sent here, not returned: the status depends on the outcome (Nest would apply one fixed code).
     return reply.status(created ? 202 : 200).send(view);
   }
 
   @Get(':id')
-  get(@Auth() auth: AuthContext, @UuidParam() id: string) {
+  @ApiOkResponse({ type: SendoutViewDto })
+  get(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<SendoutViewDto> {
     return this.sendouts.get(auth.accountId, id);
   }
 
   /** Cancels the sendout in any stage; nothing further is sent. 202: the workflow winds down. */
   @Post(':id/cancel')
   @HttpCode(202)
-  cancel(@Auth() auth: AuthContext, @UuidParam() id: string) {
+  @ApiAcceptedResponse({ type: SendoutViewDto })
+  cancel(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<SendoutViewDto> {
     return this.sendouts.cancel(auth.accountId, id);
   }
 
   /** The contacts on one path of the gate's split (accepted, rejected, timedOut), for the next journey step. */
   @Get(':id/messages')
-  listPath(@Auth() auth: AuthContext, @UuidParam() id: string, @Query() query: ListPathQuery) {
+  @ApiOkResponse({ type: PathPageDto })
+  listPath(@Auth() auth: AuthContext, @UuidParam() id: string, @Query() query: ListPathQuery): Promise<PathPageDto> {
     return this.sendouts.listPath(auth.accountId, id, query.path, query.after ?? 0, query.limit ?? 1_000);
   }
 }

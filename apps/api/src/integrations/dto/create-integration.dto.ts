@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
+import { IsText } from '../../common/field-validators';
 
 export class HeaderDto {
   @ApiProperty({ example: 'X-Api-Key' })
@@ -52,11 +53,14 @@ export class CreateIntegrationDto {
   identifierType?: IdentifierType;
 
   @ApiProperty({
-    description: 'JSON with ${variable} placeholders: userIdentifier, email, phone, subject, html, text, sendoutId, messageId, idempotencyKey, contactId, externalId, contact.<attribute>, gate.<field>',
-    example: '{"to":"${email}","subject":"${subject}","html":"${html}","text":"${text}"}',
+    description: 'JSON with ${variable} placeholders: userIdentifier, email, phone, subject, html, text, sendoutId, messageId, idempotencyKey, contactId, externalId, contact.<attribute>, gate.<field>. '
+      + 'Sent as a string of JSON or as the JSON object itself; stored, and answered, as the string.',
+    oneOf: [{ type: 'string', maxLength: 100_000 }, { type: 'object', additionalProperties: true }],
+    example: { to: '${email}', subject: '${subject}', html: '${html}', text: '${text}' },
   })
-  @IsString()
-  @MaxLength(100_000)
+  // The raw value (`obj`): class-transformer's own copy of an object would drop keys such as "toString".
+  @Transform(({ obj }) => (isJsonObject(obj.payloadTemplate) ? JSON.stringify(obj.payloadTemplate) : obj.payloadTemplate))
+  @IsText(0, 100_000, { message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' })
   payloadTemplate: string;
 
   @ApiPropertyOptional({ example: 100, description: 'At most this many messages per second to this ESP, across all workers (null: no limit)' })
@@ -71,4 +75,8 @@ export class CreateIntegrationDto {
   @IsString()
   @MaxLength(200)
   messageIdPath?: string;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength,
-  ValidateNested,
+  ValidateIf, ValidateNested,
 } from 'class-validator';
-import type { GateAction } from '@sendgate/domain';
+import { MAX_GATE_TIMEOUT_MS, type GateAction } from '@sendgate/domain';
+import { ExactlyOneOf, IsDuration, IsStorableTime, IsUuidIfGiven } from '../../common/field-validators';
 
 export const MAX_CONTACT_IDS = 10_000;
 
@@ -34,10 +35,12 @@ export class SendoutGateDto {
   enabled: boolean;
 
   @ApiPropertyOptional({
-    description: 'Seconds, or "90s", "15m", "1h". Journey mode: per step (default 1h). Campaign mode: always 1h.',
+    description: 'Seconds, or "90s", "15m", "1h", "2d" (at most 30 days). Journey mode: per step (default 1h). Campaign mode: always 1h.',
+    oneOf: [{ type: 'number', minimum: 0 }, { type: 'string' }],
     example: '15m',
   })
-  @IsOptional()
+  @ValidateIf((o: SendoutGateDto) => o.timeout !== undefined) // null is no duration
+  @IsDuration(MAX_GATE_TIMEOUT_MS, 'must be a duration: seconds, or "90s", "15m", "1h", "2d" (at most 30 days)')
   timeout?: number | string;
 
   @ApiPropertyOptional({ description: 'Report accepted / rejected / timed-out contacts as three paths', default: false })
@@ -89,11 +92,12 @@ export class CreateSendoutDto {
   @ApiPropertyOptional({ description: 'Send accepted messages at this time (ISO 8601); at once when absent or past', example: '2026-12-01T09:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsStorableTime()
   sendAt?: string;
 
-  @ApiPropertyOptional({ description: 'Send to a segment, or…' })
-  @IsOptional()
-  @IsUUID()
+  @ApiPropertyOptional({ description: 'Send to a segment, or… (exactly one of segmentId and contactIds)', format: 'uuid' })
+  @ExactlyOneOf(['segmentId', 'contactIds']) // so not IsOptional, which would skip this rule with the segmentId left out
+  @IsUuidIfGiven()
   segmentId?: string;
 
   @ApiPropertyOptional({ description: '…to these contacts, by externalId (at most 10,000)', type: [String] })

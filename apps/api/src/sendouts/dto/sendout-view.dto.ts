@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GATE_PATHS, GateState, MESSAGE_STATES, MessageState, SendoutStage } from '@sendgate/domain';
+
+export class GateWebhookViewDto {
+  @ApiProperty({ description: 'Delivery attempts so far' })
+  attempts: number;
+
+  @ApiProperty({ type: Date, nullable: true })
+  deliveredAt: Date | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError: string | null;
+}
+
+export class SendoutGateViewDto {
+  @ApiProperty()
+  enabled: boolean;
+
+  @ApiPropertyOptional({ enum: GateState })
+  state?: string;
+
+  @ApiPropertyOptional({ example: 3_600_000 })
+  timeoutMs?: number;
+
+  @ApiPropertyOptional()
+  expiresAt?: Date;
+
+  @ApiPropertyOptional()
+  split?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'integrator', description: 'Who closed the gate: integrator, timer, operator or failure' })
+  decidedBy?: string | null;
+
+  @ApiPropertyOptional({ type: GateWebhookViewDto })
+  webhook?: GateWebhookViewDto;
+}
+
+export class GatePathCountsDto {
+  @ApiProperty()
+  accepted: number;
+
+  @ApiProperty()
+  rejected: number;
+
+  @ApiProperty()
+  timedOut: number;
+}
+
+
+export class SendoutViewDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'sendout-0b7c…' })
+  workflowId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectId: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: ['batch', 'single'] })
+  kind: string;
+
+  @ApiProperty({ enum: ['journey', 'campaign'] })
+  mode: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  journeyName: string | null;
+
+  @ApiProperty({ enum: SendoutStage })
+  stage: SendoutStage;
+
+  @ApiProperty({
+    type: 'object', additionalProperties: { type: 'integer' }, description: `Messages by state, every state listed: ${MESSAGE_STATES.join(', ')}`,
+    example: { GATED: 0, SENT: 180, REJECTED: 20 },
+  })
+  counts: Record<MessageState, number>;
+
+  @ApiProperty()
+  total: number;
+
+  @ApiProperty({ type: SendoutGateViewDto })
+  gate: SendoutGateViewDto;
+
+  @ApiPropertyOptional({ type: GatePathCountsDto, description: 'With a split gate: the three paths' })
+  paths?: GatePathCountsDto;
+
+  @ApiProperty({ type: Date, nullable: true })
+  sendAt: Date | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  idempotencyKey: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError: string | null;
+
+  @ApiProperty()
+  createdAt: Date;
+
+  @ApiProperty({ type: Date, nullable: true })
+  completedAt: Date | null;
+}
+
+export class PathContactDto {
+  @ApiProperty({ description: 'Pass as `after` to page on' })
+  messageId: number;
+
+  @ApiProperty()
+  externalId: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  email: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  phone: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'rejected at the send gate: no consent' })
+  reason: string | null;
+}
+
+export class PathPageDto {
+  @ApiProperty({ enum: Object.keys(GATE_PATHS) })
+  path: string;
+
+  @ApiProperty({ type: [PathContactDto] })
+  items: PathContactDto[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
+  next: number | null;
+}
