@@ -33,3 +33,32 @@ describe('forEachConcurrentPaged', () => {
     expect(loads).toBe(1);
   });
 });
+
+describe('forEachConcurrentPaged, ahead of the lanes', () => {
+  it('asks for the next page while items of the current one are still being worked on', async () => {
+    const pages = [[1, 2, 3, 4, 5, 6], [7, 8], []];
+    let loads = 0;
+    const inFlightAtLoad: number[] = [];
+    let inFlight = 0;
+    await forEachConcurrentPaged(async () => {
+      inFlightAtLoad.push(inFlight);
+      return pages[loads++];
+    }, 2, async () => {
+      inFlight += 1;
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= 1;
+    });
+    expect(loads).toBe(3);
+    // the second page was requested while lanes were still busy with the first
+    expect(inFlightAtLoad[1]).toBeGreaterThan(0);
+  });
+
+  it('throws a failed load after the lanes settle', async () => {
+    let loads = 0;
+    const running = forEachConcurrentPaged(async () => {
+      if (loads++ === 1) throw new Error('database gone');
+      return [1, 2, 3];
+    }, 2, async () => undefined);
+    await expect(running).rejects.toThrow('database gone');
+  });
+});
