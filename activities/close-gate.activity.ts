@@ -14,7 +14,8 @@ export interface GateOutcome {
  * Answers OPEN when woken early without a decision (the workflow waits again).
  */
 export function closeGateActivity({ gates, messages }: SendoutActivityDeps) {
-  const release = (sendoutId: string, to: MessageState, reason: string | null) => messages.transition(sendoutId, [MessageState.GATED], to, reason);
+  const release = (sendoutId: string, to: MessageState, reason: string | null) =>
+    messages.transition(sendoutId, [MessageState.GATED], to, reason);
   return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
     if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');
     const gate = await gates.find(input.sendoutId);

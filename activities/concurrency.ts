@@ -6,7 +6,11 @@
  * from taking another item, and is thrown only once all lanes have settled: when the activity
  * fails, nothing of it is still posting, so its retry never overlaps with it.
  */
-export async function forEachConcurrentPaged<T>(nextPage: () => Promise<T[]>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrentPaged<T>(
+  nextPage: () => Promise<T[]>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let buffer: T[] = [];
   let next = 0;
   let loading: Promise<void> | undefined;

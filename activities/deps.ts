@@ -1,6 +1,12 @@
 import { SecretBox } from '@sendgate/crypto';
 import {
-  GateEndpointsRepository, GateRepository, IntegrationsRepository, MessagesRepository, ProjectsRepository, RateLimiter, SegmentsRepository,
+  GateEndpointsRepository,
+  GateRepository,
+  IntegrationsRepository,
+  MessagesRepository,
+  ProjectsRepository,
+  RateLimiter,
+  SegmentsRepository,
   SendoutsRepository,
 } from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';

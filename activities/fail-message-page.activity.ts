@@ -4,10 +4,16 @@ import { SendoutActivityDeps } from './deps';
 /** Gives up on a page whose retries ran out: its unsent messages become FAILED with the reason. */
 export function failMessagePageActivity({ messages }: SendoutActivityDeps) {
   return async function failMessagePage(input: {
-    sendoutId: string; range: [number, number]; reason: string;
+    sendoutId: string;
+    range: [number, number];
+    reason: string;
   }): Promise<{ failed: number }> {
     const failed = await messages.transition(
-      input.sendoutId, [MessageState.ACCEPTED, MessageState.SENDING], MessageState.FAILED, `retries exhausted: ${input.reason}`, input.range,
+      input.sendoutId,
+      [MessageState.ACCEPTED, MessageState.SENDING],
+      MessageState.FAILED,
+      `retries exhausted: ${input.reason}`,
+      input.range,
     );
     return { failed };
   };

@@ -17,14 +17,21 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
 
     if (sendout.contactIds) {
       await deps.messages.generateForExternalIds({
-        sendoutId: sendout.id, accountId: sendout.accountId, externalIds: sendout.contactIds, state,
+        sendoutId: sendout.id,
+        accountId: sendout.accountId,
+        externalIds: sendout.contactIds,
+        state,
       });
     } else {
       const segment = await segments.findById(sendout.segmentId ?? '');
       if (!segment) throw ApplicationFailure.nonRetryable(`segment ${sendout.segmentId} does not exist`, 'SegmentNotFound');
       for (;;) {
         const inserted = await deps.messages.generateSegmentPage({
-          sendoutId: sendout.id, accountId: sendout.accountId, filter: segment.filter, state, pageSize: input.pageSize,
+          sendoutId: sendout.id,
+          accountId: sendout.accountId,
+          filter: segment.filter,
+          state,
+          pageSize: input.pageSize,
         });
         heartbeat();
         if (inserted < input.pageSize) break;

@@ -19,7 +19,13 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
     if (!sendout) throw new Error(`sendout ${input.sendoutId} does not exist`);
     const stored = await gateEndpoints.find(sendout.accountId);
     if (!stored) {
-      await deps.gates.recordDelivery({ sendoutId: sendout.id, attempt, transport: 'none', outcome: 'failed', detail: 'no gate endpoint is configured for the account' });
+      await deps.gates.recordDelivery({
+        sendoutId: sendout.id,
+        attempt,
+        transport: 'none',
+        outcome: 'failed',
+        detail: 'no gate endpoint is configured for the account',
+      });
       return { delivered: false };
     }
     const project = await projects.findById(sendout.projectId);
@@ -40,14 +46,19 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       expiresAt: gate.expiresAt.toISOString(),
     };
     const itemCount = totalOf(await deps.messages.countByState(sendout.id));
-    const payload = sendout.kind === SendoutKind.SINGLE
-      ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
-      : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt) };
+    const payload =
+      sendout.kind === SendoutKind.SINGLE
+        ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }
+        : { ...common, itemCount, itemDownloadUri: deps.gateUris.items(sendout.id, gate.expiresAt) };
 
     const result = await deps.notifier.deliver(openEndpoint(stored, deps.secrets), payload, `gate:${sendout.id}`);
     await deps.gates.recordDelivery({
-      sendoutId: sendout.id, attempt, transport: result.transport, status: result.status,
-      outcome: result.delivered ? 'delivered' : 'failed', detail: result.error ?? result.messageId,
+      sendoutId: sendout.id,
+      attempt,
+      transport: result.transport,
+      status: result.status,
+      outcome: result.delivered ? 'delivered' : 'failed',
+      detail: result.error ?? result.messageId,
     });
     if (!result.delivered) throw ApplicationFailure.retryable(result.error ?? 'gate webhook not delivered', 'GateNotifyFailed');
     return { delivered: true };

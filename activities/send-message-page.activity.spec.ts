@@ -6,8 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { SecretBox, TokenSigner } from '@sendgate/crypto';
 import {
-  EspIntegrationEntity, GateEndpointsRepository, GateRepository, IntegrationsRepository, IntegrationStatus, MessagesRepository, ProjectsRepository, RateLimiter,
-  SegmentsRepository, SendoutEntity, SendoutsRepository,
+  EspIntegrationEntity,
+  GateEndpointsRepository,
+  GateRepository,
+  IntegrationsRepository,
+  IntegrationStatus,
+  MessagesRepository,
+  ProjectsRepository,
+  RateLimiter,
+  SegmentsRepository,
+  SendoutEntity,
+  SendoutsRepository,
 } from '@sendgate/database';
 import { MessageContent, MessageState } from '@sendgate/domain';
 import { EspClient, OutboundGuard, TokenCache } from '@sendgate/esp';
@@ -60,17 +69,45 @@ async function sendout(count: number, options: { url?: string; content?: Message
   const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
   const integrationId = randomUUID();
   await db.dataSource.getRepository(EspIntegrationEntity).insert({
-    id: integrationId, accountId, name: 'fake ESP', channel: 'email', url: options.url ?? esp.url,
-    payloadTemplate: '{"to":"${email}","subject":"${subject}"}', status: IntegrationStatus.ACTIVE, identifierType: 'email',
-    headers: [{ key: 'x-api-key', secret: true, value: secrets.seal('s3cret') }], messageIdPath: null, authType: 'none',
-    authSettings: null, authSecrets: null, rateLimitPerSecond: null,
+    id: integrationId,
+    accountId,
+    name: 'fake ESP',
+    channel: 'email',
+    url: options.url ?? esp.url,
+    payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+    status: IntegrationStatus.ACTIVE,
+    identifierType: 'email',
+    headers: [{ key: 'x-api-key', secret: true, value: secrets.seal('s3cret') }],
+    messageIdPath: null,
+    authType: 'none',
+    authSettings: null,
+    authSecrets: null,
+    rateLimitPerSecond: null,
   });
   const id = randomUUID();
   await db.dataSource.getRepository(SendoutEntity).insert({
-    id, accountId, projectId: randomUUID(), name: 'Spring', kind: 'batch', segmentId: null, contactIds: null, integrationId,
-    content: options.content ?? { subject: 'Hi {{ contact.firstName }}' }, stage: 'SENDING' as SendoutEntity['stage'], workflowId: `sendout-${id}`,
-    lastError: null, completedAt: null, mode: 'journey', journeyName: null, gateEnabled: false, gateTimeoutMs: null, gateSplit: false,
-    gateActions: null, sendAt: null, idempotencyKey: null, requestHash: null,
+    id,
+    accountId,
+    projectId: randomUUID(),
+    name: 'Spring',
+    kind: 'batch',
+    segmentId: null,
+    contactIds: null,
+    integrationId,
+    content: options.content ?? { subject: 'Hi {{ contact.firstName }}' },
+    stage: 'SENDING' as SendoutEntity['stage'],
+    workflowId: `sendout-${id}`,
+    lastError: null,
+    completedAt: null,
+    mode: 'journey',
+    journeyName: null,
+    gateEnabled: false,
+    gateTimeoutMs: null,
+    gateSplit: false,
+    gateActions: null,
+    sendAt: null,
+    idempotencyKey: null,
+    requestHash: null,
   });
   const { ids } = await db.messages(accountId, count, MessageState.ACCEPTED, id);
   return { sendoutId: id, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
@@ -79,9 +116,12 @@ async function sendout(count: number, options: { url?: string; content?: Message
 const keysOf = (sendoutId: string) => esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => r.key);
 
 async function failureOf(work: Promise<unknown>): Promise<unknown> {
-  return work.then(() => {
-    throw new Error('expected the activity to fail');
-  }, (error: unknown) => error);
+  return work.then(
+    () => {
+      throw new Error('expected the activity to fail');
+    },
+    (error: unknown) => error,
+  );
 }
 
 describe('sendMessagePage', () => {
@@ -140,7 +180,7 @@ describe('sendMessagePage', () => {
       const keys = keysOf(sendoutId);
       const retried = keys.filter((k) => keys.indexOf(k) !== keys.lastIndexOf(k));
       expect(keys).toHaveLength(4);
-      expect(new Set(retried)).toEqual(new Set([`${sendoutId}:${(await contactIdOf(ids[1]))}`]));
+      expect(new Set(retried)).toEqual(new Set([`${sendoutId}:${await contactIdOf(ids[1])}`]));
     });
   });
 
@@ -168,7 +208,10 @@ describe('sendMessagePage', () => {
 
       expect(error).toBeInstanceOf(CancelledFailure);
       expect(keysOf(sendoutId)).toHaveLength(1);
-      expect(await new MessagesRepository(db.sql).countRange(sendoutId, range)).toEqual({ [MessageState.SENT]: 1, [MessageState.CANCELED]: 299 });
+      expect(await new MessagesRepository(db.sql).countRange(sendoutId, range)).toEqual({
+        [MessageState.SENT]: 1,
+        [MessageState.CANCELED]: 299,
+      });
     });
   });
 

@@ -29,7 +29,9 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
   const { sendouts, integrations } = deps;
 
   return async function sendMessagePage(input: {
-    sendoutId: string; range: [number, number]; concurrency: number;
+    sendoutId: string;
+    range: [number, number];
+    concurrency: number;
   }): Promise<SendPageResult> {
     const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
@@ -43,7 +45,11 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     const tokenKey = `${integration.id}:${integration.authSecrets}`;
     const post = async (body: string, key: string, bearer?: string) => {
       if (integration.rateLimitPerSecond) await deps.limiter.acquire(integration.id, integration.rateLimitPerSecond);
-      return deps.esp.post({ url: integration.url, headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key }, body });
+      return deps.esp.post({
+        url: integration.url,
+        headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key },
+        body,
+      });
     };
 
     await deps.messages.claimRange(input.sendoutId, input.range);
@@ -62,42 +68,46 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
     let toRetry = 0;
 
-    const sendAll = () => forEachConcurrentPaged(nextSlice, input.concurrency, async (message) => {
-      if (cancelled.aborted) return void unsent.push(message.id);
-      let body: string;
-      try {
-        body = renderPayload(message, sendout, content, payload, integration.identifierType);
-      } catch (error) {
-        // A template at its render limit held the event loop that long: let the loop run
-        // (the heartbeat timer, other pages) before this lane renders again.
-        await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
-        return yieldToEventLoop();
-      }
-      let outcome: EspOutcome;
-      try {
-        const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
-        outcome = await post(body, message.idempotencyKey, bearer);
-        if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
-          // A revoked or expired token: refresh it once and try again; a second 401 is final.
-          outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+    const sendAll = () =>
+      forEachConcurrentPaged(nextSlice, input.concurrency, async (message) => {
+        if (cancelled.aborted) return void unsent.push(message.id);
+        let body: string;
+        try {
+          body = renderPayload(message, sendout, content, payload, integration.identifierType);
+        } catch (error) {
+          // A template at its render limit held the event loop that long: let the loop run
+          // (the heartbeat timer, other pages) before this lane renders again.
+          await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+          return yieldToEventLoop();
         }
-      } catch (error) {
-        // A token endpoint the guard will not connect to fails the message like the ESP's own address would.
-        if (!isOutboundRefusal(error)) throw error;
-        outcome = { kind: 'refused', reason: (error as Error).message };
-      }
-      switch (outcome.kind) {
-        case 'sent':
-          return recorder.sent(message.id, integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined);
-        case 'rejected':
-        case 'refused':
-          return recorder.failed(message.id, outcome.reason);
-        case 'retry':
-          toRetry += 1;
-          if (!retry || (outcome.retryAfterMs ?? 0) > (retry.retryAfterMs ?? 0)) retry = outcome;
-          return;
-      }
-    });
+        let outcome: EspOutcome;
+        try {
+          const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
+          outcome = await post(body, message.idempotencyKey, bearer);
+          if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
+            // A revoked or expired token: refresh it once and try again; a second 401 is final.
+            outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+          }
+        } catch (error) {
+          // A token endpoint the guard will not connect to fails the message like the ESP's own address would.
+          if (!isOutboundRefusal(error)) throw error;
+          outcome = { kind: 'refused', reason: (error as Error).message };
+        }
+        switch (outcome.kind) {
+          case 'sent':
+            return recorder.sent(
+              message.id,
+              integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined,
+            );
+          case 'rejected':
+          case 'refused':
+            return recorder.failed(message.id, outcome.reason);
+          case 'retry':
+            toRetry += 1;
+            if (!retry || (outcome.retryAfterMs ?? 0) > (retry.retryAfterMs ?? 0)) retry = outcome;
+            return;
+        }
+      });
     try {
       await whileBeating(sendAll);
     } finally {
@@ -107,13 +117,19 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     if (cancelled.aborted && !Context.current().cancellationDetails?.cancelRequested) {
       // Not an operator's cancel: the worker is shutting down, or Temporal gave this attempt up
       // (heartbeat timed out). Stop posting and leave the claimed messages to the next attempt.
-      throw ApplicationFailure.retryable('the page stopped before it was sent: the worker is shutting down or this attempt timed out', 'PageInterrupted');
+      throw ApplicationFailure.retryable(
+        'the page stopped before it was sent: the worker is shutting down or this attempt timed out',
+        'PageInterrupted',
+      );
     }
     if (cancelled.aborted) {
       // Cancelled by an operator: what was not posted is never sent, loaded or not.
       await deps.messages.markCanceled(unsent, 'the sendout was cancelled');
       if (loadedUpTo < input.range[1]) {
-        await deps.messages.transition(input.sendoutId, [MessageState.SENDING], MessageState.CANCELED, 'the sendout was cancelled', [loadedUpTo + 1, input.range[1]]);
+        await deps.messages.transition(input.sendoutId, [MessageState.SENDING], MessageState.CANCELED, 'the sendout was cancelled', [
+          loadedUpTo + 1,
+          input.range[1],
+        ]);
       }
       throw new CancelledFailure('the sendout was cancelled');
     }

@@ -32,13 +32,20 @@ export async function rawUndiciPostRate(url: string, total: number, concurrency:
   const body = JSON.stringify({ to: 'user@example.com', subject: 'Hello', html: '<p>Hello</p>' });
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const i = next++;
-      const res = await pool.request({ method: 'POST', path: target.pathname, body, headers: { 'content-type': 'application/json', 'idempotency-key': `raw:${i}` } });
-      await res.body.text();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const res = await pool.request({
+          method: 'POST',
+          path: target.pathname,
+          body,
+          headers: { 'content-type': 'application/json', 'idempotency-key': `raw:${i}` },
+        });
+        await res.body.text();
+      }
+    }),
+  );
   const rate = total / ((performance.now() - started) / 1000);
   await pool.close();
   return rate;
@@ -49,22 +56,32 @@ export async function rawNodeHttpPostRate(url: string, total: number, concurrenc
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const body = JSON.stringify({ to: 'user@example.com', subject: 'Hello', html: '<p>Hello</p>' });
-  const post = (i: number) => new Promise<void>((resolve, reject) => {
-    const req = httpRequest({
-      host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `raw:${i}` },
-    }, (res) => {
-      res.resume();
-      res.on('end', resolve);
+  const post = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `raw:${i}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await post(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await post(next++);
+    }),
+  );
   const rate = total / ((performance.now() - started) / 1000);
   agent.destroy();
   return rate;

@@ -71,7 +71,10 @@ export async function startBenchStack(): Promise<BenchStack> {
     await app.listen(port, '127.0.0.1');
     const api = `http://127.0.0.1:${port}`;
     const call = async (method: string, path: string, body?: unknown) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      };
       const res = await fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const json: any = await res.json();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
@@ -79,7 +82,12 @@ export async function startBenchStack(): Promise<BenchStack> {
     };
     const esp = (path: string, method = 'GET') => fetch(espUrl.replace('/send', path), { method });
     return {
-      config, sql: new Sql(dataSource), api, espUrl, call, stop,
+      config,
+      sql: new Sql(dataSource),
+      api,
+      espUrl,
+      call,
+      stop,
       espStats: async () => (await (await esp('/stats')).json()) as any,
       espKeys: async () => (await (await esp('/keys')).json()) as any,
       espReset: async () => void (await esp('/reset', 'POST')),
@@ -95,7 +103,9 @@ export async function uploadContacts(stack: BenchStack, count: number, cohort: s
   const started = performance.now();
   for (let offset = 0; offset < count; offset += 10_000) {
     const contacts = Array.from({ length: Math.min(10_000, count - offset) }, (_, i) => ({
-      externalId: `${cohort}-${offset + i}`, email: `${cohort}${offset + i}@example.com`, attributes: { firstName: `User${offset + i}`, cohort },
+      externalId: `${cohort}-${offset + i}`,
+      email: `${cohort}${offset + i}@example.com`,
+      attributes: { firstName: `User${offset + i}`, cohort },
     }));
     await stack.call('POST', '/v1/contacts/batch', { contacts });
   }
@@ -103,11 +113,22 @@ export async function uploadContacts(stack: BenchStack, count: number, cohort: s
 }
 
 /** A project, `count` contacts in one segment, and an active loopback integration; answers their ids and the upload rate. */
-export async function prepareAudience(stack: BenchStack, options: { name: string; cohort: string; count: number; payloadTemplate: string }) {
+export async function prepareAudience(
+  stack: BenchStack,
+  options: { name: string; cohort: string; count: number; payloadTemplate: string },
+) {
   const project = await stack.call('POST', '/v1/projects', { name: options.name });
   const upsertRate = await uploadContacts(stack, options.count, options.cohort);
-  const segment = await stack.call('POST', '/v1/segments', { name: options.cohort, filter: { all: [{ attribute: 'cohort', op: 'eq', value: options.cohort }] } });
-  const integration = await stack.call('POST', '/v1/integrations', { name: 'loopback', channel: 'email', url: stack.espUrl, payloadTemplate: options.payloadTemplate });
+  const segment = await stack.call('POST', '/v1/segments', {
+    name: options.cohort,
+    filter: { all: [{ attribute: 'cohort', op: 'eq', value: options.cohort }] },
+  });
+  const integration = await stack.call('POST', '/v1/integrations', {
+    name: 'loopback',
+    channel: 'email',
+    url: stack.espUrl,
+    payloadTemplate: options.payloadTemplate,
+  });
   await stack.call('POST', `/v1/integrations/${integration.id}/activate`);
   return { projectId: project.id as string, segmentId: segment.id as string, integrationId: integration.id as string, upsertRate };
 }
@@ -144,7 +165,11 @@ export async function startIntegrator() {
   };
 }
 
-function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+function spawnAndWait(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

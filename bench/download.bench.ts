@@ -14,10 +14,19 @@ async function main(): Promise<void> {
   try {
     console.log(`download benchmark: ${fmt(ITEMS)} gated contacts, NDJSON item download`);
     await stack.call('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url });
-    const audience = await prepareAudience(stack, { name: 'download bench', cohort: 'dl', count: ITEMS, payloadTemplate: '{"to":"${email}"}' });
+    const audience = await prepareAudience(stack, {
+      name: 'download bench',
+      cohort: 'dl',
+      count: ITEMS,
+      payloadTemplate: '{"to":"${email}"}',
+    });
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId: audience.projectId, name: 'download bench', segmentId: audience.segmentId, integrationId: audience.integrationId,
-      content: { subject: 'x' }, gate: { enabled: true, timeout: '1h' },
+      projectId: audience.projectId,
+      name: 'download bench',
+      segmentId: audience.segmentId,
+      integrationId: audience.integrationId,
+      content: { subject: 'x' },
+      gate: { enabled: true, timeout: '1h' },
     });
     const hook = await integrator.webhook(sendout.id);
 
@@ -42,7 +51,10 @@ async function main(): Promise<void> {
 
     printTable([
       ['items streamed', `${fmt(lines)} in ${seconds.toFixed(2)} s (${fmt(lines / seconds)} items/s)`],
-      ['API process RSS before / peak during', `${(before / 2 ** 20).toFixed(0)} MiB / ${(peak / 2 ** 20).toFixed(0)} MiB (+${((peak - before) / 2 ** 20).toFixed(0)} MiB)`],
+      [
+        'API process RSS before / peak during',
+        `${(before / 2 ** 20).toFixed(0)} MiB / ${(peak / 2 ** 20).toFixed(0)} MiB (+${((peak - before) / 2 ** 20).toFixed(0)} MiB)`,
+      ],
       ['NDJSON size', `${(bytes / 2 ** 20).toFixed(0)} MiB`],
     ]);
     if (lines !== ITEMS) throw new Error(`expected ${ITEMS} lines, got ${lines}`);
@@ -52,7 +64,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -17,10 +17,19 @@ async function main(): Promise<void> {
   try {
     console.log(`gate benchmark: ${fmt(CONTACTS)} gated contacts, ${fmt(REJECTS)} rejects at concurrency ${CONCURRENCY}`);
     await stack.call('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: integrator.url });
-    const audience = await prepareAudience(stack, { name: 'gate bench', cohort: 'gate', count: CONTACTS, payloadTemplate: '{"to":"${email}","subject":"${subject}"}' });
+    const audience = await prepareAudience(stack, {
+      name: 'gate bench',
+      cohort: 'gate',
+      count: CONTACTS,
+      payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+    });
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId: audience.projectId, name: 'gate bench', segmentId: audience.segmentId, integrationId: audience.integrationId,
-      content: { subject: 'Hi {{ contact.firstName }}' }, gate: { enabled: true, timeout: '30m', split: true },
+      projectId: audience.projectId,
+      name: 'gate bench',
+      segmentId: audience.segmentId,
+      integrationId: audience.integrationId,
+      content: { subject: 'Hi {{ contact.firstName }}' },
+      gate: { enabled: true, timeout: '30m', split: true },
     });
     const hook = await integrator.webhook(sendout.id);
 
@@ -29,9 +38,15 @@ async function main(): Promise<void> {
     const downloadSeconds = (performance.now() - started) / 1000;
     const items = lines.map((line) => JSON.parse(line) as { id: string; cancelUri: string });
 
-    const baseline = await storm(stack.api, Array.from({ length: REJECTS }, () => ({ path: '/health/live', method: 'GET' as const })));
+    const baseline = await storm(
+      stack.api,
+      Array.from({ length: REJECTS }, () => ({ path: '/health/live', method: 'GET' as const })),
+    );
     const rejected = items.filter((_, i) => i % 2 === 0).slice(0, REJECTS);
-    const rejects = await storm(stack.api, rejected.map((item) => ({ path: new URL(item.cancelUri).pathname, method: 'POST' as const })));
+    const rejects = await storm(
+      stack.api,
+      rejected.map((item) => ({ path: new URL(item.cancelUri).pathname, method: 'POST' as const })),
+    );
 
     await stack.espReset();
     started = Date.now();
@@ -44,14 +59,26 @@ async function main(): Promise<void> {
     } while (view.stage !== 'COMPLETED');
     const stats = await stack.espStats();
     const sentKeys = new Set(await stack.espKeys());
-    const rejectedKeys = (await stack.sql.all<{ idempotency_key: string }>(
-      "SELECT idempotency_key FROM messages WHERE sendout_id = ? AND state = 'REJECTED'", [sendout.id])).map((r) => r.idempotency_key);
+    const rejectedKeys = (
+      await stack.sql.all<{ idempotency_key: string }>("SELECT idempotency_key FROM messages WHERE sendout_id = ? AND state = 'REJECTED'", [
+        sendout.id,
+      ])
+    ).map((r) => r.idempotency_key);
     const leaked = rejectedKeys.filter((key) => sentKeys.has(key)).length;
 
     printTable([
-      ['item download (NDJSON with cancelUris)', `${fmt(items.length / downloadSeconds)} items/s (${fmt(items.length)} in ${downloadSeconds.toFixed(2)} s)`],
-      ['reject storm (POST cancelUri)', `${fmt(rejects.rate)} req/s, p50 ${rejects.p50.toFixed(1)} ms, p99 ${rejects.p99.toFixed(1)} ms, ${rejects.failures} failed`],
-      ['  baseline: GET /health/live, same load', `${fmt(baseline.rate)} req/s, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`],
+      [
+        'item download (NDJSON with cancelUris)',
+        `${fmt(items.length / downloadSeconds)} items/s (${fmt(items.length)} in ${downloadSeconds.toFixed(2)} s)`,
+      ],
+      [
+        'reject storm (POST cancelUri)',
+        `${fmt(rejects.rate)} req/s, p50 ${rejects.p50.toFixed(1)} ms, p99 ${rejects.p99.toFixed(1)} ms, ${rejects.failures} failed`,
+      ],
+      [
+        '  baseline: GET /health/live, same load',
+        `${fmt(baseline.rate)} req/s, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`,
+      ],
       ['  ratio', `${((rejects.rate / baseline.rate) * 100).toFixed(0)}%`],
       ['accept → first message at the ESP', `${stats.firstAt ? stats.firstAt - started : NaN} ms`],
       ['messages REJECTED / SENT / ESP distinct keys', `${rejectedKeys.length} / ${view.counts.SENT} / ${sentKeys.size}`],
@@ -73,16 +100,18 @@ async function storm(base: string, requests: Array<{ path: string; method: 'GET'
   let failures = 0;
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < requests.length) {
-      const { path, method } = requests[next++];
-      const t0 = performance.now();
-      const res = await pool.request({ path, method });
-      await res.body.text();
-      latencies.push(performance.now() - t0);
-      if (res.statusCode >= 300) failures += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const { path, method } = requests[next++];
+        const t0 = performance.now();
+        const res = await pool.request({ path, method });
+        await res.body.text();
+        latencies.push(performance.now() - t0);
+        if (res.statusCode >= 300) failures += 1;
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
   latencies.sort((a, b) => a - b);
@@ -90,7 +119,10 @@ async function storm(base: string, requests: Array<{ path: string; method: 'GET'
   return { rate: requests.length / seconds, p50: pct(0.5), p99: pct(0.99), failures };
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

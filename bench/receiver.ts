@@ -1,6 +1,7 @@
 /**
  * The benchmark's ESP: a bare keep-alive HTTP server on 127.0.0.1 in its own process, counting
- * requests and distinct Idempotency-Keys. GET /stats answers the counts (and when the first request came), GET /keys the keys; POST /reset clears them.
+ * requests and distinct Idempotency-Keys. GET /stats answers the counts (and when the first request
+ * came), GET /keys the keys; POST /reset clears them.
  */
 import { createServer } from 'node:http';
 

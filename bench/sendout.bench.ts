@@ -12,9 +12,14 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 async function main(): Promise<void> {
   const stack = await startBenchStack();
   try {
-    console.log(`sendout benchmark: ${CONTACTS.toLocaleString('en')} contacts, MariaDB/MySQL, loopback ESP, ${require('node:os').cpus().length} cores`);
+    console.log(
+      `sendout benchmark: ${CONTACTS.toLocaleString('en')} contacts, MariaDB/MySQL, loopback ESP, ` +
+        `${require('node:os').cpus().length} cores`,
+    );
     const { projectId, segmentId, integrationId, upsertRate } = await prepareAudience(stack, {
-      name: 'bench', cohort: 'bench', count: CONTACTS,
+      name: 'bench',
+      cohort: 'bench',
+      count: CONTACTS,
       payloadTemplate: '{"to":"${email}","subject":"${subject}","html":"${html}","messageId":"${messageId}"}',
     });
 
@@ -26,8 +31,14 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const sendout = await stack.call('POST', '/v1/sendouts', {
-      projectId, name: 'bench', segmentId, integrationId,
-      content: { subject: 'Hello {{ contact.firstName }}', html: '<p>Hi {{ contact.firstName }}, this is message for {{ contact.email }}</p>' },
+      projectId,
+      name: 'bench',
+      segmentId,
+      integrationId,
+      content: {
+        subject: 'Hello {{ contact.firstName }}',
+        html: '<p>Hi {{ contact.firstName }}, this is message for {{ contact.email }}</p>',
+      },
     });
     let view: any;
     do {
@@ -53,7 +64,8 @@ async function main(): Promise<void> {
       ['end to end (POST /v1/sendouts → COMPLETED)', `${endToEnd.toFixed(2)} s`],
       ['messages SENT / ESP distinct keys / ESP requests', `${view.counts.SENT} / ${stats.distinctKeys} / ${stats.requests}`],
     ]);
-    if (view.counts.SENT !== CONTACTS || stats.distinctKeys !== CONTACTS) throw new Error('the sendout did not send every message exactly once');
+    if (view.counts.SENT !== CONTACTS || stats.distinctKeys !== CONTACTS)
+      throw new Error('the sendout did not send every message exactly once');
   } finally {
     await stack.stop();
   }
@@ -85,7 +97,10 @@ async function phaseDurations(address: string, workflowId: string): Promise<{ ge
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -13,6 +13,7 @@ scripts/ensure-mariadb.sh
 log "type-checking, linting and building…"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
+npx prettier --check . >/dev/null || die "files are not formatted: run npx prettier --write ."
 npm run --silent build >/dev/null
 log "running the tests: unit, activity, db (SQLite and MariaDB), e2e…"
 npx jest --runInBand "$@"

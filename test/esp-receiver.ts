@@ -13,7 +13,12 @@ export interface ReceivedRequest {
   body: string;
 }
 
-export type Responder = (req: ReceivedRequest, attempt: number) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> | { status: number; body?: unknown; headers?: Record<string, string> };
+export type Responder = (
+  req: ReceivedRequest,
+  attempt: number,
+) =>
+  | Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>
+  | { status: number; body?: unknown; headers?: Record<string, string> };
 
 export class EspReceiver {
   readonly requests: ReceivedRequest[] = [];
@@ -46,7 +51,12 @@ export class EspReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const received = { key: String(req.headers['idempotency-key'] ?? ''), at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const received = {
+      key: String(req.headers['idempotency-key'] ?? ''),
+      at: Date.now(),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     this.requests.push(received);
     const attempt = (this.attemptsByKey.get(received.key) ?? 0) + 1;
     this.attemptsByKey.set(received.key, attempt);

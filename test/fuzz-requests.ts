@@ -42,12 +42,17 @@ export function buildRequest(seed: number, index: number, routes: Route[], world
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
   const chance = (p: number) => rnd() < p;
 
-  const route = chance(0.02) ? { method: pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: pick(['/', '/v1', '/v1/nope', '/gate/v1/x']) } : pick(routes);
+  const route = chance(0.02)
+    ? { method: pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: pick(['/', '/v1', '/v1/nope', '/gate/v1/x']) }
+    : pick(routes);
   const method = chance(0.05) ? pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) : route.method;
   const path = route.path.replace(/:(\w+)/g, (_, name: string) => pathSegment(paramValue(name, route.path, world, rnd, pick, chance)));
 
   const headers: Record<string, string> = {};
-  if (!chance(0.05)) headers.authorization = chance(0.05) ? pick(['Bearer ', 'Bearer sg_nope', 'App x', 'Basic Zm9vOmJhcg==', `Bearer ${world.apiKey}x`]) : `Bearer ${world.apiKey}`;
+  if (!chance(0.05))
+    headers.authorization = chance(0.05)
+      ? pick(['Bearer ', 'Bearer sg_nope', 'App x', 'Basic Zm9vOmJhcg==', `Bearer ${world.apiKey}x`])
+      : `Bearer ${world.apiKey}`;
   if (method === 'GET' || method === 'DELETE' || method === 'OPTIONS') {
     if (chance(0.3)) return { method, path: withQuery(path, rnd, pick), headers: accept(headers, rnd, pick) };
     return { method, path, headers: accept(headers, rnd, pick) };
@@ -57,24 +62,58 @@ export function buildRequest(seed: number, index: number, routes: Route[], world
   const kind = rnd();
   let body: string | Buffer | undefined;
   if (kind < 0.55) body = JSON.stringify(mutate(structuredClone(sample), rnd, pick, chance));
-  else if (kind < 0.62) body = pick(['', ' ', '{', '{"a":', '[1,]', 'null', 'true', '"x"', '123', '{"a":1}{"b":2}', 'NaN', '\u0000', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}']);
+  else if (kind < 0.62)
+    body = pick([
+      '',
+      ' ',
+      '{',
+      '{"a":',
+      '[1,]',
+      'null',
+      'true',
+      '"x"',
+      '123',
+      '{"a":1}{"b":2}',
+      'NaN',
+      '\u0000',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+    ]);
   else if (kind < 0.68) body = deepJson(pick([100, 1_000, 100_000]), pick(['[', '{"a":']));
   else if (kind < 0.74) body = badUtf8(JSON.stringify(sample), rnd);
-  else if (kind < 0.78) body = JSON.stringify(Array.from({ length: pick([1_000, 20_000, 100_000]) }, (_, i) => (chance(0.5) ? i : { id: `x${i}` })));
-  else if (kind < 0.80) body = JSON.stringify({ ...asObject(sample), blob: 'x'.repeat(pick([200_000, 1_100_000, 2_000_000])) });
+  else if (kind < 0.78)
+    body = JSON.stringify(Array.from({ length: pick([1_000, 20_000, 100_000]) }, (_, i) => (chance(0.5) ? i : { id: `x${i}` })));
+  else if (kind < 0.8) body = JSON.stringify({ ...asObject(sample), blob: 'x'.repeat(pick([200_000, 1_100_000, 2_000_000])) });
   else if (kind < 0.85) body = JSON.stringify(sample);
-  else if (kind < 0.90) body = ndjson(rnd, pick);
+  else if (kind < 0.9) body = ndjson(rnd, pick);
   // else no body at all
 
   if (body !== undefined || chance(0.5)) {
     headers['content-type'] = chance(0.8)
       ? 'application/json'
-      : pick(['application/x-ndjson', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'a/b/c', 'application/json; charset=latin1', '', 'application/json\u00ff']);
+      : pick([
+          'application/x-ndjson',
+          'text/plain',
+          'application/xml',
+          'multipart/form-data; boundary=x',
+          'application/x-www-form-urlencoded',
+          'a/b/c',
+          'application/json; charset=latin1',
+          '',
+          'application/json\u00ff',
+        ]);
   }
   return { method, path, headers: accept(headers, rnd, pick), body };
 }
 
-function paramValue(name: string, routePath: string, world: FuzzWorld, rnd: () => number, pick: <T>(items: readonly T[]) => T, chance: (p: number) => boolean): string {
+function paramValue(
+  name: string,
+  routePath: string,
+  world: FuzzWorld,
+  rnd: () => number,
+  pick: <T>(items: readonly T[]) => T,
+  chance: (p: number) => boolean,
+): string {
   if (name === 'token') {
     const action = routePath.split('/')[3];
     const roll = rnd();
@@ -122,9 +161,35 @@ function garbage(rnd: () => number, pick: <T>(items: readonly T[]) => T, chance:
 }
 
 const HOSTILE_VALUES: unknown[] = [
-  null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, '', ' ', 'x'.repeat(70_000), '\u0000', '\ud800', '\u{1F600}',
-  [], [[]], {}, { a: {} }, 'not-a-uuid', '9999-99-99T99:99:99Z', '0999-12-31T00:00:00Z', '10000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z',
-  '2026-02-30T00:00:00Z', '${__proto__}', '{{ contact.constructor }}', '{% for x in (1..100000000) %}{% endfor %}', "'; DROP TABLE contacts; --",
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  '',
+  ' ',
+  'x'.repeat(70_000),
+  '\u0000',
+  '\ud800',
+  '\u{1F600}',
+  [],
+  [[]],
+  {},
+  { a: {} },
+  'not-a-uuid',
+  '9999-99-99T99:99:99Z',
+  '0999-12-31T00:00:00Z',
+  '10000-01-01T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '${__proto__}',
+  '{{ contact.constructor }}',
+  '{% for x in (1..100000000) %}{% endfor %}',
+  "'; DROP TABLE contacts; --",
 ];
 
 /** One hostile change to a valid body: drop, add or retype a field (nested ones included). */
@@ -136,8 +201,13 @@ function mutate(value: unknown, rnd: () => number, pick: <T>(items: readonly T[]
   const keys = Object.keys(holder);
   const roll = rnd();
   if (roll < 0.2 && keys.length > 0) delete (holder as Record<string, unknown>)[pick(keys)];
-  else if (roll < 0.3) Object.defineProperty(holder, pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'extra', 'x'.repeat(300)]), { value: pick(HOSTILE_VALUES), enumerable: true });
-  else if (keys.length > 0) (holder as Record<string, unknown>)[pick(keys)] = chance(0.15) ? deepValue(pick([70, 500])) : pick(HOSTILE_VALUES);
+  else if (roll < 0.3)
+    Object.defineProperty(holder, pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'extra', 'x'.repeat(300)]), {
+      value: pick(HOSTILE_VALUES),
+      enumerable: true,
+    });
+  else if (keys.length > 0)
+    (holder as Record<string, unknown>)[pick(keys)] = chance(0.15) ? deepValue(pick([70, 500])) : pick(HOSTILE_VALUES);
   return value;
 }
 
@@ -164,27 +234,36 @@ function deepJson(depth: number, open: string): string {
 function badUtf8(json: string, rnd: () => number): Buffer {
   const text = Buffer.from(json);
   const at = Math.floor(rnd() * (text.length + 1));
-  const bad = [Buffer.from([0xff, 0xfe]), Buffer.from([0xc0, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80])];
+  const bad = [
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from([0xc0, 0x80]),
+    Buffer.from([0xed, 0xa0, 0x80]),
+    Buffer.from([0x80]),
+    Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+  ];
   return Buffer.concat([text.subarray(0, at), bad[Math.floor(rnd() * bad.length)], text.subarray(at)]);
 }
 
 function ndjson(rnd: () => number, pick: <T>(items: readonly T[]) => T): string {
-  const lines = Array.from({ length: 1 + Math.floor(rnd() * 20) }, (_, i) => pick([
-    JSON.stringify({ id: `c-${i}`, data: { code: 'x' } }),
-    JSON.stringify({ id: `c-${i}`, data: { constructor: 1 } }),
-    JSON.stringify({ id: 'x'.repeat(300), data: {} }),
-    JSON.stringify({ id: `c-${i}`, data: { big: 'x'.repeat(20_000) } }),
-    JSON.stringify({ id: 5, data: [] }),
-    '{"id":',
-    '['.repeat(5_000),
-    '',
-  ]));
+  const lines = Array.from({ length: 1 + Math.floor(rnd() * 20) }, (_, i) =>
+    pick([
+      JSON.stringify({ id: `c-${i}`, data: { code: 'x' } }),
+      JSON.stringify({ id: `c-${i}`, data: { constructor: 1 } }),
+      JSON.stringify({ id: 'x'.repeat(300), data: {} }),
+      JSON.stringify({ id: `c-${i}`, data: { big: 'x'.repeat(20_000) } }),
+      JSON.stringify({ id: 5, data: [] }),
+      '{"id":',
+      '['.repeat(5_000),
+      '',
+    ]),
+  );
   return lines.join('\n');
 }
 
 function withQuery(path: string, rnd: () => number, pick: <T>(items: readonly T[]) => T): string {
   const value = pick(['accepted', 'rejected', 'timedOut', 'nope', '-1', '1e400', '99999999999999999999', '%FF', 'x'.repeat(5_000), '']);
-  return `${path}?${pick(['path', 'after', 'limit', 'x', '__proto__'])}=${value}&${pick(['limit', 'after', 'path'])}=${Math.floor(rnd() * 20_000) - 5}`;
+  const second = `${pick(['limit', 'after', 'path'])}=${Math.floor(rnd() * 20_000) - 5}`;
+  return `${path}?${pick(['path', 'after', 'limit', 'x', '__proto__'])}=${value}&${second}`;
 }
 
 function accept(headers: Record<string, string>, rnd: () => number, pick: <T>(items: readonly T[]) => T): Record<string, string> {

@@ -27,8 +27,21 @@ async function startTemporal(workdir: string): Promise<string> {
   const port = await freePort();
   const dbFile = join(workdir, 'temporal.db');
   const args = [
-    'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()),
-    '--metrics-port', String(await freePort()), '--db-filename', dbFile, '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(await freePort()),
+    '--metrics-port',
+    String(await freePort()),
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'error',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
   ];
   const logFile = join(workdir, 'temporal.log');

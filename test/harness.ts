@@ -73,10 +73,19 @@ export class TestStack {
     return worker;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
@@ -142,7 +151,11 @@ export async function createAccount(dataSource: DataSource): Promise<{ accountId
   const apiKey = `sg_test_${randomBytes(16).toString('hex')}`;
   await dataSource.getRepository(AccountEntity).insert({ id: accountId, name: `test ${accountId}` });
   await dataSource.getRepository(ApiKeyEntity).insert({
-    id: randomUUID(), accountId, keyHash: hashApiKey(apiKey), keyPrefix: apiKeyPrefix(apiKey), name: 'test',
+    id: randomUUID(),
+    accountId,
+    keyHash: hashApiKey(apiKey),
+    keyPrefix: apiKeyPrefix(apiKey),
+    name: 'test',
   });
   return { accountId, apiKey };
 }

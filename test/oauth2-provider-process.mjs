@@ -8,7 +8,11 @@ const port = Number(process.argv[2]);
 const ttl = Number(process.argv[3] ?? 600);
 const issuer = `http://127.0.0.1:${port}`;
 const client = (id, method) => ({
-  client_id: id, client_secret: `${id}-secret`, grant_types: ['client_credentials'], redirect_uris: [], response_types: [],
+  client_id: id,
+  client_secret: `${id}-secret`,
+  grant_types: ['client_credentials'],
+  redirect_uris: [],
+  response_types: [],
   token_endpoint_auth_method: method,
 });
 const provider = new Provider(issuer, {

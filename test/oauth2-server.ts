@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import { freePort, waitFor } from './wait';
 
 export class OAuth2Server {
-  private constructor(private readonly child: ChildProcess, readonly url: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
 
   /** `ttlSeconds`: the lifetime of the access tokens it issues. */
   static async start(ttlSeconds = 600): Promise<OAuth2Server> {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(__dirname, 'oauth2-provider-process.mjs'), String(port), String(ttlSeconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, 'oauth2-provider-process.mjs'), String(port), String(ttlSeconds)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));

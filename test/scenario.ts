@@ -10,7 +10,8 @@ export async function startSendingStack(options: StackOptions & { worker?: boole
   const stack = await TestStack.start({ database: 'mysql', ...options });
   if (options.worker !== false) await stack.startWorker();
   return {
-    stack, esp,
+    stack,
+    esp,
     stop: async () => {
       await stack.stop();
       await esp.stop();
@@ -24,9 +25,15 @@ import { EspReceiver } from './esp-receiver';
 import { StackOptions, TestStack } from './harness';
 import { waitFor } from './wait';
 
-export async function seedSendout(stack: TestStack, options: {
-  contacts: number; espUrl: string; tag?: string; payloadTemplate?: string;
-}): Promise<{ projectId: string; segmentId: string; integrationId: string; tag: string }> {
+export async function seedSendout(
+  stack: TestStack,
+  options: {
+    contacts: number;
+    espUrl: string;
+    tag?: string;
+    payloadTemplate?: string;
+  },
+): Promise<{ projectId: string; segmentId: string; integrationId: string; tag: string }> {
   const tag = options.tag ?? randomUUID().slice(0, 8);
   const project = await expectStatus(stack.request('POST', '/v1/projects', { name: `project ${tag}` }), 201);
   for (let start = 0; start < options.contacts; start += 10_000) {
@@ -37,13 +44,22 @@ export async function seedSendout(stack: TestStack, options: {
     }));
     await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts }), 200);
   }
-  const segment = await expectStatus(stack.request('POST', '/v1/segments', {
-    name: `cohort ${tag}`, filter: { all: [{ attribute: 'cohort', op: 'eq', value: tag }] },
-  }), 201);
-  const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
-    name: `esp ${tag}`, channel: 'email', url: options.espUrl,
-    payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}","html":"${html}","key":"${idempotencyKey}"}',
-  }), 201);
+  const segment = await expectStatus(
+    stack.request('POST', '/v1/segments', {
+      name: `cohort ${tag}`,
+      filter: { all: [{ attribute: 'cohort', op: 'eq', value: tag }] },
+    }),
+    201,
+  );
+  const integration = await expectStatus(
+    stack.request('POST', '/v1/integrations', {
+      name: `esp ${tag}`,
+      channel: 'email',
+      url: options.espUrl,
+      payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}","html":"${html}","key":"${idempotencyKey}"}',
+    }),
+    201,
+  );
   await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
   return { projectId: project.id, segmentId: segment.id, integrationId: integration.id, tag };
 }
@@ -59,10 +75,15 @@ export async function expectStatus<T = any>(pending: Promise<{ status: number; b
 export async function waitForStage(stack: TestStack, sendoutId: string, stage: string, timeoutMs = 120_000): Promise<any> {
   let last: any;
   try {
-    await waitFor(`sendout ${sendoutId} to reach ${stage}`, timeoutMs, async () => {
-      last = (await stack.request('GET', `/v1/sendouts/${sendoutId}`)).body;
-      return last?.stage === stage;
-    }, 300);
+    await waitFor(
+      `sendout ${sendoutId} to reach ${stage}`,
+      timeoutMs,
+      async () => {
+        last = (await stack.request('GET', `/v1/sendouts/${sendoutId}`)).body;
+        return last?.stage === stage;
+      },
+      300,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
   }

@@ -41,14 +41,21 @@ export class TestDatabase {
   async accountWithContacts(count: number, attributes: (i: number) => Record<string, unknown> = () => ({}), prefix = 'c'): Promise<string> {
     const accountId = await this.account();
     const contacts: ContactInput[] = Array.from({ length: count }, (_, i) => ({
-      externalId: `${prefix}-${i + 1}`, email: `${prefix}-${i + 1}@example.com`, attributes: attributes(i + 1),
+      externalId: `${prefix}-${i + 1}`,
+      email: `${prefix}-${i + 1}@example.com`,
+      attributes: attributes(i + 1),
     }));
     await new ContactsRepository(this.sql).upsertMany(accountId, contacts);
     return accountId;
   }
 
   /** A sendout id with one message per contact of the account, in `state`; answers the message ids in order. */
-  async messages(accountId: string, count: number, state: MessageState, sendoutId = randomUUID()): Promise<{ sendoutId: string; ids: number[] }> {
+  async messages(
+    accountId: string,
+    count: number,
+    state: MessageState,
+    sendoutId = randomUUID(),
+  ): Promise<{ sendoutId: string; ids: number[] }> {
     const externalIds = Array.from({ length: count }, (_, i) => `c-${i + 1}`);
     await new MessagesRepository(this.sql).generateForExternalIds({ sendoutId, accountId, externalIds, state });
     const rows = await this.sql.all<{ id: number | string }>('SELECT id FROM messages WHERE sendout_id = ? ORDER BY id', [sendoutId]);
@@ -79,7 +86,11 @@ export function describeOnEachDatabase(cases: (db: TestDatabase) => void): void 
 
 async function openMariaDb(): Promise<DataSource> {
   const url = process.env.SENDGATE_TEST_DB_URL;
-  if (!url) throw new Error('SENDGATE_TEST_DB_URL is not set: run repository tests through the db tier (npm run test:db), whose global setup creates the database');
+  if (!url)
+    throw new Error(
+      'SENDGATE_TEST_DB_URL is not set: run repository tests through the db tier (npm run test:db), ' +
+        'whose global setup creates the database',
+    );
   const dataSource = await openDataSource(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '4' }).database);
   // Test files may run in parallel workers: one migrates, the others wait on the lock and find nothing to do.
   const runner = dataSource.createQueryRunner();

@@ -14,5 +14,11 @@ export const SendoutStageKey = defineSearchAttributeKey('SendoutStage', SearchAt
 
 /** Name and type of every key, for registering them with a Temporal server. */
 export const SEARCH_ATTRIBUTES = [
-  SendoutIdKey, ProjectNameKey, JourneyNameKey, SendoutNameKey, SendoutKindKey, GateStateKey, SendoutStageKey,
+  SendoutIdKey,
+  ProjectNameKey,
+  JourneyNameKey,
+  SendoutNameKey,
+  SendoutKindKey,
+  GateStateKey,
+  SendoutStageKey,
 ].map((key) => ({ name: key.name, type: key.type }));

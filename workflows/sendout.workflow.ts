@@ -9,8 +9,19 @@
  * the rule and the patches in force), and test/replay/ replays recorded histories against it.
  */
 import {
-  ActivityCancellationType, ActivityFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,
-  proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  ActivityCancellationType,
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { TemporalFailure, type RetryPolicy } from '@temporalio/common';
 import type { GateOutcome, SendoutActivities } from '../activities';
@@ -18,7 +29,13 @@ import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
 import { GateStateKey, SendoutStageKey } from './search-attributes';
 import {
-  gateDecidedSignal, progressQuery, SendoutProgress, SendoutResult, SendoutResume, SendoutTuningInput, SendoutWorkflowInput,
+  gateDecidedSignal,
+  progressQuery,
+  SendoutProgress,
+  SendoutResult,
+  SendoutResume,
+  SendoutTuningInput,
+  SendoutWorkflowInput,
 } from './sendout.messages';
 
 const PAGES_PER_PLAN = 50;
@@ -53,11 +70,14 @@ class SendoutRun {
   constructor(readonly input: SendoutWorkflowInput) {
     const { resume } = input;
     this.acts = activitiesFor(input.tuning);
-    this.phase = resume ? resume.phase ?? 'send' : 'generate';
+    this.phase = resume ? (resume.phase ?? 'send') : 'generate';
     this.progress = {
       stage: { generate: SendoutStage.CREATED, gate: SendoutStage.GATED, send: SendoutStage.SENDING }[this.phase],
-      generated: resume?.generated ?? 0, sent: resume?.sent ?? 0, failed: resume?.failed ?? 0,
-      pagesInFlight: 0, pagesDone: 0,
+      generated: resume?.generated ?? 0,
+      sent: resume?.sent ?? 0,
+      failed: resume?.failed ?? 0,
+      pagesInFlight: 0,
+      pagesDone: 0,
       ...(resume?.paths ? { gate: { state: GateState.ACCEPTED, ...resume.paths } } : {}),
     };
     setHandler(progressQuery, () => ({ ...this.progress }));
@@ -112,19 +132,22 @@ class SendoutRun {
     const { sendoutId, tuning, resume } = this.input;
     const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
     setGate(GateState.OPEN);
-    const gate = resume?.gateExpiresAtMs !== undefined
-      ? { state: GateState.OPEN, expiresAtMs: resume.gateExpiresAtMs }
-      : await this.acts.short.openGate({ sendoutId, timeoutMs });
+    const gate =
+      resume?.gateExpiresAtMs !== undefined
+        ? { state: GateState.OPEN, expiresAtMs: resume.gateExpiresAtMs }
+        : await this.acts.short.openGate({ sendoutId, timeoutMs });
     this.progress.gate = { state: gate.state, expiresAt: new Date(gate.expiresAtMs).toISOString() };
 
     const notifyScope = new CancellationScope();
     const remaining = () => Math.max(0, gate.expiresAtMs - Date.now());
     const notifying = notifyScope
-      .run(() => proxyActivities<SendoutActivities>({
-        scheduleToCloseTimeout: Math.max(1_000, remaining()),
-        startToCloseTimeout: '30s',
-        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-      }).notifyGate({ sendoutId }))
+      .run(() =>
+        proxyActivities<SendoutActivities>({
+          scheduleToCloseTimeout: Math.max(1_000, remaining()),
+          startToCloseTimeout: '30s',
+          retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+        }).notifyGate({ sendoutId }),
+      )
       .catch(() => undefined); // undelivered by the deadline: the gate simply times out
 
     const rereads = patched(GATE_REREADS);
@@ -175,7 +198,12 @@ class SendoutRun {
     const { sendoutId, gate } = this.input;
     const counts = await this.acts.short.completeSendout({ sendoutId });
     this.setStage(SendoutStage.COMPLETED);
-    return { sendoutId, stage: SendoutStage.COMPLETED, counts, ...(gate?.split && this.progress.gate ? { paths: pathsOf(this.progress) } : {}) };
+    return {
+      sendoutId,
+      stage: SendoutStage.COMPLETED,
+      counts,
+      ...(gate?.split && this.progress.gate ? { paths: pathsOf(this.progress) } : {}),
+    };
   }
 
   private continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {

@@ -30,14 +30,23 @@ describe('API keys', () => {
       expect(created.prefix).toBe(created.key.slice(0, 10));
 
       const listed = await expectStatus(stack.request('GET', '/v1/api-keys'), 200);
-      expect(listed.keys).toContainEqual({ id: created.id, name: 'journey builder', prefix: created.prefix, createdAt: created.createdAt, revokedAt: null });
+      expect(listed.keys).toContainEqual({
+        id: created.id,
+        name: 'journey builder',
+        prefix: created.prefix,
+        createdAt: created.createdAt,
+        revokedAt: null,
+      });
       expect(JSON.stringify(listed)).not.toContain(created.key);
       expect(JSON.stringify(listed)).not.toMatch(/hash/i);
     });
 
     it('authenticates as the same account', async () => {
       const created = await expectStatus(stack.request('POST', '/v1/api-keys', { name: 'second' }), 201);
-      const project = await expectStatus(stack.request('POST', '/v1/projects', { name: `made with ${created.prefix}` }, withKey(created.key)), 201);
+      const project = await expectStatus(
+        stack.request('POST', '/v1/projects', { name: `made with ${created.prefix}` }, withKey(created.key)),
+        201,
+      );
       await expectStatus(stack.request('GET', `/v1/projects/${project.id}`), 200);
     });
   });
@@ -100,14 +109,21 @@ describe('API keys', () => {
   });
 
   describe('npm run create-account', () => {
-    const run = (args: string[]) => promisify(execFile)(process.execPath, [CREATE_ACCOUNT_CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.SENDGATE_TEST_MYSQL_URL! }, timeout: 60_000,
-    });
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [CREATE_ACCOUNT_CLI, ...args], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.SENDGATE_TEST_MYSQL_URL! },
+        timeout: 60_000,
+      });
 
     it('creates an account and prints a key that works against the API', async () => {
       const { stdout } = await run(['--name', 'Acme Ltd']);
 
-      const printed = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('=') as [string, string]));
+      const printed = Object.fromEntries(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split('=') as [string, string]),
+      );
       expect(printed.account_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(printed.api_key).toMatch(/^sg_/);
       const { keys } = await expectStatus(stack.request('GET', '/v1/api-keys', undefined, withKey(printed.api_key)), 200);
@@ -121,7 +137,10 @@ describe('API keys', () => {
       ['with an empty name', ['--name', ' ']],
       ['with an unknown option', ['--name', 'x', '--admin']],
     ])('explains its usage %s', async (_, args) => {
-      const failure = await run(args).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      const failure = await run(args).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(failure?.code).toBe(2);
       expect(failure?.stderr).toMatch(/usage: npm run create-account -- --name <account name/);
     });

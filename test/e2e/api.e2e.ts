@@ -42,35 +42,147 @@ describe('the REST API', () => {
       ['a project without a name', '/v1/projects', {}, 'name'],
       ['a project with an unknown field', '/v1/projects', { name: 'x', colour: 'red' }, 'colour'],
       ['a contact batch with a bad email', '/v1/contacts/batch', { contacts: [{ externalId: 'a', email: 'nope' }] }, 'contacts[0].email'],
-      ['a contact batch with a repeated externalId', '/v1/contacts/batch', { contacts: [{ externalId: 'a' }, { externalId: 'a' }] }, 'contacts[1].externalId'],
+      [
+        'a contact batch with a repeated externalId',
+        '/v1/contacts/batch',
+        { contacts: [{ externalId: 'a' }, { externalId: 'a' }] },
+        'contacts[1].externalId',
+      ],
       ['an empty contact batch', '/v1/contacts/batch', { contacts: [] }, 'contacts'],
-      ['a segment with an unknown op', '/v1/segments', { name: 's', filter: { all: [{ attribute: 'tier', op: 'like', value: 'x' }] } }, 'filter.all[0].op'],
-      ['a segment with a bad attribute name', '/v1/segments', { name: 's', filter: { any: [{ attribute: "x'--", op: 'exists' }] } }, 'filter.any[0].attribute'],
+      [
+        'a segment with an unknown op',
+        '/v1/segments',
+        { name: 's', filter: { all: [{ attribute: 'tier', op: 'like', value: 'x' }] } },
+        'filter.all[0].op',
+      ],
+      [
+        'a segment with a bad attribute name',
+        '/v1/segments',
+        { name: 's', filter: { any: [{ attribute: "x'--", op: 'exists' }] } },
+        'filter.any[0].attribute',
+      ],
       ['a segment whose filter is not a group', '/v1/segments', { name: 's', filter: { attribute: 'a', op: 'exists' } }, 'filter'],
-      ['an integration with an unknown template variable', '/v1/integrations',
-        { name: 'i', channel: 'email', url: 'http://127.0.0.1:9/x', payloadTemplate: '{"to":"${recipient}"}' }, 'payloadTemplate.to'],
-      ['an integration whose template is not JSON', '/v1/integrations',
-        { name: 'i', channel: 'email', url: 'http://127.0.0.1:9/x', payloadTemplate: '{to: x}' }, 'payloadTemplate'],
-      ['an integration with a bad channel', '/v1/integrations',
-        { name: 'i', channel: 'fax', url: 'http://127.0.0.1:9/x', payloadTemplate: '{}' }, 'channel'],
-      ['an integration with a non-http URL', '/v1/integrations',
-        { name: 'i', channel: 'email', url: 'ftp://example.com/x', payloadTemplate: '{}' }, 'url'],
-      ['a sendout without content', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID() }, 'content'],
-      ['a sendout with a broken Liquid template', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { subject: 'Hi {{ contact.name ' } }, 'content.subject'],
-      ['a sendout with both a segment and contacts', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), contactIds: ['a'], integrationId: randomUUID(), content: { text: 'x' } }, 'segmentId'],
-      ['a campaign sendout with another gate timeout than 1 hour', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, mode: 'campaign', gate: { enabled: true, timeout: '30m' } }, 'gate.timeout'],
-      ['a gate timeout that is not a duration', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, gate: { enabled: true, timeout: 'soon' } }, 'gate.timeout'],
-      ['a gate action without an id', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, gate: { enabled: true, actions: [{ name: 'x' }] } }, 'gate.actions[0].id'],
-      ['a single sendout to a segment', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', kind: 'single', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' } }, 'contactIds'],
-      ['a sendAt that is not a date', '/v1/sendouts',
-        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, sendAt: 'tomorrow' }, 'sendAt'],
+      [
+        'an integration with an unknown template variable',
+        '/v1/integrations',
+        { name: 'i', channel: 'email', url: 'http://127.0.0.1:9/x', payloadTemplate: '{"to":"${recipient}"}' },
+        'payloadTemplate.to',
+      ],
+      [
+        'an integration whose template is not JSON',
+        '/v1/integrations',
+        { name: 'i', channel: 'email', url: 'http://127.0.0.1:9/x', payloadTemplate: '{to: x}' },
+        'payloadTemplate',
+      ],
+      [
+        'an integration with a bad channel',
+        '/v1/integrations',
+        { name: 'i', channel: 'fax', url: 'http://127.0.0.1:9/x', payloadTemplate: '{}' },
+        'channel',
+      ],
+      [
+        'an integration with a non-http URL',
+        '/v1/integrations',
+        { name: 'i', channel: 'email', url: 'ftp://example.com/x', payloadTemplate: '{}' },
+        'url',
+      ],
+      [
+        'a sendout without content',
+        '/v1/sendouts',
+        { projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID() },
+        'content',
+      ],
+      [
+        'a sendout with a broken Liquid template',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { subject: 'Hi {{ contact.name ' },
+        },
+        'content.subject',
+      ],
+      [
+        'a sendout with both a segment and contacts',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          contactIds: ['a'],
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+        },
+        'segmentId',
+      ],
+      [
+        'a campaign sendout with another gate timeout than 1 hour',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+          mode: 'campaign',
+          gate: { enabled: true, timeout: '30m' },
+        },
+        'gate.timeout',
+      ],
+      [
+        'a gate timeout that is not a duration',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+          gate: { enabled: true, timeout: 'soon' },
+        },
+        'gate.timeout',
+      ],
+      [
+        'a gate action without an id',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+          gate: { enabled: true, actions: [{ name: 'x' }] },
+        },
+        'gate.actions[0].id',
+      ],
+      [
+        'a single sendout to a segment',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          kind: 'single',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+        },
+        'contactIds',
+      ],
+      [
+        'a sendAt that is not a date',
+        '/v1/sendouts',
+        {
+          projectId: randomUUID(),
+          name: 'x',
+          segmentId: randomUUID(),
+          integrationId: randomUUID(),
+          content: { text: 'x' },
+          sendAt: 'tomorrow',
+        },
+        'sendAt',
+      ],
     ])('answers 400 naming the field for %s', async (_, path, body, field) => {
       const response = await stack.request('POST', path, body);
       expect(response.status).toBe(400);
@@ -82,7 +194,11 @@ describe('the REST API', () => {
       ['an unknown transport', { transport: 'ftp' }, 'transport'],
       ['an http endpoint without a URL', { transport: 'http' }, 'url'],
       ['an unknown auth type', { transport: 'http', url: 'http://127.0.0.1:9/x', auth: { type: 'oauth' } }, 'auth.type'],
-      ['basic auth without a password', { transport: 'http', url: 'http://127.0.0.1:9/x', auth: { type: 'basic', username: 'u' } }, 'auth.password'],
+      [
+        'basic auth without a password',
+        { transport: 'http', url: 'http://127.0.0.1:9/x', auth: { type: 'basic', username: 'u' } },
+        'auth.password',
+      ],
     ])('answers 400 naming the field for a gate endpoint with %s', async (_, body, field) => {
       const response = await stack.request('PUT', '/v1/send-gate/endpoint', body);
       expect(response.status).toBe(400);
@@ -98,30 +214,38 @@ describe('the REST API', () => {
 
     it('accepts a body-less POST sent with a JSON content type', async () => {
       const response = await fetch(`${stack.baseUrl}/v1/sendouts/${randomUUID()}/cancel`, {
-        method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
       });
       expect(response.status).toBe(404);
     });
 
     it('answers 400 for a body that is not JSON', async () => {
       const response = await fetch(`${stack.baseUrl}/v1/projects`, {
-        method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' }, body: '{"name":',
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: '{"name":',
       });
       expect(response.status).toBe(400);
     });
   });
 
   describe('with unknown ids', () => {
-    it.each([
-      ['/v1/projects/'], ['/v1/segments/'], ['/v1/integrations/'], ['/v1/sendouts/'], ['/v1/contacts/'],
-    ])('answers 404 for GET %s<unknown>', async (prefix) => {
-      const response = await stack.request('GET', `${prefix}${randomUUID()}`);
-      expect(response.status).toBe(404);
-    });
+    it.each([['/v1/projects/'], ['/v1/segments/'], ['/v1/integrations/'], ['/v1/sendouts/'], ['/v1/contacts/']])(
+      'answers 404 for GET %s<unknown>',
+      async (prefix) => {
+        const response = await stack.request('GET', `${prefix}${randomUUID()}`);
+        expect(response.status).toBe(404);
+      },
+    );
 
     it('answers 404 naming the field for a sendout with an unknown project', async () => {
       const response = await stack.request('POST', '/v1/sendouts', {
-        projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' },
+        projectId: randomUUID(),
+        name: 'x',
+        segmentId: randomUUID(),
+        integrationId: randomUUID(),
+        content: { text: 'x' },
       });
       expect(response.status).toBe(404);
       expect(response.body.field).toBe('projectId');
@@ -147,7 +271,10 @@ describe('the REST API', () => {
         { externalId: `${tag}-3`, phone: '+447700900123', attributes: { tag, tier: 'gold', score: 99.5 } },
       ];
       await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts }), 200);
-      await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts: [{ ...contacts[1], attributes: { tag, tier: 'gold', score: 80 } }] }), 200);
+      await expectStatus(
+        stack.request('POST', '/v1/contacts/batch', { contacts: [{ ...contacts[1], attributes: { tag, tier: 'gold', score: 80 } }] }),
+        200,
+      );
       const updated = await expectStatus(stack.request('GET', `/v1/contacts/${tag}-2`), 200);
       expect(updated.attributes.tier).toBe('gold');
 
@@ -163,7 +290,19 @@ describe('the REST API', () => {
       expect(await count({ all: [mine, { attribute: 'vip', op: 'eq', value: true }] })).toBe(1);
       expect(await count({ all: [mine, { attribute: 'vip', op: 'neq', value: true }] })).toBe(2);
       expect(await count({ all: [mine, { attribute: 'score', op: 'in', value: [10, 99.5] }] })).toBe(2);
-      expect(await count({ all: [mine, { any: [{ attribute: 'phone', op: 'exists' }, { attribute: 'externalId', op: 'eq', value: `${tag}-1` }] }] })).toBe(2);
+      expect(
+        await count({
+          all: [
+            mine,
+            {
+              any: [
+                { attribute: 'phone', op: 'exists' },
+                { attribute: 'externalId', op: 'eq', value: `${tag}-1` },
+              ],
+            },
+          ],
+        }),
+      ).toBe(2);
     });
   });
 });

@@ -20,10 +20,17 @@ describe('when an operator cancels a sendout', () => {
 
   it('at the gate: the gate closes, every message is CANCELED and a late accept is refused', async () => {
     const seed = await seedSendout(stack, { contacts: 20, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'cancel at gate', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'x' }, gate: { enabled: true, timeout: '5m' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'cancel at gate',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+        gate: { enabled: true, timeout: '5m' },
+      }),
+      202,
+    );
     const hook = await webhookFor(gated.integrator, sendout.id);
 
     await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
@@ -43,10 +50,16 @@ describe('when an operator cancels a sendout', () => {
       return { status: 200 };
     };
     const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'cancel while sending', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'cancel while sending',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
     const keysOf = () => esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`));
     await waitFor('the first sends', 30_000, () => keysOf().length >= 50);
 

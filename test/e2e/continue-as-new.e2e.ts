@@ -9,7 +9,9 @@ describe('a sendout whose history grows long', () => {
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    ({ stack, esp } = sending = await startSendingStack({ env: { SENDOUT_SEND_PAGE_SIZE: '10', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } }));
+    ({ stack, esp } = sending = await startSendingStack({
+      env: { SENDOUT_SEND_PAGE_SIZE: '10', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' },
+    }));
   });
 
   afterAll(async () => {
@@ -18,9 +20,16 @@ describe('a sendout whose history grows long', () => {
 
   it('continues as new and still sends every message exactly once, with its counts carried over', async () => {
     const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'long history', segmentId: seed.segmentId, integrationId: seed.integrationId, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'long history',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
 
@@ -31,7 +40,8 @@ describe('a sendout whose history grows long', () => {
       const statuses: string[] = [];
       await waitFor('every run in the visibility store', 30_000, async () => {
         statuses.length = 0;
-        for await (const run of temporal.client.workflow.list({ query: `WorkflowId = "${sendout.workflowId}"` })) statuses.push(run.status.name);
+        for await (const run of temporal.client.workflow.list({ query: `WorkflowId = "${sendout.workflowId}"` }))
+          statuses.push(run.status.name);
         return statuses.includes('COMPLETED');
       });
       expect(statuses.filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(1);

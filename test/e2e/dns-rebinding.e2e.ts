@@ -32,9 +32,15 @@ describe('an ESP host that rebinds to loopback after it was saved', () => {
   const espUrl = (host: string) => `http://${host}:${new URL(esp.url).port}/send`;
 
   it('is accepted when saved, then the test call is refused at connect time and the ESP receives nothing', async () => {
-    const created = await expectStatus(stack.request('POST', '/v1/integrations', {
-      name: 'rebinding esp', channel: 'email', url: espUrl('rebind.test'), payloadTemplate: '{"to":"${email}"}',
-    }), 201);
+    const created = await expectStatus(
+      stack.request('POST', '/v1/integrations', {
+        name: 'rebinding esp',
+        channel: 'email',
+        url: espUrl('rebind.test'),
+        payloadTemplate: '{"to":"${email}"}',
+      }),
+      201,
+    );
 
     const tested = await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/test`, {}), 200);
 
@@ -47,7 +53,10 @@ describe('an ESP host that rebinds to loopback after it was saved', () => {
 
   it('refuses a loopback IP literal when the URL is saved, naming url', async () => {
     const response = await stack.request('POST', '/v1/integrations', {
-      name: 'loopback esp', channel: 'email', url: esp.url, payloadTemplate: '{"to":"${email}"}',
+      name: 'loopback esp',
+      channel: 'email',
+      url: esp.url,
+      payloadTemplate: '{"to":"${email}"}',
     });
 
     expect(response.status).toBe(400);
@@ -57,9 +66,16 @@ describe('an ESP host that rebinds to loopback after it was saved', () => {
   it('fails every message of a sendout through it with the refusal: a permanent failure, not a retry', async () => {
     await stack.startWorker();
     const seed = await seedSendout(stack, { contacts: 5, espUrl: espUrl('send.rebind.test') });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'rebinding', segmentId: seed.segmentId, integrationId: seed.integrationId, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'rebinding',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED', 60_000);
 

@@ -43,10 +43,17 @@ describe('the API under malformed input', () => {
 
   it('finds every route, the public gate URIs and health checks included', () => {
     const names = routes.map((r) => `${r.method} ${r.path}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'POST /v1/contacts/batch', 'POST /v1/sendouts', 'PUT /v1/integrations/:id/auth', 'POST /gate/v1/data/:token', 'GET /gate/v1/items/:token',
-      'GET /health/live', 'GET /health/ready',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'POST /v1/contacts/batch',
+        'POST /v1/sendouts',
+        'PUT /v1/integrations/:id/auth',
+        'POST /gate/v1/data/:token',
+        'GET /gate/v1/items/:token',
+        'GET /health/live',
+        'GET /health/ready',
+      ]),
+    );
   });
 
   describe(`when ${REQUESTS} malformed requests arrive, ${CONCURRENCY} at a time`, () => {
@@ -85,13 +92,33 @@ describe('the API under malformed input', () => {
 async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
   const tag = randomUUID().slice(0, 8);
   const project = await expectStatus(stack.request('POST', '/v1/projects', { name: `fuzz ${tag}` }), 201);
-  await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts: [{ externalId: `${tag}-1`, email: 'a@example.com', attributes: { tier: 'gold' } }] }), 200);
-  const segment = await expectStatus(stack.request('POST', '/v1/segments', { name: 'fuzz', filter: { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }] } }), 201);
-  const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
-    name: 'fuzz', channel: 'email', url: `${stack.baseUrl}/sandbox/esp/messages`, payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
-  }), 201);
+  await expectStatus(
+    stack.request('POST', '/v1/contacts/batch', {
+      contacts: [{ externalId: `${tag}-1`, email: 'a@example.com', attributes: { tier: 'gold' } }],
+    }),
+    200,
+  );
+  const segment = await expectStatus(
+    stack.request('POST', '/v1/segments', { name: 'fuzz', filter: { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }] } }),
+    201,
+  );
+  const integration = await expectStatus(
+    stack.request('POST', '/v1/integrations', {
+      name: 'fuzz',
+      channel: 'email',
+      url: `${stack.baseUrl}/sandbox/esp/messages`,
+      payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+    }),
+    201,
+  );
   await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
-  const sendoutBody = { projectId: project.id, name: 'fuzz', segmentId: segment.id, integrationId: integration.id, content: { subject: 'Hi {{ contact.tier }}' } };
+  const sendoutBody = {
+    projectId: project.id,
+    name: 'fuzz',
+    segmentId: segment.id,
+    integrationId: integration.id,
+    content: { subject: 'Hi {{ contact.tier }}' },
+  };
   // No worker runs here: the workflow waits on its task queue, which is all the sendout routes need.
   const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', sendoutBody), 202);
 
@@ -113,20 +140,52 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
         items: [sign('items', dataGate), sign('items', randomUUID())],
         reject: [sign('reject', dataGate, 1), sign('reject', randomUUID(), 2 ** 53), sign('reject', 'x'.repeat(300), -1)],
       },
-      forged: [forger.sign({ a: 'data', s: dataGate, exp: inAnHour }), forger.sign({ a: 'finish', s: otherGate, exp: inAnHour }), 'not-a-token', 'a.b', '.', 'x.y.z'],
+      forged: [
+        forger.sign({ a: 'data', s: dataGate, exp: inAnHour }),
+        forger.sign({ a: 'finish', s: otherGate, exp: inAnHour }),
+        'not-a-token',
+        'a.b',
+        '.',
+        'x.y.z',
+      ],
       expired: ['data', 'finish', 'items', 'reject'].map((a) => signer.sign({ a, s: dataGate, m: 1, exp: inAnHour - 7_200 })),
     },
     samples: {
       'POST /v1/projects': { name: 'fuzz project' },
       'PUT /v1/projects/:id/send-gate': { actions: [{ id: 'check-consent' }] },
-      'POST /v1/contacts/batch': { contacts: [{ externalId: 'fuzz-1', email: 'a@example.com', phone: '+447700900123', attributes: { tier: 'gold', score: 3 } }] },
-      'POST /v1/segments': { name: 'fuzz', filter: { any: [{ attribute: 'tier', op: 'in', value: ['gold'] }, { attribute: 'score', op: 'gt', value: 1 }] } },
-      'POST /v1/integrations': { name: 'fuzz', channel: 'email', url: `${stack.baseUrl}/sandbox/esp/messages`, payloadTemplate: '{"to":"${email}"}', headers: [{ key: 'X-A', value: 'b' }] },
+      'POST /v1/contacts/batch': {
+        contacts: [{ externalId: 'fuzz-1', email: 'a@example.com', phone: '+447700900123', attributes: { tier: 'gold', score: 3 } }],
+      },
+      'POST /v1/segments': {
+        name: 'fuzz',
+        filter: {
+          any: [
+            { attribute: 'tier', op: 'in', value: ['gold'] },
+            { attribute: 'score', op: 'gt', value: 1 },
+          ],
+        },
+      },
+      'POST /v1/integrations': {
+        name: 'fuzz',
+        channel: 'email',
+        url: `${stack.baseUrl}/sandbox/esp/messages`,
+        payloadTemplate: '{"to":"${email}"}',
+        headers: [{ key: 'X-A', value: 'b' }],
+      },
       'PATCH /v1/integrations/:id': { name: 'renamed', rateLimitPerSecond: 10 },
       'PUT /v1/integrations/:id/auth': { type: 'basic', username: 'u', password: 'p' },
       'POST /v1/integrations/:id/test': { variables: { email: 'x@example.com' } },
-      'POST /v1/sendouts': { ...sendoutBody, gate: { enabled: true, timeout: '15m', split: true, actions: [{ id: 'a' }] }, sendAt: '2030-01-01T00:00:00Z', journeyName: 'j' },
-      'PUT /v1/send-gate/endpoint': { transport: 'http', url: 'http://127.0.0.1:9/hook', auth: { type: 'header', name: 'X-Key', value: 'secret' } },
+      'POST /v1/sendouts': {
+        ...sendoutBody,
+        gate: { enabled: true, timeout: '15m', split: true, actions: [{ id: 'a' }] },
+        sendAt: '2030-01-01T00:00:00Z',
+        journeyName: 'j',
+      },
+      'PUT /v1/send-gate/endpoint': {
+        transport: 'http',
+        url: 'http://127.0.0.1:9/hook',
+        auth: { type: 'header', name: 'X-Key', value: 'secret' },
+      },
       'POST /gate/v1/reject/:token': { reason: 'no consent' },
       'POST /gate/v1/data/:token': [{ id: `${tag}-1`, data: { code: 'SPRING' } }],
       'POST /sandbox/esp/messages': { to: 'a@example.com' },
@@ -163,7 +222,9 @@ async function run(baseUrl: string, build: (index: number) => FuzzRequest): Prom
 function hasErrorShape(status: number, text = ''): boolean {
   try {
     const body = JSON.parse(text);
-    return body.statusCode === status && body.error === STATUS_CODES[status] && typeof body.message === 'string' && body.message.length < 4_000;
+    return (
+      body.statusCode === status && body.error === STATUS_CODES[status] && typeof body.message === 'string' && body.message.length < 4_000
+    );
   } catch {
     return false;
   }
@@ -172,8 +233,13 @@ function hasErrorShape(status: number, text = ''): boolean {
 /** The first few offending requests, compactly; buildRequest(SEED, index) rebuilds one to replay it. */
 function report(outcomes: Outcome[]): string[] {
   const cut = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}…(${text.length})` : text);
-  return outcomes.slice(0, 8).map(({ index, request, status, body, error }) => {
-    const sent = request.body === undefined ? '' : ` ${cut(Buffer.isBuffer(request.body) ? request.body.toString('latin1') : request.body, 120)}`;
-    return `#${index} ${request.method} ${cut(request.path, 100)} [${request.headers['content-type'] ?? '-'}]${sent} → ${status ?? error} ${cut(body ?? '')}`;
-  }).concat(outcomes.length > 8 ? [`…and ${outcomes.length - 8} more (seed ${SEED})`] : []);
+  return outcomes
+    .slice(0, 8)
+    .map(({ index, request, status, body, error }) => {
+      const sent =
+        request.body === undefined ? '' : ` ${cut(Buffer.isBuffer(request.body) ? request.body.toString('latin1') : request.body, 120)}`;
+      const type = request.headers['content-type'] ?? '-';
+      return `#${index} ${request.method} ${cut(request.path, 100)} [${type}]${sent} → ${status ?? error} ${cut(body ?? '')}`;
+    })
+    .concat(outcomes.length > 8 ? [`…and ${outcomes.length - 8} more (seed ${SEED})`] : []);
 }

@@ -22,10 +22,17 @@ describe('a sendout waiting at its gate', () => {
 
   async function gatedSendout(timeout: string): Promise<{ id: string; hook: any }> {
     const seed = await seedSendout(stack, { contacts: CONTACTS, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'durable gate', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'x' }, gate: { enabled: true, timeout },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'durable gate',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+        gate: { enabled: true, timeout },
+      }),
+      202,
+    );
     return { id: sendout.id, hook: await webhookFor(gated.integrator, sendout.id) };
   }
 

@@ -19,7 +19,11 @@ describe('a gate endpoint on SQS', () => {
     const port = await freePort();
     endpoint = `http://127.0.0.1:${port}`;
     sqsServer = await createSqsServer({ port, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false } as any);
-    sqs = new SQSClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'integrator', secretAccessKey: 'integrator-secret' } });
+    sqs = new SQSClient({
+      region: 'eu-west-1',
+      endpoint,
+      credentials: { accessKeyId: 'integrator', secretAccessKey: 'integrator-secret' },
+    });
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'sendgate-gate' }))).QueueUrl!;
     ({ stack, esp } = sending = await startSendingStack());
   });
@@ -31,23 +35,40 @@ describe('a gate endpoint on SQS', () => {
   });
 
   it('delivers the webhook as one SQS message, and the integrator answers through the finishUri', async () => {
-    const shown = await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', {
-      transport: 'sqs', queueUrl, region: 'eu-west-1', accessKeyId: 'AKIASENDGATE', secretAccessKey: 'sqs-s3cret-key', endpoint,
-    }), 200);
+    const shown = await expectStatus(
+      stack.request('PUT', '/v1/send-gate/endpoint', {
+        transport: 'sqs',
+        queueUrl,
+        region: 'eu-west-1',
+        accessKeyId: 'AKIASENDGATE',
+        secretAccessKey: 'sqs-s3cret-key',
+        endpoint,
+      }),
+      200,
+    );
     expect(shown).toMatchObject({ transport: 'sqs', queueUrl, accessKeyId: 'AKIASENDGATE', secretAccessKey: '********' });
 
     const test = await expectStatus(stack.request('POST', '/v1/send-gate/endpoint/test'), 200);
     expect(test.response).toMatchObject({ delivered: true, transport: 'sqs', messageId: expect.any(String) });
 
     const seed = await seedSendout(stack, { contacts: 30, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'over sqs', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'x' }, gate: { enabled: true, timeout: '2m' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'over sqs',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'x' },
+        gate: { enabled: true, timeout: '2m' },
+      }),
+      202,
+    );
 
     let hook: any;
     await waitFor('the gate message on the queue', 30_000, async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const message of Messages) {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
         const body = JSON.parse(message.Body!);
@@ -63,7 +84,12 @@ describe('a gate endpoint on SQS', () => {
   });
 
   it('answers 400 naming the field for an SQS endpoint without its secret key', async () => {
-    const response = await stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'sqs', queueUrl, region: 'eu-west-1', accessKeyId: 'AKIA' });
+    const response = await stack.request('PUT', '/v1/send-gate/endpoint', {
+      transport: 'sqs',
+      queueUrl,
+      region: 'eu-west-1',
+      accessKeyId: 'AKIA',
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['secretAccessKey']);
   });

@@ -19,11 +19,19 @@ describe('bounded input', () => {
   });
 
   const post = (path: string, body: string | Buffer, contentType = 'application/json') =>
-    fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': contentType }, body })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': contentType },
+      body,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   const sendout = (extra: Record<string, unknown>) => ({
-    projectId: randomUUID(), name: 'x', segmentId: randomUUID(), integrationId: randomUUID(), content: { text: 'x' }, ...extra,
+    projectId: randomUUID(),
+    name: 'x',
+    segmentId: randomUUID(),
+    integrationId: randomUUID(),
+    content: { text: 'x' },
+    ...extra,
   });
 
   describe('body limits', () => {
@@ -68,12 +76,24 @@ describe('bounded input', () => {
       });
 
       it('takes entries of up to 16 KB each', async () => {
-        const response = await post(dataUri, JSON.stringify([{ id: 'a', data: { code: 'x'.repeat(16_000) } }, { id: 'b', data: { code: 'B' } }]));
+        const response = await post(
+          dataUri,
+          JSON.stringify([
+            { id: 'a', data: { code: 'x'.repeat(16_000) } },
+            { id: 'b', data: { code: 'B' } },
+          ]),
+        );
         expect(response).toEqual({ status: 200, body: { received: 2 } });
       });
 
       it('refuses an entry over 16 KB, naming it', async () => {
-        const response = await post(dataUri, JSON.stringify([{ id: 'a', data: {} }, { id: 'big', data: { code: 'x'.repeat(17_000) } }]));
+        const response = await post(
+          dataUri,
+          JSON.stringify([
+            { id: 'a', data: {} },
+            { id: 'big', data: { code: 'x'.repeat(17_000) } },
+          ]),
+        );
         expect(response.status).toBe(400);
         expect(response.body.errors).toEqual([{ field: 'items[1].data', message: expect.stringMatching(/"big".*16 KB/) }]);
       });
@@ -91,7 +111,13 @@ describe('bounded input', () => {
       ['invalid JSON', '{"name":', 'application/json', 400, 'the body is not valid JSON'],
       ['JSON nested 100,000 deep', `{"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'application/json', 400, 'levels deep'],
       ['a __proto__ key', '{"name":"x","__proto__":{"admin":true}}', 'application/json', 400, '__proto__'],
-      ['bad UTF-8 bytes', Buffer.concat([Buffer.from('{"name":"bad '), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from('"}')]), 'application/json', 400, 'not valid UTF-8'],
+      [
+        'bad UTF-8 bytes',
+        Buffer.concat([Buffer.from('{"name":"bad '), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from('"}')]),
+        'application/json',
+        400,
+        'not valid UTF-8',
+      ],
       ['an unpaired surrogate', '{"name":"\\ud800"}', 'application/json', 400, 'name is not valid Unicode'],
       ['an array instead of an object', '[{"name":"x"}]', 'application/json', 400, 'must be a JSON object'],
       ['XML', '<project/>', 'application/xml', 415, 'application/xml'],
@@ -99,13 +125,19 @@ describe('bounded input', () => {
     ])('answers %s with a 4xx in the common shape', async (_, body, contentType, status, message) => {
       const response = await post('/v1/projects', body, contentType);
       expect(response.status).toBe(status);
-      expect(response.body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.stringContaining(message as string) });
+      expect(response.body).toMatchObject({
+        statusCode: status,
+        error: expect.any(String),
+        message: expect.stringContaining(message as string),
+      });
     });
   });
 
   describe('ids and values that do not fit', () => {
     it.each([
-      ['/v1/sendouts/not-a-uuid', 'id'], [`/v1/projects/${'x'.repeat(1_000)}`, 'id'], [`/v1/integrations/${randomUUID()}x`, 'id'],
+      ['/v1/sendouts/not-a-uuid', 'id'],
+      [`/v1/projects/${'x'.repeat(1_000)}`, 'id'],
+      [`/v1/integrations/${randomUUID()}x`, 'id'],
       [`/v1/contacts/${'x'.repeat(192)}`, 'externalId'],
     ])('answers 400 naming the parameter for GET %s', async (path, field) => {
       const response = await stack.request('GET', path);
@@ -126,26 +158,42 @@ describe('bounded input', () => {
 
     it('answers 400 naming payloadTemplate for a template nested 10,000 deep', async () => {
       const payloadTemplate = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-      const response = await stack.request('POST', '/v1/integrations', { name: 'deep', channel: 'email', url: 'http://127.0.0.1:9/x', payloadTemplate });
+      const response = await stack.request('POST', '/v1/integrations', {
+        name: 'deep',
+        channel: 'email',
+        url: 'http://127.0.0.1:9/x',
+        payloadTemplate,
+      });
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: 'payloadTemplate', message: expect.stringContaining('levels deep') }]);
     });
 
     it('answers 400 naming the contact whose attributes are over 16 KB', async () => {
-      const contacts = [{ externalId: 'small', attributes: { a: 1 } }, { externalId: 'large', attributes: { a: 'x'.repeat(17_000) } }];
+      const contacts = [
+        { externalId: 'small', attributes: { a: 1 } },
+        { externalId: 'large', attributes: { a: 'x'.repeat(17_000) } },
+      ];
       const response = await stack.request('POST', '/v1/contacts/batch', { contacts });
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: 'contacts[1].attributes', message: expect.stringContaining('16 KB') }]);
     });
 
-    it.each([['constructor'], ['toString'], ['hasOwnProperty']])('answers 400 naming the contact for an attribute named %s', async (name) => {
-      const response = await stack.request('POST', '/v1/contacts/batch', { contacts: [{ externalId: 'c', attributes: { [name]: 'x' } }] });
-      expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([{ field: 'contacts[0].attributes', message: expect.stringContaining(name) }]);
-    });
+    it.each([['constructor'], ['toString'], ['hasOwnProperty']])(
+      'answers 400 naming the contact for an attribute named %s',
+      async (name) => {
+        const response = await stack.request('POST', '/v1/contacts/batch', {
+          contacts: [{ externalId: 'c', attributes: { [name]: 'x' } }],
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([{ field: 'contacts[0].attributes', message: expect.stringContaining(name) }]);
+      },
+    );
 
     it('answers 400 naming the field for a segment over an attribute named constructor', async () => {
-      const response = await stack.request('POST', '/v1/segments', { name: 's', filter: { all: [{ attribute: 'constructor', op: 'exists' }] } });
+      const response = await stack.request('POST', '/v1/segments', {
+        name: 's',
+        filter: { all: [{ attribute: 'constructor', op: 'exists' }] },
+      });
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: 'filter.all[0].attribute', message: expect.stringContaining('reserved') }]);
     });

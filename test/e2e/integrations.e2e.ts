@@ -20,44 +20,80 @@ describe('ESP integrations', () => {
   });
 
   async function draft(overrides: Record<string, unknown> = {}) {
-    return expectStatus(stack.request('POST', '/v1/integrations', {
-      name: 'Acme ESP', channel: 'email', url: esp.url, identifierType: 'email_sha256', messageIdPath: 'result.id',
-      headers: [{ key: 'X-Api-Key', value: SECRET_HEADER, secret: true }, { key: 'X-Tenant', value: 'acme' }],
-      payloadTemplate: '{"to":"${userIdentifier}","subject":"${subject}","key":"${idempotencyKey}"}',
-      ...overrides,
-    }), 201);
+    return expectStatus(
+      stack.request('POST', '/v1/integrations', {
+        name: 'Acme ESP',
+        channel: 'email',
+        url: esp.url,
+        identifierType: 'email_sha256',
+        messageIdPath: 'result.id',
+        headers: [
+          { key: 'X-Api-Key', value: SECRET_HEADER, secret: true },
+          { key: 'X-Tenant', value: 'acme' },
+        ],
+        payloadTemplate: '{"to":"${userIdentifier}","subject":"${subject}","key":"${idempotencyKey}"}',
+        ...overrides,
+      }),
+      201,
+    );
   }
 
   it('sets up in three steps with every secret masked, and sends with them', async () => {
     esp.respond = (req) => ({ status: 200, body: { result: { id: `esp-${req.key}` } } });
     const created = await draft();
     expect(created).toMatchObject({
-      status: 'DRAFT', identifierType: 'email_sha256', auth: { type: 'none' },
-      headers: [{ key: 'X-Api-Key', value: '********', secret: true }, { key: 'X-Tenant', value: 'acme', secret: false }],
+      status: 'DRAFT',
+      identifierType: 'email_sha256',
+      auth: { type: 'none' },
+      headers: [
+        { key: 'X-Api-Key', value: '********', secret: true },
+        { key: 'X-Tenant', value: 'acme', secret: false },
+      ],
     });
 
-    const authed = await expectStatus(stack.request('PUT', `/v1/integrations/${created.id}/auth`, { type: 'basic', username: 'acme', password: PASSWORD }), 200);
+    const authed = await expectStatus(
+      stack.request('PUT', `/v1/integrations/${created.id}/auth`, { type: 'basic', username: 'acme', password: PASSWORD }),
+      200,
+    );
     expect(authed.auth).toEqual({ type: 'basic', username: 'acme', password: '********' });
 
-    const tested = await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/test`, { variables: { subject: 'Hello test' } }), 200);
+    const tested = await expectStatus(
+      stack.request('POST', `/v1/integrations/${created.id}/test`, { variables: { subject: 'Hello test' } }),
+      200,
+    );
     expect(tested.request.headers).toMatchObject({ 'x-api-key': '********', 'x-tenant': 'acme', authorization: 'Basic ********' });
     expect(tested.request.body).toMatchObject({ subject: 'Hello test', to: createHash('sha256').update('test@example.com').digest('hex') });
-    expect(tested.response).toMatchObject({ status: 200, body: { result: { id: expect.stringMatching(/^esp-test:/) } }, durationMs: expect.any(Number) });
+    expect(tested.response).toMatchObject({
+      status: 200,
+      body: { result: { id: expect.stringMatching(/^esp-test:/) } },
+      durationMs: expect.any(Number),
+    });
     const received = esp.requests.at(-1)!;
     expect(received.headers['x-api-key']).toBe(SECRET_HEADER);
     expect(received.headers.authorization).toBe(`Basic ${Buffer.from(`acme:${PASSWORD}`).toString('base64')}`);
 
     const seed = await seedSendout(stack, { contacts: 20, espUrl: esp.url });
     const refused = await stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'draft', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
+      projectId: seed.projectId,
+      name: 'draft',
+      segmentId: seed.segmentId,
+      integrationId: created.id,
+      content: { subject: 'x' },
     });
     expect(refused.status).toBe(409);
     expect(refused.body.field).toBe('integrationId');
 
     expect((await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200)).status).toBe('ACTIVE');
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'with secrets', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'Hi {{ contact.firstName }}' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'with secrets',
+        segmentId: seed.segmentId,
+        integrationId: created.id,
+        content: { subject: 'Hi {{ contact.firstName }}' },
+      }),
+      202,
+    );
     const done = await waitForStage(stack, sendout.id, 'COMPLETED');
     expect(done.counts.SENT).toBe(20);
 
@@ -66,10 +102,17 @@ describe('ESP integrations', () => {
     const first = JSON.parse(sent[0].body);
     expect(first.to).toMatch(/^[0-9a-f]{64}$/);
     const ids = await stack.dataSource.query('SELECT idempotency_key, esp_message_id FROM messages WHERE sendout_id = ?', [sendout.id]);
-    expect(ids.every((row: { idempotency_key: string; esp_message_id: string }) => row.esp_message_id === `esp-${row.idempotency_key}`)).toBe(true);
+    expect(
+      ids.every((row: { idempotency_key: string; esp_message_id: string }) => row.esp_message_id === `esp-${row.idempotency_key}`),
+    ).toBe(true);
 
     // Secrets: not in any answer, not at rest in clear, not in the workflow history, not in the worker's log.
-    const shown = JSON.stringify([created, authed, tested, await expectStatus(stack.request('GET', `/v1/integrations/${created.id}`), 200)]);
+    const shown = JSON.stringify([
+      created,
+      authed,
+      tested,
+      await expectStatus(stack.request('GET', `/v1/integrations/${created.id}`), 200),
+    ]);
     const [row] = await stack.dataSource.query('SELECT * FROM esp_integrations WHERE id = ?', [created.id]);
     const temporal = await stack.temporalClient();
     const history = JSON.stringify(await temporal.client.workflow.getHandle(sendout.workflowId).fetchHistory());
@@ -87,7 +130,10 @@ describe('ESP integrations', () => {
     const template = { to: '${email}', subject: '${subject}', meta: { tags: ['a', 'b'], n: 1 } };
 
     const created = await draft({ payloadTemplate: template });
-    const patched = await expectStatus(stack.request('PATCH', `/v1/integrations/${created.id}`, { payloadTemplate: { to: '${email}', kind: 'patched' } }), 200);
+    const patched = await expectStatus(
+      stack.request('PATCH', `/v1/integrations/${created.id}`, { payloadTemplate: { to: '${email}', kind: 'patched' } }),
+      200,
+    );
 
     expect(created.payloadTemplate).toBe(JSON.stringify(template));
     expect(patched.payloadTemplate).toBe('{"to":"${email}","kind":"patched"}');
@@ -96,12 +142,24 @@ describe('ESP integrations', () => {
     const tested = await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/test`, {}), 200);
     expect(tested.request.body).toEqual({ to: 'test@example.com', kind: 'patched' });
 
-    const unknownVariable = await stack.request('POST', '/v1/integrations', { name: 'x', channel: 'email', url: esp.url, payloadTemplate: { to: '${recipient}' } });
-    const list = await stack.request('POST', '/v1/integrations', { name: 'x', channel: 'email', url: esp.url, payloadTemplate: ['${email}'] });
+    const unknownVariable = await stack.request('POST', '/v1/integrations', {
+      name: 'x',
+      channel: 'email',
+      url: esp.url,
+      payloadTemplate: { to: '${recipient}' },
+    });
+    const list = await stack.request('POST', '/v1/integrations', {
+      name: 'x',
+      channel: 'email',
+      url: esp.url,
+      payloadTemplate: ['${email}'],
+    });
     expect(unknownVariable.status).toBe(400);
     expect(unknownVariable.body.errors.map((e: { field: string }) => e.field)).toEqual(['payloadTemplate.to']);
     expect(list.status).toBe(400);
-    expect(list.body.errors).toEqual([{ field: 'payloadTemplate', message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' }]);
+    expect(list.body.errors).toEqual([
+      { field: 'payloadTemplate', message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' },
+    ]);
   });
 
   it('keeps a secret header sent back masked on PATCH, and refuses DELETE while a sendout runs', async () => {
@@ -111,19 +169,32 @@ describe('ESP integrations', () => {
     };
     const created = await draft();
     await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
-    const patched = await expectStatus(stack.request('PATCH', `/v1/integrations/${created.id}`, {
-      name: 'Acme ESP (renamed)', headers: [{ key: 'X-Api-Key', value: '********', secret: true }],
-    }), 200);
+    const patched = await expectStatus(
+      stack.request('PATCH', `/v1/integrations/${created.id}`, {
+        name: 'Acme ESP (renamed)',
+        headers: [{ key: 'X-Api-Key', value: '********', secret: true }],
+      }),
+      200,
+    );
     expect(patched).toMatchObject({ name: 'Acme ESP (renamed)', headers: [{ key: 'X-Api-Key', value: '********', secret: true }] });
 
     const seed = await seedSendout(stack, { contacts: 200, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'long', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'long',
+        segmentId: seed.segmentId,
+        integrationId: created.id,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
     expect((await stack.request('DELETE', `/v1/integrations/${created.id}`)).status).toBe(409);
 
     await waitForStage(stack, sendout.id, 'COMPLETED');
-    expect(esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).every((r) => r.headers['x-api-key'] === SECRET_HEADER)).toBe(true);
+    expect(esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).every((r) => r.headers['x-api-key'] === SECRET_HEADER)).toBe(
+      true,
+    );
     expect((await stack.request('DELETE', `/v1/integrations/${created.id}`)).status).toBe(204);
     expect((await stack.request('GET', `/v1/integrations/${created.id}`)).status).toBe(404);
   });
@@ -142,9 +213,16 @@ describe('ESP integrations', () => {
     const created = await draft({ identifierType: 'email', headers: [] });
     await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
     const seed = await seedSendout(stack, { contacts: 50, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'faults', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'faults',
+        segmentId: seed.segmentId,
+        integrationId: created.id,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
 
@@ -173,9 +251,16 @@ describe('ESP integrations', () => {
     expect(created.rateLimitPerSecond).toBe(20);
     await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
     const seed = await seedSendout(stack, { contacts: 100, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'limited', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'limited',
+        segmentId: seed.segmentId,
+        integrationId: created.id,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
 
@@ -185,7 +270,10 @@ describe('ESP integrations', () => {
     expect(windows.every((w: { used: number }) => Number(w.used) <= 20)).toBe(true);
     // Fixed one-second windows allow a burst at a boundary: about twice the limit in a sliding second
     // (plus the few requests still in flight across the boundary), where unlimited all 100 would land at once.
-    const arrivals = esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => r.at).sort((a, b) => a - b);
+    const arrivals = esp.requests
+      .filter((r) => r.key.startsWith(`${sendout.id}:`))
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
     const busiest = Math.max(...arrivals.map((t, i) => arrivals.slice(i).filter((u) => u < t + 1_000).length));
     expect(busiest).toBeLessThanOrEqual(45);
   });

@@ -8,8 +8,20 @@ import { MIGRATIONS } from '../../libs/database/src/migrations';
 import { SandboxAccounts1764200000000 } from '../../libs/database/src/migrations/1764200000000-sandbox-accounts';
 
 const TABLES = [
-  'accounts', 'api_keys', 'projects', 'contacts', 'segments', 'esp_integrations', 'sendouts', 'messages', 'sandbox_messages',
-  'send_gate_endpoints', 'sendout_gates', 'gate_data', 'gate_deliveries', 'rate_windows',
+  'accounts',
+  'api_keys',
+  'projects',
+  'contacts',
+  'segments',
+  'esp_integrations',
+  'sendouts',
+  'messages',
+  'sandbox_messages',
+  'send_gate_endpoints',
+  'sendout_gates',
+  'gate_data',
+  'gate_deliveries',
+  'rate_windows',
 ];
 
 async function tables(dataSource: DataSource): Promise<string[]> {
@@ -40,7 +52,8 @@ async function checkSandboxAccounts(dataSource: DataSource): Promise<void> {
   const accountId = randomUUID();
   const sendoutId = randomUUID();
   await dataSource.query(
-    `INSERT INTO sendouts (id, account_id, project_id, name, kind, integration_id, content, stage, workflow_id, mode, gate_enabled, gate_split)
+    `INSERT INTO sendouts
+       (id, account_id, project_id, name, kind, integration_id, content, stage, workflow_id, mode, gate_enabled, gate_split)
      VALUES (?, ?, ?, 'old', 'batch', ?, '{}', 'COMPLETED', ?, 'journey', 0, 0)`,
     [sendoutId, accountId, randomUUID(), randomUUID(), `sendout-${sendoutId}`],
   );
@@ -51,7 +64,9 @@ async function checkSandboxAccounts(dataSource: DataSource): Promise<void> {
     [`${sendoutId}:1`, `test:${randomUUID()}`],
   );
   expect(await migrate(dataSource)).toHaveLength(reverted);
-  expect(await dataSource.query('SELECT account_id, idempotency_key FROM sandbox_messages')).toEqual([{ account_id: accountId, idempotency_key: `${sendoutId}:1` }]);
+  expect(await dataSource.query('SELECT account_id, idempotency_key FROM sandbox_messages')).toEqual([
+    { account_id: accountId, idempotency_key: `${sendoutId}:1` },
+  ]);
 }
 
 describe('migrations', () => {

@@ -11,7 +11,9 @@ describe('an ESP integration with OAuth2 client credentials', () => {
 
   beforeAll(async () => {
     oauth = await OAuth2Server.start(6);
-    ({ stack, esp } = sending = await startSendingStack({ env: { SENDOUT_SEND_PAGE_SIZE: '50', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_CONCURRENCY: '8' } }));
+    ({ stack, esp } = sending = await startSendingStack({
+      env: { SENDOUT_SEND_PAGE_SIZE: '50', SENDOUT_SEND_WINDOW: '2', SENDOUT_SEND_CONCURRENCY: '8' },
+    }));
   });
 
   afterAll(async () => {
@@ -26,14 +28,25 @@ describe('an ESP integration with OAuth2 client credentials', () => {
   };
 
   async function integration(auth: Record<string, unknown>) {
-    const created = await expectStatus(stack.request('POST', '/v1/integrations', {
-      name: 'oauth esp', channel: 'email', url: esp.url, payloadTemplate: '{"to":"${email}"}',
-    }), 201);
+    const created = await expectStatus(
+      stack.request('POST', '/v1/integrations', {
+        name: 'oauth esp',
+        channel: 'email',
+        url: esp.url,
+        payloadTemplate: '{"to":"${email}"}',
+      }),
+      201,
+    );
     return { created, answer: await stack.request('PUT', `/v1/integrations/${created.id}/auth`, auth) };
   }
 
   it('refuses wrong credentials at step 2 with what the token endpoint said, and stores nothing', async () => {
-    const { created, answer } = await integration({ type: 'oauth2', tokenUrl: oauth.tokenUrl, clientId: 'sendgate-body', clientSecret: 'wrong' });
+    const { created, answer } = await integration({
+      type: 'oauth2',
+      tokenUrl: oauth.tokenUrl,
+      clientId: 'sendgate-body',
+      clientSecret: 'wrong',
+    });
     expect(answer.status).toBe(422);
     expect(answer.body).toMatchObject({ field: 'clientSecret', tokenEndpoint: { status: 401, body: { error: 'invalid_client' } } });
     expect(answer.body.message).toContain('invalid_client');
@@ -41,13 +54,31 @@ describe('an ESP integration with OAuth2 client credentials', () => {
   });
 
   it('accepts valid credentials in the body or in the header, masking the secret', async () => {
-    const body = await integration({ type: 'oauth2', tokenUrl: oauth.tokenUrl, clientId: 'sendgate-body', clientSecret: 'sendgate-body-secret', scope: 'send' });
+    const body = await integration({
+      type: 'oauth2',
+      tokenUrl: oauth.tokenUrl,
+      clientId: 'sendgate-body',
+      clientSecret: 'sendgate-body-secret',
+      scope: 'send',
+    });
     expect(body.answer.status).toBe(200);
     expect(body.answer.body.auth).toEqual({
-      type: 'oauth2', tokenUrl: oauth.tokenUrl, clientId: 'sendgate-body', clientIdKey: 'client_id', clientSecretKey: 'client_secret',
-      scope: 'send', credentialsIn: 'body', clientSecret: '********',
+      type: 'oauth2',
+      tokenUrl: oauth.tokenUrl,
+      clientId: 'sendgate-body',
+      clientIdKey: 'client_id',
+      clientSecretKey: 'client_secret',
+      scope: 'send',
+      credentialsIn: 'body',
+      clientSecret: '********',
     });
-    const header = await integration({ type: 'oauth2', tokenUrl: oauth.tokenUrl, clientId: 'sendgate-header', clientSecret: 'sendgate-header-secret', credentialsIn: 'header' });
+    const header = await integration({
+      type: 'oauth2',
+      tokenUrl: oauth.tokenUrl,
+      clientId: 'sendgate-header',
+      clientSecret: 'sendgate-header-secret',
+      credentialsIn: 'header',
+    });
     expect(header.answer.status).toBe(200);
 
     esp.respond = requireLiveToken;
@@ -57,7 +88,12 @@ describe('an ESP integration with OAuth2 client credentials', () => {
   });
 
   it('caches the token across a sendout, refreshes it before it expires and after a 401, and sends everything', async () => {
-    const { created } = await integration({ type: 'oauth2', tokenUrl: oauth.tokenUrl, clientId: 'sendgate-body', clientSecret: 'sendgate-body-secret' });
+    const { created } = await integration({
+      type: 'oauth2',
+      tokenUrl: oauth.tokenUrl,
+      clientId: 'sendgate-body',
+      clientSecret: 'sendgate-body-secret',
+    });
     await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
     let revoked = false;
     let unauthorized = 0;
@@ -76,9 +112,16 @@ describe('an ESP integration with OAuth2 client credentials', () => {
     const seed = await seedSendout(stack, { contacts: 600, espUrl: esp.url });
     const before = await oauth.tokenRequests();
 
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'oauth sendout', segmentId: seed.segmentId, integrationId: created.id, content: { subject: 'x' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'oauth sendout',
+        segmentId: seed.segmentId,
+        integrationId: created.id,
+        content: { subject: 'x' },
+      }),
+      202,
+    );
     const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
 
     expect(done.counts).toMatchObject({ SENT: 600, FAILED: 0 });

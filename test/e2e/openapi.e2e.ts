@@ -54,9 +54,15 @@ describe('the OpenAPI document', () => {
     content === undefined || Object.keys(content).length === 0 || Object.values(content).some((media) => !describes(media.schema));
 
   it('finds the routes of every controller, the public ones included', () => {
-    expect(routes.map(name)).toEqual(expect.arrayContaining([
-      'PUT /v1/integrations/:id/auth', 'PUT /v1/send-gate/endpoint', 'POST /gate/v1/data/:token', 'POST /sandbox/esp/messages', 'GET /health/live',
-    ]));
+    expect(routes.map(name)).toEqual(
+      expect.arrayContaining([
+        'PUT /v1/integrations/:id/auth',
+        'PUT /v1/send-gate/endpoint',
+        'POST /gate/v1/data/:token',
+        'POST /sandbox/esp/messages',
+        'GET /health/live',
+      ]),
+    );
     expect(routes.find((r) => name(r) === 'POST /v1/sendouts/:id/cancel')?.readsBody).toBe(false);
   });
 
@@ -72,16 +78,23 @@ describe('the OpenAPI document', () => {
   it('describes a success answer of every route: a body, or 204 with none', () => {
     const missing = routes.filter((route) => {
       const success = Object.entries(operation(route)?.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status));
-      return success.length === 0 || success.some(([status, answer]) => (status === '204' ? answer.content !== undefined : undescribed(answer.content)));
+      return (
+        success.length === 0 ||
+        success.some(([status, answer]) => (status === '204' ? answer.content !== undefined : undescribed(answer.content)))
+      );
     });
     expect(missing.map(name)).toEqual([]);
   });
 
   it('gives every error answer the one ErrorBody shape', () => {
     const errorBody = (route: Route) => operation(route)?.responses['4XX']?.content?.['application/json']?.schema?.$ref;
-    const missing = routes.filter((route) => !NO_ERROR_ANSWERS.includes(name(route)) && errorBody(route) !== '#/components/schemas/ErrorBodyDto');
+    const missing = routes.filter(
+      (route) => !NO_ERROR_ANSWERS.includes(name(route)) && errorBody(route) !== '#/components/schemas/ErrorBodyDto',
+    );
     expect(missing.map(name)).toEqual([]);
-    expect(Object.keys(component('ErrorBodyDto').properties)).toEqual(expect.arrayContaining(['statusCode', 'error', 'message', 'errors', 'field']));
+    expect(Object.keys(component('ErrorBodyDto').properties)).toEqual(
+      expect.arrayContaining(['statusCode', 'error', 'message', 'errors', 'field']),
+    );
   });
 
   it('defines every schema it refers to', () => {
@@ -92,8 +105,14 @@ describe('the OpenAPI document', () => {
 
   it('documents each "one of" body with its variants', () => {
     const body = (path: string, method: string) => doc.paths[path][method].requestBody!.content!['application/json'].schema!;
-    expect(body('/v1/integrations/{id}/auth', 'put').discriminator).toMatchObject({ propertyName: 'type', mapping: { none: expect.any(String), basic: expect.any(String), oauth2: expect.any(String) } });
-    expect(body('/v1/send-gate/endpoint', 'put').discriminator).toMatchObject({ propertyName: 'transport', mapping: { http: expect.any(String), sqs: expect.any(String) } });
+    expect(body('/v1/integrations/{id}/auth', 'put').discriminator).toMatchObject({
+      propertyName: 'type',
+      mapping: { none: expect.any(String), basic: expect.any(String), oauth2: expect.any(String) },
+    });
+    expect(body('/v1/send-gate/endpoint', 'put').discriminator).toMatchObject({
+      propertyName: 'transport',
+      mapping: { http: expect.any(String), sqs: expect.any(String) },
+    });
     expect(component('UpdateIntegrationDto').properties.auth.oneOf).toHaveLength(3);
     expect(doc.paths['/gate/v1/data/{token}'].post.requestBody!.content).toHaveProperty(['application/x-ndjson']);
   });

@@ -10,10 +10,15 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
 
   beforeAll(async () => {
     stack = await TestStack.start({ database });
-    const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
-      name: 'sandbox', channel: 'email', url: `${stack.baseUrl}/sandbox/esp/messages`,
-      payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
-    }), 201);
+    const integration = await expectStatus(
+      stack.request('POST', '/v1/integrations', {
+        name: 'sandbox',
+        channel: 'email',
+        url: `${stack.baseUrl}/sandbox/esp/messages`,
+        payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+      }),
+      201,
+    );
     integrationId = integration.id;
   });
 
@@ -29,7 +34,10 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
     it("keeps the message for the integration's account, newest first, in keyset pages", async () => {
       const subjects = ['first', 'second', 'third'];
       for (const subject of subjects) {
-        const tested = await expectStatus(stack.request('POST', `/v1/integrations/${integrationId}/test`, { variables: { email: 'ada@example.com', subject } }), 200);
+        const tested = await expectStatus(
+          stack.request('POST', `/v1/integrations/${integrationId}/test`, { variables: { email: 'ada@example.com', subject } }),
+          200,
+        );
         expect(tested.response.status).toBe(200);
       }
 
@@ -65,12 +73,17 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
 
     it('answers 413 by its Content-Length, before reading it', async () => {
       const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = httpRequest(`${stack.baseUrl}/sandbox/esp/messages`, {
-          method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': testKey(), 'content-length': String(Buffer.byteLength(big)) },
-        }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const request = httpRequest(
+          `${stack.baseUrl}/sandbox/esp/messages`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': testKey(), 'content-length': String(Buffer.byteLength(big)) },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         request.on('error', reject);
         request.setTimeout(10_000, () => request.destroy(new Error('no answer before the body was sent')));
         request.write(big.slice(0, 1024)); // the rest never comes: only an answer by the header can arrive
@@ -80,9 +93,17 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
     });
 
     it('answers 413 when sent chunked, without a Content-Length', async () => {
-      const body = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(big)); controller.close(); } });
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(big));
+          controller.close();
+        },
+      });
       const response = await fetch(`${stack.baseUrl}/sandbox/esp/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': testKey() }, body, duplex: 'half',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': testKey() },
+        body,
+        duplex: 'half',
       } as RequestInit);
       expect(response.status).toBe(413);
       expect(((await response.json()) as any).message).toMatch(/limit of 256 KB/);
@@ -94,7 +115,10 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
       const account = await createAccount(stack.dataSource);
       // as both drivers take a DATETIME: UTC, without the T and Z
       const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
-      for (const [key, at] of [['old', hoursAgo(25)], ['recent', hoursAgo(23)]] as const) {
+      for (const [key, at] of [
+        ['old', hoursAgo(25)],
+        ['recent', hoursAgo(23)],
+      ] as const) {
         await stack.dataSource.query(
           'INSERT INTO sandbox_messages (account_id, idempotency_key, recipient, payload, created_at) VALUES (?, ?, NULL, ?, ?)',
           [account.accountId, `${key}-${randomUUID()}`, JSON.stringify({ key }), at],
@@ -104,7 +128,10 @@ describe.each(['mysql', 'sqlite'] as const)('the sandbox ESP on %s', (database) 
       const purged = await stack.app.get(SandboxRetentionService).purge();
 
       expect(purged).toBeGreaterThanOrEqual(1);
-      const left = await expectStatus(stack.request('GET', '/sandbox/esp/messages', undefined, { authorization: `Bearer ${account.apiKey}` }), 200);
+      const left = await expectStatus(
+        stack.request('GET', '/sandbox/esp/messages', undefined, { authorization: `Bearer ${account.apiKey}` }),
+        200,
+      );
       expect(left.messages.map((m: any) => m.payload.key)).toEqual(['recent']);
     });
   });
@@ -116,7 +143,9 @@ describe('the sandbox ESP when SENDGATE_SANDBOX_ESP is false', () => {
     try {
       expect((await off.request('GET', '/sandbox/esp/messages')).status).toBe(404);
       const response = await fetch(`${off.baseUrl}/sandbox/esp/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `test:${randomUUID()}:${randomUUID()}` }, body: '{}',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `test:${randomUUID()}:${randomUUID()}` },
+        body: '{}',
       });
       expect(response.status).toBe(404);
     } finally {

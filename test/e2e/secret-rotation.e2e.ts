@@ -17,11 +17,28 @@ describe('rotating the encryption key', () => {
   });
 
   it('re-seals every stored secret under the new key, and a second run finds nothing to do', async () => {
-    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: 'http://127.0.0.1:9/hook', auth: { type: 'basic', username: 'u', password: 'gate-pw' } }), 200);
-    const integration = await expectStatus(stack.request('POST', '/v1/integrations', {
-      name: 'esp', channel: 'email', url: 'http://127.0.0.1:9/send', payloadTemplate: '{}', headers: [{ key: 'X-Key', value: 'hdr-secret', secret: true }],
-    }), 201);
-    await expectStatus(stack.request('PUT', `/v1/integrations/${integration.id}/auth`, { type: 'basic', username: 'u', password: 'esp-pw' }), 200);
+    await expectStatus(
+      stack.request('PUT', '/v1/send-gate/endpoint', {
+        transport: 'http',
+        url: 'http://127.0.0.1:9/hook',
+        auth: { type: 'basic', username: 'u', password: 'gate-pw' },
+      }),
+      200,
+    );
+    const integration = await expectStatus(
+      stack.request('POST', '/v1/integrations', {
+        name: 'esp',
+        channel: 'email',
+        url: 'http://127.0.0.1:9/send',
+        payloadTemplate: '{}',
+        headers: [{ key: 'X-Key', value: 'hdr-secret', secret: true }],
+      }),
+      201,
+    );
+    await expectStatus(
+      stack.request('PUT', `/v1/integrations/${integration.id}/auth`, { type: 'basic', username: 'u', password: 'esp-pw' }),
+      200,
+    );
 
     const old = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
     const box = new SecretBox({ test: old, next: randomBytes(32) }, 'next');

@@ -25,19 +25,35 @@ describe('secrets and a new host', () => {
 
   describe('PATCH /v1/integrations/:id', () => {
     async function integration() {
-      const created = await expectStatus(stack.request('POST', '/v1/integrations', {
-        name: 'moving esp', channel: 'email', url: esp.url, payloadTemplate: '{"to":"${email}"}',
-        headers: [{ key: 'X-Api-Key', value: 'stored-s3cret', secret: true }, { key: 'X-Tenant', value: 'acme' }],
-      }), 201);
-      await expectStatus(stack.request('PUT', `/v1/integrations/${created.id}/auth`, { type: 'basic', username: 'acme', password: 'stored-pa55' }), 200);
+      const created = await expectStatus(
+        stack.request('POST', '/v1/integrations', {
+          name: 'moving esp',
+          channel: 'email',
+          url: esp.url,
+          payloadTemplate: '{"to":"${email}"}',
+          headers: [
+            { key: 'X-Api-Key', value: 'stored-s3cret', secret: true },
+            { key: 'X-Tenant', value: 'acme' },
+          ],
+        }),
+        201,
+      );
+      await expectStatus(
+        stack.request('PUT', `/v1/integrations/${created.id}/auth`, { type: 'basic', username: 'acme', password: 'stored-pa55' }),
+        200,
+      );
       return created.id as string;
     }
 
     it('keeps masked secrets while the origin stays the same', async () => {
       const id = await integration();
-      await expectStatus(stack.request('PATCH', `/v1/integrations/${id}`, {
-        url: `${esp.url}?v=2`, headers: [{ key: 'X-Api-Key', value: '********', secret: true }],
-      }), 200);
+      await expectStatus(
+        stack.request('PATCH', `/v1/integrations/${id}`, {
+          url: `${esp.url}?v=2`,
+          headers: [{ key: 'X-Api-Key', value: '********', secret: true }],
+        }),
+        200,
+      );
 
       await expectStatus(stack.request('POST', `/v1/integrations/${id}/test`, {}), 200);
 
@@ -51,7 +67,9 @@ describe('secrets and a new host', () => {
 
       const bare = await stack.request('PATCH', `/v1/integrations/${id}`, { url: elsewhere.url });
       const masked = await stack.request('PATCH', `/v1/integrations/${id}`, {
-        url: elsewhere.url, headers: [{ key: 'X-Api-Key', value: '********', secret: true }], auth: { type: 'basic', username: 'acme', password: '********' },
+        url: elsewhere.url,
+        headers: [{ key: 'X-Api-Key', value: '********', secret: true }],
+        auth: { type: 'basic', username: 'acme', password: '********' },
       });
 
       expect(bare.status).toBe(400);
@@ -64,9 +82,14 @@ describe('secrets and a new host', () => {
 
     it('moves with the secrets sent again, and the new host gets only those', async () => {
       const id = await integration();
-      const moved = await expectStatus(stack.request('PATCH', `/v1/integrations/${id}`, {
-        url: elsewhere.url, headers: [{ key: 'X-Api-Key', value: 'new-s3cret', secret: true }], auth: { type: 'basic', username: 'acme', password: 'new-pa55' },
-      }), 200);
+      const moved = await expectStatus(
+        stack.request('PATCH', `/v1/integrations/${id}`, {
+          url: elsewhere.url,
+          headers: [{ key: 'X-Api-Key', value: 'new-s3cret', secret: true }],
+          auth: { type: 'basic', username: 'acme', password: 'new-pa55' },
+        }),
+        200,
+      );
       expect(moved).toMatchObject({ url: elsewhere.url, auth: { type: 'basic', username: 'acme', password: '********' } });
 
       await expectStatus(stack.request('POST', `/v1/integrations/${id}/test`, {}), 200);
@@ -79,24 +102,45 @@ describe('secrets and a new host', () => {
 
     it('moves when the secrets are dropped instead', async () => {
       const id = await integration();
-      const moved = await expectStatus(stack.request('PATCH', `/v1/integrations/${id}`, {
-        url: elsewhere.url, headers: [{ key: 'X-Tenant', value: 'acme' }], auth: { type: 'none' },
-      }), 200);
-      expect(moved).toMatchObject({ url: elsewhere.url, headers: [{ key: 'X-Tenant', value: 'acme', secret: false }], auth: { type: 'none' } });
+      const moved = await expectStatus(
+        stack.request('PATCH', `/v1/integrations/${id}`, {
+          url: elsewhere.url,
+          headers: [{ key: 'X-Tenant', value: 'acme' }],
+          auth: { type: 'none' },
+        }),
+        200,
+      );
+      expect(moved).toMatchObject({
+        url: elsewhere.url,
+        headers: [{ key: 'X-Tenant', value: 'acme', secret: false }],
+        auth: { type: 'none' },
+      });
     });
   });
 
   describe('POST /v1/integrations/:id/test with an OAuth2 token endpoint that now refuses', () => {
-    it('answers the test result with the token endpoint\'s refusal, and calls no ESP', async () => {
+    it("answers the test result with the token endpoint's refusal, and calls no ESP", async () => {
       const tokens = await new EspReceiver().start();
       tokens.respond = () => ({ status: 200, body: { access_token: 'live', token_type: 'Bearer', expires_in: 600 } });
       try {
-        const created = await expectStatus(stack.request('POST', '/v1/integrations', {
-          name: 'oauth esp', channel: 'email', url: elsewhere.url, payloadTemplate: '{"to":"${email}"}',
-        }), 201);
-        await expectStatus(stack.request('PUT', `/v1/integrations/${created.id}/auth`, {
-          type: 'oauth2', tokenUrl: tokens.url, clientId: 'sendgate', clientSecret: 'client-s3cret',
-        }), 200);
+        const created = await expectStatus(
+          stack.request('POST', '/v1/integrations', {
+            name: 'oauth esp',
+            channel: 'email',
+            url: elsewhere.url,
+            payloadTemplate: '{"to":"${email}"}',
+          }),
+          201,
+        );
+        await expectStatus(
+          stack.request('PUT', `/v1/integrations/${created.id}/auth`, {
+            type: 'oauth2',
+            tokenUrl: tokens.url,
+            clientId: 'sendgate',
+            clientSecret: 'client-s3cret',
+          }),
+          200,
+        );
         tokens.respond = () => ({ status: 401, body: { error: 'invalid_client', error_description: 'client revoked' } });
         const before = elsewhere.requests.length;
 
@@ -131,7 +175,13 @@ describe('secrets and a new host', () => {
     });
 
     it('keeps a masked SQS secret key only for the same queue, endpoint, region and access key', async () => {
-      const queue = { transport: 'sqs', queueUrl: `${esp.url}/000000000000/gate`, region: 'eu-west-1', accessKeyId: 'AKIASENDGATE', endpoint: new URL(esp.url).origin };
+      const queue = {
+        transport: 'sqs',
+        queueUrl: `${esp.url}/000000000000/gate`,
+        region: 'eu-west-1',
+        accessKeyId: 'AKIASENDGATE',
+        endpoint: new URL(esp.url).origin,
+      };
       await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { ...queue, secretAccessKey: 'sqs-s3cret' }), 200);
       await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { ...queue, secretAccessKey: '********' }), 200);
       const [row] = await stack.dataSource.query('SELECT secrets FROM send_gate_endpoints WHERE account_id = ?', [stack.accountId]);
@@ -139,7 +189,10 @@ describe('secrets and a new host', () => {
       expect(JSON.parse(box.open(row.secrets))).toEqual({ secretAccessKey: 'sqs-s3cret' });
 
       for (const moved of [
-        { queueUrl: `${elsewhere.url}/000000000000/gate` }, { endpoint: new URL(elsewhere.url).origin }, { region: 'us-east-1' }, { accessKeyId: 'AKIAOTHER' },
+        { queueUrl: `${elsewhere.url}/000000000000/gate` },
+        { endpoint: new URL(elsewhere.url).origin },
+        { region: 'us-east-1' },
+        { accessKeyId: 'AKIAOTHER' },
       ]) {
         const response = await stack.request('PUT', '/v1/send-gate/endpoint', { ...queue, ...moved, secretAccessKey: '********' });
         expect(response.status).toBe(400);

@@ -13,9 +13,14 @@ describe('the send gate', () => {
   beforeAll(async () => {
     gated = await startGatedStack();
     ({ stack, esp, integrator } = gated);
-    await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', {
-      transport: 'http', url: integrator.url, auth: { type: 'header', name: 'X-Api-Key', value: 'integrator-s3cret' },
-    }), 200);
+    await expectStatus(
+      stack.request('PUT', '/v1/send-gate/endpoint', {
+        transport: 'http',
+        url: integrator.url,
+        auth: { type: 'header', name: 'X-Api-Key', value: 'integrator-s3cret' },
+      }),
+      200,
+    );
   });
 
   afterAll(async () => {
@@ -25,7 +30,11 @@ describe('the send gate', () => {
   const webhookFor = (sendoutId: string) => webhookOf(integrator, sendoutId);
 
   async function post(uri: string, body?: unknown) {
-    const response = await fetch(uri, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(uri, {
+      method: 'POST',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: response.status, body: (await response.json()) as any };
   }
 
@@ -42,18 +51,33 @@ describe('the send gate', () => {
   describe('a batch sendout', () => {
     it('waits for the integrator, sends exactly the accepted contacts and none of the rejected ones', async () => {
       const seed = await seedSendout(stack, { contacts: 200, espUrl: esp.url });
-      await expectStatus(stack.request('PUT', `/v1/projects/${seed.projectId}/send-gate`, { actions: [{ id: 'check-consent' }, { id: 'add-promo-code', campaign: 'spring' }] }), 200);
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'gated batch', journeyName: 'Welcome', segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { subject: 'Hi {{ contact.firstName }}' },
-        gate: { enabled: true, timeout: '2m', split: true, actions: [{ id: 'fraud-check' }, { id: 'check-consent', dup: true }] },
-      }), 202);
+      await expectStatus(
+        stack.request('PUT', `/v1/projects/${seed.projectId}/send-gate`, {
+          actions: [{ id: 'check-consent' }, { id: 'add-promo-code', campaign: 'spring' }],
+        }),
+        200,
+      );
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'gated batch',
+          journeyName: 'Welcome',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'Hi {{ contact.firstName }}' },
+          gate: { enabled: true, timeout: '2m', split: true, actions: [{ id: 'fraud-check' }, { id: 'check-consent', dup: true }] },
+        }),
+        202,
+      );
 
       const hook = await webhookFor(sendout.id);
       const delivery = integrator.requests.find((r) => JSON.parse(r.body).sendoutId === sendout.id)!;
       expect(delivery.headers['idempotency-key']).toBe(`gate:${sendout.id}`);
       expect(hook).toMatchObject({
-        projectName: `project ${seed.tag}`, journeyName: 'Welcome', sendoutName: 'gated batch', itemCount: 200,
+        projectName: `project ${seed.tag}`,
+        journeyName: 'Welcome',
+        sendoutName: 'gated batch',
+        itemCount: 200,
         actions: [{ id: 'check-consent' }, { id: 'add-promo-code', campaign: 'spring' }, { id: 'fraud-check' }],
       });
       expect(hook.items).toBeUndefined();
@@ -62,9 +86,16 @@ describe('the send gate', () => {
 
       const download = await fetch(hook.itemDownloadUri);
       expect(download.headers.get('content-type')).toContain('application/x-ndjson');
-      const items = (await download.text()).trim().split('\n').map((line) => JSON.parse(line));
+      const items = (await download.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(items).toHaveLength(200);
-      expect(items[0]).toEqual({ id: expect.any(String), email: expect.stringContaining('@'), cancelUri: expect.stringContaining('/gate/v1/reject/') });
+      expect(items[0]).toEqual({
+        id: expect.any(String),
+        email: expect.stringContaining('@'),
+        cancelUri: expect.stringContaining('/gate/v1/reject/'),
+      });
 
       const rejected = items.filter((_, i) => i % 10 === 0);
       for (const item of rejected) expect((await post(item.cancelUri, { reason: 'no consent' })).status).toBe(200);
@@ -102,10 +133,17 @@ describe('the send gate', () => {
 
     it('streams the items as CSV on request', async () => {
       const seed = await seedSendout(stack, { contacts: 3, espUrl: esp.url });
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'csv', segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { subject: 'x' }, gate: { enabled: true, timeout: 60 },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'csv',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          gate: { enabled: true, timeout: 60 },
+        }),
+        202,
+      );
       const hook = await webhookFor(sendout.id);
       const csv = await (await fetch(hook.itemDownloadUri, { headers: { accept: 'text/csv' } })).text();
       const lines = csv.trim().split('\n');
@@ -119,11 +157,18 @@ describe('the send gate', () => {
   describe('a single sendout', () => {
     it('lists the contacts with rejectUris and carries integrator data into the message', async () => {
       const seed = await seedSendout(stack, { contacts: 3, espUrl: esp.url });
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'single', kind: 'single', integrationId: seed.integrationId,
-        contactIds: [`${seed.tag}-0`, `${seed.tag}-1`, `${seed.tag}-2`],
-        content: { subject: 'Your code: {{ gate.promoCode | default: "none" }}' }, gate: { enabled: true, timeout: '1m' },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'single',
+          kind: 'single',
+          integrationId: seed.integrationId,
+          contactIds: [`${seed.tag}-0`, `${seed.tag}-1`, `${seed.tag}-2`],
+          content: { subject: 'Your code: {{ gate.promoCode | default: "none" }}' },
+          gate: { enabled: true, timeout: '1m' },
+        }),
+        202,
+      );
 
       const hook = await webhookFor(sendout.id);
       expect(hook.itemDownloadUri).toBeUndefined();
@@ -131,7 +176,8 @@ describe('the send gate', () => {
 
       expect((await post(hook.items[1].rejectUri)).status).toBe(200);
       const attached = await fetch(hook.dataUri, {
-        method: 'POST', headers: { 'content-type': 'application/x-ndjson' },
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
         body: `${JSON.stringify({ id: `${seed.tag}-0`, data: { promoCode: 'SPRING-42' } })}\n`,
       });
       expect(attached.status).toBe(200);
@@ -139,7 +185,10 @@ describe('the send gate', () => {
 
       const done = await waitForStage(stack, sendout.id, 'COMPLETED');
       expect(done.counts).toMatchObject({ SENT: 2, REJECTED: 1 });
-      const subjects = esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => JSON.parse(r.body).subject).sort();
+      const subjects = esp.requests
+        .filter((r) => r.key.startsWith(`${sendout.id}:`))
+        .map((r) => JSON.parse(r.body).subject)
+        .sort();
       expect(subjects).toEqual(['Your code: SPRING-42', 'Your code: none']);
     });
   });
@@ -147,12 +196,22 @@ describe('the send gate', () => {
   describe('when the gate times out', () => {
     async function timedOutSendout(split: boolean) {
       const seed = await seedSendout(stack, { contacts: 10, espUrl: esp.url });
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: `timeout split=${split}`, segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { subject: 'x' }, gate: { enabled: true, timeout: '2s', split },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: `timeout split=${split}`,
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          gate: { enabled: true, timeout: '2s', split },
+        }),
+        202,
+      );
       const hook = await webhookFor(sendout.id);
-      const items = (await (await fetch(hook.itemDownloadUri)).text()).trim().split('\n').map((l) => JSON.parse(l));
+      const items = (await (await fetch(hook.itemDownloadUri)).text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect((await post(items[0].cancelUri)).status).toBe(200);
       return { sendout, hook, items, done: await waitForStage(stack, sendout.id, 'COMPLETED', 60_000) };
     }
@@ -186,10 +245,17 @@ describe('the send gate', () => {
         await broken.startWorker();
         await expectStatus(broken.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: failing.url }), 200);
         const seed = await seedSendout(broken, { contacts: 5, espUrl: esp.url });
-        const sendout = await expectStatus(broken.request('POST', '/v1/sendouts', {
-          projectId: seed.projectId, name: 'unanswered', segmentId: seed.segmentId, integrationId: seed.integrationId,
-          content: { subject: 'x' }, gate: { enabled: true, timeout: '4s' },
-        }), 202);
+        const sendout = await expectStatus(
+          broken.request('POST', '/v1/sendouts', {
+            projectId: seed.projectId,
+            name: 'unanswered',
+            segmentId: seed.segmentId,
+            integrationId: seed.integrationId,
+            content: { subject: 'x' },
+            gate: { enabled: true, timeout: '4s' },
+          }),
+          202,
+        );
 
         const done = await waitForStage(broken, sendout.id, 'COMPLETED', 60_000);
 
@@ -197,7 +263,10 @@ describe('the send gate', () => {
         expect(done.gate).toMatchObject({ state: 'TIMED_OUT', decidedBy: 'timer', webhook: { deliveredAt: null } });
         expect(done.gate.webhook.attempts).toBeGreaterThanOrEqual(2);
         expect(done.gate.webhook.lastError).toContain('503');
-        const attempts = await broken.dataSource.query('SELECT attempt, outcome, status FROM gate_deliveries WHERE sendout_id = ? ORDER BY id', [sendout.id]);
+        const attempts = await broken.dataSource.query(
+          'SELECT attempt, outcome, status FROM gate_deliveries WHERE sendout_id = ? ORDER BY id',
+          [sendout.id],
+        );
         expect(attempts.length).toBe(done.gate.webhook.attempts);
         expect(attempts.map((a: { attempt: number }) => Number(a.attempt))).toEqual(attempts.map((_: unknown, i: number) => i + 1));
         expect(attempts.every((a: { outcome: string; status: number }) => a.outcome === 'failed' && Number(a.status) === 503)).toBe(true);
@@ -212,10 +281,18 @@ describe('the send gate', () => {
     it('holds accepted messages until sendAt', async () => {
       const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
       const sendAt = new Date(Date.now() + 4_000);
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'scheduled', segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { subject: 'x' }, gate: { enabled: true, timeout: '1m' }, sendAt: sendAt.toISOString(),
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'scheduled',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          gate: { enabled: true, timeout: '1m' },
+          sendAt: sendAt.toISOString(),
+        }),
+        202,
+      );
       const hook = await webhookFor(sendout.id);
       expect((await post(hook.finishUri)).status).toBe(200);
 

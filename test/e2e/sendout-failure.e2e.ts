@@ -25,9 +25,16 @@ describe('failure paths of a sendout', () => {
     it('marks the sendout FAILED with the reason, and it no longer blocks deleting its integration', async () => {
       const seed = await seedSendout(stack, { contacts: 3, espUrl: esp.url });
       // No worker yet: the segment disappears between the API's check and generation.
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'doomed', segmentId: seed.segmentId, integrationId: seed.integrationId, content: { text: 'x' },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'doomed',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { text: 'x' },
+        }),
+        202,
+      );
       await stack.dataSource.query('DELETE FROM segments WHERE id = ?', [seed.segmentId]);
       await expectStatus(stack.request('DELETE', `/v1/integrations/${seed.integrationId}`), 409);
       await stack.startWorker();
@@ -48,14 +55,28 @@ describe('failure paths of a sendout', () => {
   describe('when an accept is committed but its wake-up signal is lost', () => {
     it('honours it at the next periodic re-read, long before the deadline', async () => {
       const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'lost signal', segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { text: 'x' }, gate: { enabled: true, timeout: '1h' },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'lost signal',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { text: 'x' },
+          gate: { enabled: true, timeout: '1h' },
+        }),
+        202,
+      );
       await waitForStage(stack, sendout.id, 'GATED');
-      await waitFor('the gate to open', 30_000, async () => (await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body.gate.state === 'OPEN');
+      await waitFor(
+        'the gate to open',
+        30_000,
+        async () => (await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body.gate.state === 'OPEN',
+      );
       // What the finish URI commits, without the signal that follows it.
-      await stack.dataSource.query("UPDATE sendout_gates SET state = 'ACCEPTED', decided_by = 'lost-signal' WHERE sendout_id = ? AND state = 'OPEN'", [sendout.id]);
+      await stack.dataSource.query(
+        "UPDATE sendout_gates SET state = 'ACCEPTED', decided_by = 'lost-signal' WHERE sendout_id = ? AND state = 'OPEN'",
+        [sendout.id],
+      );
 
       const done = await waitForStage(stack, sendout.id, 'COMPLETED', 30_000);
       expect(done.counts.SENT).toBe(5);
@@ -63,22 +84,34 @@ describe('failure paths of a sendout', () => {
     });
   });
 
-  describe('when the gate wait outlasts a run\'s history', () => {
+  describe("when the gate wait outlasts a run's history", () => {
     it('continues as new while waiting, notifies the integrator once, and sends after the accept', async () => {
       const seed = await seedSendout(stack, { contacts: 4, espUrl: esp.url, tag: `can-${randomUUID().slice(0, 8)}` });
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'long wait', segmentId: seed.segmentId, integrationId: seed.integrationId,
-        content: { text: 'x' }, gate: { enabled: true, timeout: '1h' },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'long wait',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { text: 'x' },
+          gate: { enabled: true, timeout: '1h' },
+        }),
+        202,
+      );
       const hook = await webhookFor(integrator, sendout.id);
 
       const { client, close } = await stack.temporalClient();
       try {
         const first = (await client.workflow.getHandle(sendout.workflowId).describe()).runId;
-        await waitFor('the gate wait to continue as new', 90_000, async () => {
-          const latest = await client.workflow.getHandle(sendout.workflowId).describe();
-          return latest.runId !== first && latest.status.name === 'RUNNING';
-        }, 500);
+        await waitFor(
+          'the gate wait to continue as new',
+          90_000,
+          async () => {
+            const latest = await client.workflow.getHandle(sendout.workflowId).describe();
+            return latest.runId !== first && latest.status.name === 'RUNNING';
+          },
+          500,
+        );
       } finally {
         await close();
       }

@@ -20,7 +20,13 @@ describe('POST /v1/sendouts with an Idempotency-Key', () => {
     const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
     return {
       seed,
-      body: { projectId: seed.projectId, name: 'retried', segmentId: seed.segmentId, integrationId: seed.integrationId, content: { subject: 'Hi' } },
+      body: {
+        projectId: seed.projectId,
+        name: 'retried',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hi' },
+      },
     };
   }
 

@@ -17,10 +17,16 @@ describe('a sendout of 1,000 contacts on MariaDB', () => {
 
   it('sends every message exactly once and reports 1,000 SENT', async () => {
     const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'first sendout', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'Hello {{ contact.firstName }}', html: '<p>Hi {{ contact.firstName }}</p>' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'first sendout',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hello {{ contact.firstName }}', html: '<p>Hi {{ contact.firstName }}</p>' },
+      }),
+      202,
+    );
     expect(sendout.workflowId).toBe(`sendout-${sendout.id}`);
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED');
@@ -36,10 +42,16 @@ describe('a sendout of 1,000 contacts on MariaDB', () => {
 
   it('answers the progress query and carries search attributes for the Web UI', async () => {
     const seed = await seedSendout(stack, { contacts: 20, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'searchable', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'Hi' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'searchable',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hi' },
+      }),
+      202,
+    );
     await waitForStage(stack, sendout.id, 'COMPLETED');
 
     const temporal = await stack.temporalClient();

@@ -17,10 +17,16 @@ describe('a sendout on the embedded SQLite database', () => {
 
   it('generates and sends every message once', async () => {
     const seed = await seedSendout(stack, { contacts: 500, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'sqlite sendout', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'Hello {{ contact.firstName }}', text: 'Score {{ contact.score }}' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'sqlite sendout',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hello {{ contact.firstName }}', text: 'Score {{ contact.score }}' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED');
 
@@ -30,10 +36,16 @@ describe('a sendout on the embedded SQLite database', () => {
 
   it('sends to a list of contact ids, skipping unknown ones', async () => {
     const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'listed', integrationId: seed.integrationId,
-      contactIds: [`${seed.tag}-1`, `${seed.tag}-3`, `${seed.tag}-3`, 'nobody'], content: { subject: 'Hi' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'listed',
+        integrationId: seed.integrationId,
+        contactIds: [`${seed.tag}-1`, `${seed.tag}-3`, `${seed.tag}-3`, 'nobody'],
+        content: { subject: 'Hi' },
+      }),
+      202,
+    );
 
     const done = await waitForStage(stack, sendout.id, 'COMPLETED');
 

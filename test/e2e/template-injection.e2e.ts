@@ -24,7 +24,12 @@ describe('hostile message templates', () => {
 
   function startSendout(name: string, content: Record<string, string>, extra: Record<string, unknown> = {}) {
     return stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name, segmentId: seed.segmentId, integrationId: seed.integrationId, content, ...extra,
+      projectId: seed.projectId,
+      name,
+      segmentId: seed.segmentId,
+      integrationId: seed.integrationId,
+      content,
+      ...extra,
     });
   }
 
@@ -44,7 +49,10 @@ describe('hostile message templates', () => {
 
     it('starts no sendout', async () => {
       await expectStatus(startSendout('file tag', { html: "{% include 'data/signing-key' %}" }), 400);
-      const [row] = await stack.dataSource.query('SELECT COUNT(*) AS n FROM sendouts WHERE account_id = ? AND name = ?', [stack.accountId, 'file tag']);
+      const [row] = await stack.dataSource.query('SELECT COUNT(*) AS n FROM sendouts WHERE account_id = ? AND name = ?', [
+        stack.accountId,
+        'file tag',
+      ]);
       expect(Number(row.n)).toBe(0);
     });
   });
@@ -66,7 +74,9 @@ describe('hostile message templates', () => {
         expectStatus(startSendout('normal', { subject: 'Hi {{ contact.firstName }}', html: '<p>Hi {{ contact.firstName }}</p>' }), 202),
       ]);
       started = { range, nested, doubling, normal };
-      const entries = await Promise.all(Object.entries(started).map(async ([key, s]) => [key, await waitForStage(stack, s.id, 'COMPLETED', 60_000)]));
+      const entries = await Promise.all(
+        Object.entries(started).map(async ([key, s]) => [key, await waitForStage(stack, s.id, 'COMPLETED', 60_000)]),
+      );
       done = Object.fromEntries(entries);
     });
 
@@ -79,9 +89,15 @@ describe('hostile message templates', () => {
       expect(done.range.counts).toMatchObject({ FAILED: 3, SENT: 0 });
       expect(done.nested.counts).toMatchObject({ FAILED: 3, SENT: 0 });
       expect(done.doubling.counts).toMatchObject({ FAILED: 3, SENT: 0 });
-      expect(await reasons(started.range.id)).toEqual(Array(3).fill(expect.stringMatching(/^rendering failed: content\.html hit the (memory|render time) limit/)));
-      expect(await reasons(started.nested.id)).toEqual(Array(3).fill(`rendering failed: content.html hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`));
-      expect(await reasons(started.doubling.id)).toEqual(Array(3).fill(expect.stringMatching(/^rendering failed: content\.html hit the memory limit/)));
+      expect(await reasons(started.range.id)).toEqual(
+        Array(3).fill(expect.stringMatching(/^rendering failed: content\.html hit the (memory|render time) limit/)),
+      );
+      expect(await reasons(started.nested.id)).toEqual(
+        Array(3).fill(`rendering failed: content.html hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`),
+      );
+      expect(await reasons(started.doubling.id)).toEqual(
+        Array(3).fill(expect.stringMatching(/^rendering failed: content\.html hit the memory limit/)),
+      );
       const bombKeys = [started.range, started.nested, started.doubling].map((s) => `${s.id}:`);
       expect(esp.requests.some((r) => bombKeys.some((k) => r.key.startsWith(k)))).toBe(false);
     });
@@ -97,7 +113,9 @@ describe('hostile message templates', () => {
       try {
         for (const s of Object.values(started)) {
           const { events } = await temporal.client.workflow.getHandle(s.workflowId).fetchHistory();
-          const attempts = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+          const attempts = (events ?? []).flatMap((e) =>
+            e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [],
+          );
           expect(attempts.length).toBeGreaterThan(0);
           expect(attempts.every((attempt) => attempt === 1)).toBe(true);
         }
@@ -116,14 +134,22 @@ describe('hostile message templates', () => {
 
   describe('when an integrator attaches markup as gate data', () => {
     it('arrives escaped in html, as is with | raw and in the subject', async () => {
-      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-        projectId: seed.projectId, name: 'gate markup', kind: 'single', integrationId: seed.integrationId, contactIds: [`${seed.tag}-0`],
-        content: { subject: 'Code {{ gate.promo }}', html: '<p>{{ gate.promo }}</p>{{ gate.banner | raw }}' },
-        gate: { enabled: true, timeout: '1m' },
-      }), 202);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'gate markup',
+          kind: 'single',
+          integrationId: seed.integrationId,
+          contactIds: [`${seed.tag}-0`],
+          content: { subject: 'Code {{ gate.promo }}', html: '<p>{{ gate.promo }}</p>{{ gate.banner | raw }}' },
+          gate: { enabled: true, timeout: '1m' },
+        }),
+        202,
+      );
       const hook = await webhookFor(gated.integrator, sendout.id);
       const attached = await fetch(hook.dataUri, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify([{ id: `${seed.tag}-0`, data: { promo: '<script>alert("x")</script>', banner: '<b>Spring</b>' } }]),
       });
       expect(attached.status).toBe(200);

@@ -19,10 +19,16 @@ describe('two accounts on one stack', () => {
 
     // A: a real sendout through the sandbox ESP, a gate endpoint, an API key
     const seed = await seedSendout(stack, { contacts: 3, espUrl: `${stack.baseUrl}/sandbox/esp/messages` });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'private', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'Hello {{ contact.firstName }}', html: '<p>for A only</p>' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'private',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hello {{ contact.firstName }}', html: '<p>for A only</p>' },
+      }),
+      202,
+    );
     const done = await waitForStage(stack, sendout.id, 'COMPLETED');
     expect(done.counts.SENT).toBe(3);
     await expectStatus(stack.request('PUT', '/v1/send-gate/endpoint', { transport: 'http', url: 'http://127.0.0.1:9/hook' }), 200);
@@ -59,24 +65,38 @@ describe('two accounts on one stack', () => {
       expect(response.status).toBe(404);
     });
 
-    it.each(['projectId', 'segmentId', 'integrationId'] as const)("answers 404 naming %s for a sendout with A's id there", async (field) => {
-      const project = await expectStatus(asB('POST', '/v1/projects', { name: `B ${randomUUID()}` }), 201);
-      const segment = await expectStatus(asB('POST', '/v1/segments', { name: 'B', filter: { all: [{ attribute: 'tier', op: 'exists' }] } }), 201);
-      const integration = await expectStatus(asB('POST', '/v1/integrations', {
-        name: 'B', channel: 'email', url: `${stack.baseUrl}/sandbox/esp/messages`, payloadTemplate: '{"to":"${email}"}',
-      }), 201);
-      await expectStatus(asB('POST', `/v1/integrations/${integration.id}/activate`), 200);
-      const own = { projectId: project.id, segmentId: segment.id, integrationId: integration.id };
+    it.each(['projectId', 'segmentId', 'integrationId'] as const)(
+      "answers 404 naming %s for a sendout with A's id there",
+      async (field) => {
+        const project = await expectStatus(asB('POST', '/v1/projects', { name: `B ${randomUUID()}` }), 201);
+        const segment = await expectStatus(
+          asB('POST', '/v1/segments', { name: 'B', filter: { all: [{ attribute: 'tier', op: 'exists' }] } }),
+          201,
+        );
+        const integration = await expectStatus(
+          asB('POST', '/v1/integrations', {
+            name: 'B',
+            channel: 'email',
+            url: `${stack.baseUrl}/sandbox/esp/messages`,
+            payloadTemplate: '{"to":"${email}"}',
+          }),
+          201,
+        );
+        await expectStatus(asB('POST', `/v1/integrations/${integration.id}/activate`), 200);
+        const own = { projectId: project.id, segmentId: segment.id, integrationId: integration.id };
 
-      const response = await asB('POST', '/v1/sendouts', { name: 'x', content: { text: 'x' }, ...own, [field]: a[field] });
+        const response = await asB('POST', '/v1/sendouts', { name: 'x', content: { text: 'x' }, ...own, [field]: a[field] });
 
-      expect([response.status, response.body.field]).toEqual([404, field]);
-    });
+        expect([response.status, response.body.field]).toEqual([404, field]);
+      },
+    );
 
     it("keeps A's data as it was", async () => {
       expect((await expectStatus(stack.request('GET', `/v1/integrations/${a.integrationId}`), 200)).name).not.toBe('taken over');
       expect((await expectStatus(stack.request('GET', `/v1/projects/${a.projectId}`), 200)).sendGate.actions).toEqual([]);
-      expect((await expectStatus(stack.request('GET', '/v1/api-keys'), 200)).keys.find((k: any) => k.id === a.apiKeyId).revokedAt).toBeNull();
+      expect(
+        (await expectStatus(stack.request('GET', '/v1/api-keys'), 200)).keys.find((k: any) => k.id === a.apiKeyId).revokedAt,
+      ).toBeNull();
     });
   });
 
@@ -89,7 +109,7 @@ describe('two accounts on one stack', () => {
   });
 
   describe('API keys', () => {
-    it('lists only the own account\'s keys', async () => {
+    it("lists only the own account's keys", async () => {
       const listed = await expectStatus(asB('GET', '/v1/api-keys'), 200);
       expect(listed.keys.map((k: { id: string }) => k.id)).not.toContain(a.apiKeyId);
       expect(listed.keys).toHaveLength(1);
@@ -116,10 +136,19 @@ describe('two accounts on one stack', () => {
     });
 
     it("shows B's integration test to B only", async () => {
-      const integration = await expectStatus(asB('POST', '/v1/integrations', {
-        name: 'B sandbox', channel: 'email', url: `${stack.baseUrl}/sandbox/esp/messages`, payloadTemplate: '{"to":"${email}"}',
-      }), 201);
-      const tested = await expectStatus(asB('POST', `/v1/integrations/${integration.id}/test`, { variables: { email: `${randomUUID()}@example.com` } }), 200);
+      const integration = await expectStatus(
+        asB('POST', '/v1/integrations', {
+          name: 'B sandbox',
+          channel: 'email',
+          url: `${stack.baseUrl}/sandbox/esp/messages`,
+          payloadTemplate: '{"to":"${email}"}',
+        }),
+        201,
+      );
+      const tested = await expectStatus(
+        asB('POST', `/v1/integrations/${integration.id}/test`, { variables: { email: `${randomUUID()}@example.com` } }),
+        200,
+      );
       expect(tested.response.status).toBe(200);
 
       const theirs = await keysOf(asB('GET', '/sandbox/esp/messages'));

@@ -26,10 +26,16 @@ describe('when the worker dies in the middle of sending', () => {
 
   async function startSendout(): Promise<string> {
     const seed = await seedSendout(stack, { contacts: CONTACTS, espUrl: esp.url });
-    const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId, name: 'crash test', segmentId: seed.segmentId, integrationId: seed.integrationId,
-      content: { subject: 'Hi {{ contact.firstName }}' },
-    }), 202);
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: 'crash test',
+        segmentId: seed.segmentId,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hi {{ contact.firstName }}' },
+      }),
+      202,
+    );
     return sendout.id;
   }
 
@@ -72,7 +78,7 @@ describe('when the worker dies in the middle of sending', () => {
     expect(new Set(esp.requests.map((r) => r.key)).size).toBe(CONTACTS);
   });
 
-  it('when SIGTERM\'s grace period ends mid-page, the interrupted page is neither lost nor cancelled', async () => {
+  it("when SIGTERM's grace period ends mid-page, the interrupted page is neither lost nor cancelled", async () => {
     esp.requests.length = 0;
     esp.acceptedKeys.clear();
     const slowAnswers = esp.respond;

@@ -30,7 +30,10 @@ export function writeHistories(name: string, runs: History[]): void {
     const file = runs.length === 1 ? `${name}.json` : `${name}.run-${i + 1}.json`;
     const json = protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(run));
     // Worker and client identities name the recording machine (pid@host); replay never reads them.
-    writeFileSync(join(HISTORIES_DIR, file), `${JSON.stringify(json, (key, value) => (key === 'identity' ? 'sendgate-recorder' : value), 1)}\n`);
+    writeFileSync(
+      join(HISTORIES_DIR, file),
+      `${JSON.stringify(json, (key, value) => (key === 'identity' ? 'sendgate-recorder' : value), 1)}\n`,
+    );
   });
 }
 
@@ -38,10 +41,14 @@ export function writeHistories(name: string, runs: History[]): void {
 export function readHistories(): HistoryAndWorkflowId[] {
   return historyFiles().map((file) => ({
     workflowId: file.replace(/\.json$/, ''),
-    history: protojson.fromJson(historyType, JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')), { ignoreUnknownFields: true }) as History,
+    history: protojson.fromJson(historyType, JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')), {
+      ignoreUnknownFields: true,
+    }) as History,
   }));
 }
 
 function historyFiles(): string[] {
-  return readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }

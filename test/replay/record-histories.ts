@@ -25,9 +25,17 @@ const MAX_RUNS = 20;
 
 async function startSendout({ stack, esp }: SendingStack, name: string, contacts: number, extra: Record<string, unknown> = {}) {
   const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
-  const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', {
-    projectId: seed.projectId, name, segmentId: seed.segmentId, integrationId: seed.integrationId, content: { subject: 'x' }, ...extra,
-  }), 202);
+  const sendout = await expectStatus(
+    stack.request('POST', '/v1/sendouts', {
+      projectId: seed.projectId,
+      name,
+      segmentId: seed.segmentId,
+      integrationId: seed.integrationId,
+      content: { subject: 'x' },
+      ...extra,
+    }),
+    202,
+  );
   return { ...sendout, seed } as { id: string; workflowId: string; seed: typeof seed };
 }
 
@@ -35,7 +43,10 @@ async function startSendout({ stack, esp }: SendingStack, name: string, contacts
 async function record(stack: TestStack, workflowId: string, name: string, expected: Expected): Promise<void> {
   const { client, close } = await stack.temporalClient();
   try {
-    await client.workflow.getHandle(workflowId).result().catch(() => undefined); // follows continue-as-new to the last run
+    await client.workflow
+      .getHandle(workflowId)
+      .result()
+      .catch(() => undefined); // follows continue-as-new to the last run
     const runs = await fetchRuns(client, workflowId);
     const events = (run: History) => run.events ?? [];
     expect(runs.length > 1 ? 'several' : 'one').toBe(expected.runs);
@@ -66,7 +77,10 @@ async function post(uri: string): Promise<number> {
 
 /** Rejects the first contact of a gated batch through its cancelUri. */
 async function rejectFirstItem(itemDownloadUri: string): Promise<void> {
-  const [first] = (await (await fetch(itemDownloadUri)).text()).trim().split('\n').map((line) => JSON.parse(line));
+  const [first] = (await (await fetch(itemDownloadUri)).text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(await post(first.cancelUri)).toBe(200);
 }
 
@@ -95,7 +109,8 @@ describe('recording sendout histories', () => {
       await rejectFirstItem(hook.itemDownloadUri);
       expect(await post(hook.finishUri)).toBe(200);
       await record(stack, sendout.workflowId, 'gate-accepted', {
-        runs: 'one', contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
+        runs: 'one',
+        contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
     });
@@ -104,7 +119,9 @@ describe('recording sendout histories', () => {
       const sendout = await startSendout(gated, 'gate timed out', 4, { gate: { enabled: true, timeout: '3s', split: true } });
       await rejectFirstItem((await webhookFor(gated.integrator, sendout.id)).itemDownloadUri);
       await record(stack, sendout.workflowId, 'gate-timed-out-split', {
-        runs: 'one', contains: ['timerFiredEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+        runs: 'one',
+        contains: ['timerFiredEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
       });
       expect((await waitForStage(stack, sendout.id, 'COMPLETED')).paths).toEqual({ accepted: 0, rejected: 1, timedOut: 3 });
     });
@@ -113,7 +130,9 @@ describe('recording sendout histories', () => {
       const sendAt = new Date(Date.now() + 5_000).toISOString();
       const sendout = await startSendout(gated, 'scheduled', 3, { sendAt });
       await record(stack, sendout.workflowId, 'scheduled', {
-        runs: 'one', contains: ['timerFiredEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+        runs: 'one',
+        contains: ['timerFiredEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
       });
     });
 
@@ -122,7 +141,9 @@ describe('recording sendout histories', () => {
       await webhookFor(gated.integrator, sendout.id);
       await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
       await record(stack, sendout.workflowId, 'gate-cancelled', {
-        runs: 'one', contains: ['workflowExecutionCancelRequestedEventAttributes'], endsWith: 'workflowExecutionCanceledEventAttributes',
+        runs: 'one',
+        contains: ['workflowExecutionCancelRequestedEventAttributes'],
+        endsWith: 'workflowExecutionCanceledEventAttributes',
       });
     });
   });
@@ -141,7 +162,10 @@ describe('recording sendout histories', () => {
 
     it('records every run of a sendout that continues as new while sending', async () => {
       const sendout = await startSendout(sending, 'send continued as new', 51);
-      await record(sending.stack, sendout.workflowId, 'send-continued-as-new', { runs: 'several', endsWith: 'workflowExecutionCompletedEventAttributes' });
+      await record(sending.stack, sendout.workflowId, 'send-continued-as-new', {
+        runs: 'several',
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
     });
   });
 
@@ -150,7 +174,10 @@ describe('recording sendout histories', () => {
     let stack: TestStack;
 
     beforeAll(async () => {
-      gated = await startGatedStack({ worker: false, env: { SENDOUT_GATE_REREAD_MS: '1000', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' } });
+      gated = await startGatedStack({
+        worker: false,
+        env: { SENDOUT_GATE_REREAD_MS: '1000', SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS: '100' },
+      });
       stack = gated.stack;
     });
 
@@ -171,16 +198,23 @@ describe('recording sendout histories', () => {
       const { client, close } = await stack.temporalClient();
       try {
         const first = (await client.workflow.getHandle(sendout.workflowId).describe()).runId;
-        await waitFor('the gate wait to continue as new', 90_000, async () => {
-          const latest = await client.workflow.getHandle(sendout.workflowId).describe();
-          return latest.runId !== first && latest.status.name === 'RUNNING';
-        }, 500);
+        await waitFor(
+          'the gate wait to continue as new',
+          90_000,
+          async () => {
+            const latest = await client.workflow.getHandle(sendout.workflowId).describe();
+            return latest.runId !== first && latest.status.name === 'RUNNING';
+          },
+          500,
+        );
       } finally {
         await close();
       }
       expect(await post(hook.finishUri)).toBe(200);
       await record(stack, sendout.workflowId, 'gate-continued-as-new', {
-        runs: 'several', contains: ['markerRecordedEventAttributes'], endsWith: 'workflowExecutionCompletedEventAttributes',
+        runs: 'several',
+        contains: ['markerRecordedEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
       });
     });
   });

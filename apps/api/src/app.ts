@@ -12,7 +12,10 @@ import { createValidationPipe } from './common/validation';
 import { checkGateTokensFirst } from './send-gate/gate-token.hook';
 
 /** Builds the API application (used by main.ts and by the tests). */
-export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config?: SendgateConfig,
+  logger: LogLevel[] | false = ['log', 'warn', 'error'],
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({
@@ -30,12 +33,15 @@ export async function createApiApp(config?: SendgateConfig, logger: LogLevel[] |
   applyBodyLimits(fastify);
   checkGateTokensFirst(fastify, app.get(GateUris));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Sendgate API')
-    .setDescription('Durable email and SMS sendouts with a send gate. Authenticate with "Authorization: Bearer <API key>".')
-    .setVersion('1')
-    .addBearerAuth()
-    .build());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Sendgate API')
+      .setDescription('Durable email and SMS sendouts with a send gate. Authenticate with "Authorization: Bearer <API key>".')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
   SwaggerModule.setup('docs', app, document);
   return app;
 }

@@ -11,16 +11,27 @@ describe('loadConfig', () => {
   });
 
   it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
-    expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toEqual({ enabled: true, retentionHours: 2 });
+    expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toEqual({
+      enabled: true,
+      retentionHours: 2,
+    });
   });
 
   it('uses MySQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/sendgate' }).database).toMatchObject({ type: 'mysql', url: 'mysql://u:p@db:3306/sendgate' });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/sendgate' }).database).toMatchObject({
+      type: 'mysql',
+      url: 'mysql://u:p@db:3306/sendgate',
+    });
   });
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', SENDGATE_ALLOW_PRIVATE_NETWORKS: 'maybe', SENDGATE_SANDBOX_RETENTION_HOURS: '0' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x',
+        SENDGATE_ALLOW_PRIVATE_NETWORKS: 'maybe',
+        SENDGATE_SANDBOX_RETENTION_HOURS: '0',
+      });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -33,9 +44,12 @@ describe('loadConfig', () => {
   });
 
   it('refuses a heartbeat timeout no longer than one outbound request', () => {
-    expect(() => loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '10000', SENDGATE_OUTBOUND_TIMEOUT_MS: '10000' }))
-      .toThrow(/SENDOUT_HEARTBEAT_TIMEOUT_MS \(10000\) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS/);
-    expect(loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000', SENDGATE_OUTBOUND_TIMEOUT_MS: '2000' }).sendout.heartbeatTimeoutMs).toBe(3000);
+    expect(() => loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '10000', SENDGATE_OUTBOUND_TIMEOUT_MS: '10000' })).toThrow(
+      /SENDOUT_HEARTBEAT_TIMEOUT_MS \(10000\) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS/,
+    );
+    expect(loadConfig({ SENDOUT_HEARTBEAT_TIMEOUT_MS: '3000', SENDGATE_OUTBOUND_TIMEOUT_MS: '2000' }).sendout.heartbeatTimeoutMs).toBe(
+      3000,
+    );
   });
 
   describe('SENDGATE_DNS_SERVERS', () => {
@@ -44,8 +58,12 @@ describe('loadConfig', () => {
     });
 
     it('reads IPv4 and IPv6 servers with optional ports', () => {
-      expect(loadConfig({ SENDGATE_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2,[fd00::53]:53,::1' }).outbound.dnsServers)
-        .toEqual(['127.0.0.1:5353', '10.0.0.2', '[fd00::53]:53', '::1']);
+      expect(loadConfig({ SENDGATE_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2,[fd00::53]:53,::1' }).outbound.dnsServers).toEqual([
+        '127.0.0.1:5353',
+        '10.0.0.2',
+        '[fd00::53]:53',
+        '::1',
+      ]);
     });
 
     it.each(['dns.example.com', '127.0.0.1:99999', '1.2.3:53', ','])('refuses %s', (value) => {

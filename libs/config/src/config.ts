@@ -4,9 +4,7 @@
  */
 import { isIP } from 'node:net';
 
-export type DatabaseConfig =
-  | { type: 'mysql'; url: string; poolSize: number }
-  | { type: 'sqlite'; path: string };
+export type DatabaseConfig = { type: 'mysql'; url: string; poolSize: number } | { type: 'sqlite'; path: string };
 
 export interface SendgateConfig {
   database: DatabaseConfig;
@@ -65,7 +63,8 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
   const databaseUrl = read.string('DATABASE_URL');
   let database: DatabaseConfig;
   if (databaseUrl) {
-    if (!/^mysql:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with mysql:// (leave it unset for the embedded SQLite database)');
+    if (!/^mysql:\/\//.test(databaseUrl))
+      problems.push('DATABASE_URL must start with mysql:// (leave it unset for the embedded SQLite database)');
     database = { type: 'mysql', url: databaseUrl, poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 500) };
   } else {
     database = { type: 'sqlite', path: read.string('SQLITE_PATH') ?? 'data/sendgate.sqlite' };
@@ -112,7 +111,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
   // A page attempt must outlive any one of its requests, or Temporal could start a second attempt
   // of the page while the first is still posting.
   if (config.sendout.heartbeatTimeoutMs <= config.outbound.requestTimeoutMs) {
-    problems.push(`SENDOUT_HEARTBEAT_TIMEOUT_MS (${config.sendout.heartbeatTimeoutMs}) must be longer than SENDGATE_OUTBOUND_TIMEOUT_MS (${config.outbound.requestTimeoutMs})`);
+    problems.push(
+      `SENDOUT_HEARTBEAT_TIMEOUT_MS (${config.sendout.heartbeatTimeoutMs}) must be longer than ` +
+        `SENDGATE_OUTBOUND_TIMEOUT_MS (${config.outbound.requestTimeoutMs})`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -121,14 +123,20 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
 /** `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`, comma-separated: what node:dns Resolver#setServers takes. */
 function readDnsServers(raw: string | undefined, problems: string[]): string[] | undefined {
   if (raw === undefined) return undefined;
-  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const valid = (server: string) => {
     const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(server);
     const [host, port] = match ? [match[1], match[2]] : [server, undefined];
     return isIP(host) !== 0 && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
   };
   if (servers.length === 0 || !servers.every(valid)) {
-    problems.push(`SENDGATE_DNS_SERVERS must be a comma-separated list of IP addresses with optional ports, such as 10.0.0.2:53,[fd00::53]:53 (got "${raw}")`);
+    problems.push(
+      'SENDGATE_DNS_SERVERS must be a comma-separated list of IP addresses with optional ports, ' +
+        `such as 10.0.0.2:53,[fd00::53]:53 (got "${raw}")`,
+    );
     return undefined;
   }
   return servers;
@@ -138,7 +146,10 @@ function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {
   const signingKey = read.string('SENDGATE_SIGNING_KEY');
   if (signingKey !== undefined && signingKey.length < 32) problems.push('SENDGATE_SIGNING_KEY must be at least 32 characters');
   const encryptionKeys: Record<string, Buffer> = {};
-  for (const entry of (read.string('SENDGATE_ENCRYPTION_KEYS') ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (read.string('SENDGATE_ENCRYPTION_KEYS') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [id, material] = entry.split(':');
     const key = material ? Buffer.from(material, 'base64') : Buffer.alloc(0);
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
@@ -160,7 +171,10 @@ function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {
 }
 
 class EnvReader {
-  constructor(private readonly env: Env, private readonly problems: string[]) {}
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
 
   string(name: string): string | undefined {
     const value = this.env[name]?.trim();

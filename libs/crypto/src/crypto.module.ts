@@ -21,7 +21,8 @@ import { TokenSigner } from './signed-token';
       provide: TokenSigner,
       inject: [SENDGATE_CONFIG],
       useFactory: ({ security }: SendgateConfig) => {
-        if (!security.signingKey) throw new Error('SENDGATE_SIGNING_KEY is not set: gate URIs cannot be signed (make start generates one in data/)');
+        if (!security.signingKey)
+          throw new Error('SENDGATE_SIGNING_KEY is not set: gate URIs cannot be signed (make start generates one in data/)');
         return new TokenSigner(security.signingKey);
       },
     },

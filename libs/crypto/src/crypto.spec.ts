@@ -41,7 +41,11 @@ describe('TokenSigner', () => {
 
   it.each([
     ['a token signed with another key', new TokenSigner('y'.repeat(40)).sign({ s: 'a', exp: 9e9 })],
-    ['a token with altered claims', `${Buffer.from('{"s":"b","exp":9000000000}').toString('base64url')}.${new TokenSigner('x'.repeat(40)).sign({ s: 'a', exp: 9e9 }).split('.')[1]}`],
+    [
+      'a token with altered claims',
+      `${Buffer.from('{"s":"b","exp":9000000000}').toString('base64url')}.` +
+        new TokenSigner('x'.repeat(40)).sign({ s: 'a', exp: 9e9 }).split('.')[1],
+    ],
     ['garbage', 'not-a-token'],
     ['an empty signature', 'abc.'],
   ])('refuses %s as invalid', (_, token) => {

@@ -10,7 +10,10 @@ export const MASK = '********';
 export class SecretBox {
   private readonly keys: Map<string, Buffer>;
 
-  constructor(keys: Record<string, Buffer>, private readonly activeKeyId: string) {
+  constructor(
+    keys: Record<string, Buffer>,
+    private readonly activeKeyId: string,
+  ) {
     this.keys = new Map(Object.entries(keys));
     for (const [id, key] of this.keys) {
       if (key.length !== 32) throw new Error(`encryption key "${id}" must be 32 bytes (got ${key.length})`);
@@ -23,7 +26,13 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv);
     cipher.setAAD(Buffer.from(this.activeKeyId));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [VERSION, this.activeKeyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return [
+      VERSION,
+      this.activeKeyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string): string {

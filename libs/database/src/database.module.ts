@@ -18,8 +18,17 @@ import { Sql } from './sql';
 
 /** Every class here is built over the Sql helper alone. */
 const OVER_SQL = [
-  MessagesRepository, ContactsRepository, GateRepository, SandboxMessagesRepository, SendoutsRepository, ProjectsRepository,
-  SegmentsRepository, IntegrationsRepository, GateEndpointsRepository, AccountsRepository, DatabaseHealth,
+  MessagesRepository,
+  ContactsRepository,
+  GateRepository,
+  SandboxMessagesRepository,
+  SendoutsRepository,
+  ProjectsRepository,
+  SegmentsRepository,
+  IntegrationsRepository,
+  GateEndpointsRepository,
+  AccountsRepository,
+  DatabaseHealth,
 ] as const;
 
 @Global()

@@ -37,7 +37,8 @@ export class SqlDialect implements FilterDialect {
   attributeText(column: string, jsonPath: string): string {
     return this.kind === 'mysql'
       ? `JSON_UNQUOTE(JSON_EXTRACT(${column}, '${jsonPath}'))`
-      : `(CASE json_type(${column}, '${jsonPath}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(${column}, '${jsonPath}') AS TEXT) END)`;
+      : `(CASE json_type(${column}, '${jsonPath}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ` +
+          `ELSE CAST(json_extract(${column}, '${jsonPath}') AS TEXT) END)`;
   }
 
   attributeNumber(column: string, jsonPath: string): string {
@@ -47,9 +48,7 @@ export class SqlDialect implements FilterDialect {
   }
 
   attributeExists(column: string, jsonPath: string): string {
-    return this.kind === 'mysql'
-      ? `JSON_EXTRACT(${column}, '${jsonPath}') IS NOT NULL`
-      : `json_type(${column}, '${jsonPath}') IS NOT NULL`;
+    return this.kind === 'mysql' ? `JSON_EXTRACT(${column}, '${jsonPath}') IS NOT NULL` : `json_type(${column}, '${jsonPath}') IS NOT NULL`;
   }
 
   placeholders(count: number): string {
@@ -61,7 +60,10 @@ export class SqlDialect implements FilterDialect {
 export class Sql {
   readonly dialect: SqlDialect;
 
-  constructor(readonly dataSource: DataSource, private readonly manager?: EntityManager) {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly manager?: EntityManager,
+  ) {
     this.dialect = SqlDialect.of(dataSource);
   }
 
@@ -105,7 +107,10 @@ const sqliteTurns = new WeakMap<DataSource, Promise<unknown>>();
 export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (SqlDialect.of(dataSource).kind === 'mysql') return dataSource.transaction(work);
   const turn = (sqliteTurns.get(dataSource) ?? Promise.resolve()).then(() => dataSource.transaction(work));
-  sqliteTurns.set(dataSource, turn.catch(() => undefined));
+  sqliteTurns.set(
+    dataSource,
+    turn.catch(() => undefined),
+  );
   return turn;
 }
 

@@ -30,11 +30,16 @@ function renderError(content: MessageContent): Error {
 describe('ContentTemplate', () => {
   it('renders contact attributes and gate data', () => {
     const sut = ContentTemplate.compile({ subject: 'Hi {{ contact.firstName }}', text: 'Code {{ gate.promoCode | default: "none" }}' });
-    expect(sut.render({ contact: { firstName: 'Ada' }, gate: {}, sendout: { id: 's', name: 'n' } })).toEqual({ subject: 'Hi Ada', text: 'Code none' });
+    expect(sut.render({ contact: { firstName: 'Ada' }, gate: {}, sendout: { id: 's', name: 'n' } })).toEqual({
+      subject: 'Hi Ada',
+      text: 'Code none',
+    });
   });
 
   it('names the field of a broken template', () => {
-    expect(compileErrors({ html: '{% if %}' })).toEqual([{ field: 'content.html', message: expect.stringMatching(/^is not a valid Liquid template/) }]);
+    expect(compileErrors({ html: '{% if %}' })).toEqual([
+      { field: 'content.html', message: expect.stringMatching(/^is not a valid Liquid template/) },
+    ]);
   });
 
   describe('when a template loads another file', () => {
@@ -56,28 +61,38 @@ describe('ContentTemplate', () => {
 
   describe('when a source is longer than the parse limit', () => {
     it('is refused at compile', () => {
-      expect(compileErrors({ text: 'x'.repeat(CONTENT_LIMITS.parseChars + 1) })).toEqual([{ field: 'content.text', message: expect.stringContaining('longer than') }]);
+      expect(compileErrors({ text: 'x'.repeat(CONTENT_LIMITS.parseChars + 1) })).toEqual([
+        { field: 'content.text', message: expect.stringContaining('longer than') },
+      ]);
     });
   });
 
   describe('when a template is a bomb', () => {
     it('stops a two-billion loop at a limit', () => {
-      expect(renderError({ html: '{% for i in (1..2000000000) %}{% endfor %}' }).message).toMatch(/^content\.html hit the (memory|render time) limit/);
+      expect(renderError({ html: '{% for i in (1..2000000000) %}{% endfor %}' }).message).toMatch(
+        /^content\.html hit the (memory|render time) limit/,
+      );
     });
 
     it('stops a billion loop iterations at the render time limit', () => {
-      const error = renderError({ text: '{% assign a = (1..1000) %}{% for i in a %}{% for j in a %}{% for k in a %}{% endfor %}{% endfor %}{% endfor %}' });
+      const error = renderError({
+        text: '{% assign a = (1..1000) %}{% for i in a %}{% for j in a %}{% for k in a %}{% endfor %}{% endfor %}{% endfor %}',
+      });
       expect(error.message).toBe(`content.text hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`);
     });
 
     it('stops a doubling append at the memory limit', () => {
-      const error = renderError({ html: "{% assign s = 'xxxxxxxxxx' %}{% for i in (1..60) %}{% assign s = s | append: s %}{% endfor %}{{ s }}" });
+      const error = renderError({
+        html: "{% assign s = 'xxxxxxxxxx' %}{% for i in (1..60) %}{% assign s = s | append: s %}{% endfor %}{{ s }}",
+      });
       expect(error.message).toBe(`content.html hit the memory limit of ${CONTENT_LIMITS.memoryUnits} characters`);
     });
 
     it('stops a doubling concat at a limit', () => {
       // Copying the array takes as long as the render limit allows: either limit may come first.
-      const error = renderError({ subject: "{% assign a = 'x,y' | split: ',' %}{% for i in (1..60) %}{% assign a = a | concat: a %}{% endfor %}{{ a | size }}" });
+      const error = renderError({
+        subject: "{% assign a = 'x,y' | split: ',' %}{% for i in (1..60) %}{% assign a = a | concat: a %}{% endfor %}{{ a | size }}",
+      });
       expect(error.message).toMatch(/^content\.subject hit the (memory|render time) limit/);
     });
 
@@ -89,7 +104,9 @@ describe('ContentTemplate', () => {
 
     it('counts what a capture holds against the memory limit', () => {
       const block = 'x'.repeat(100_000);
-      const error = renderError({ html: `{% capture s %}{% for i in (1..1000) %}${block}{% endfor %}{% endcapture %}{% if s contains 'y' %}{% endif %}` });
+      const error = renderError({
+        html: `{% capture s %}{% for i in (1..1000) %}${block}{% endfor %}{% endcapture %}{% if s contains 'y' %}{% endif %}`,
+      });
       expect(error.message).toMatch(/^content\.html hit the memory limit/);
     });
   });
@@ -102,7 +119,9 @@ describe('ContentTemplate', () => {
     });
 
     it('escapes them in html', () => {
-      expect(sut.render(ctx).html).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>&lt;b&gt;Ada&lt;/b&gt;</p><p>Tom &amp; &#34;Jerry&#34;</p>');
+      expect(sut.render(ctx).html).toBe(
+        '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>&lt;b&gt;Ada&lt;/b&gt;</p><p>Tom &amp; &#34;Jerry&#34;</p>',
+      );
     });
 
     it('leaves subject and text as they are', () => {

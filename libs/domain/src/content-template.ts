@@ -24,7 +24,10 @@ const ENGINES: Record<Field, Liquid> = { subject: textEngine, html: htmlEngine, 
 const FIELDS = Object.keys(ENGINES) as Field[];
 
 export class ContentTemplate {
-  private constructor(private readonly parts: Partial<Record<Field, Template[]>>, private readonly path: string) {}
+  private constructor(
+    private readonly parts: Partial<Record<Field, Template[]>>,
+    private readonly path: string,
+  ) {}
 
   static compile(content: MessageContent, path = 'content'): ContentTemplate {
     const errors: FieldError[] = [];
@@ -76,7 +79,8 @@ function describeParseError(error: Error): string {
 /** Liquid's limit errors carry no type of their own, only these messages (pinned by the specs). */
 function describeRenderError(error: Error): string {
   const cause = originalError(error);
-  if (cause.message === 'template render limit exceeded') return `hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`;
+  if (cause.message === 'template render limit exceeded')
+    return `hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`;
   if (cause.message === 'memory alloc limit exceeded') return `hit the memory limit of ${CONTENT_LIMITS.memoryUnits} characters`;
   if (cause instanceof RangeError && /string length/.test(cause.message)) return tooLong();
   return error.message.split('\n')[0];
@@ -106,7 +110,10 @@ export class ContentTemplateError extends Error {
 
 /** One message's content could not be rendered; the message fails, the sendout goes on. */
 export class ContentRenderError extends Error {
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field} ${reason}`);
   }
 }

@@ -51,7 +51,14 @@ export interface GateAction {
   [key: string]: any;
 }
 
-const ON_THE_ACCEPTED_PATH = [MessageState.ACCEPTED, MessageState.SENDING, MessageState.SENT, MessageState.DELIVERED, MessageState.BOUNCED, MessageState.FAILED];
+const ON_THE_ACCEPTED_PATH = [
+  MessageState.ACCEPTED,
+  MessageState.SENDING,
+  MessageState.SENT,
+  MessageState.DELIVERED,
+  MessageState.BOUNCED,
+  MessageState.FAILED,
+];
 
 /** The three paths of the split, from the message counts: accepted (and everything after), rejected, timed out. */
 export function gatePaths(counts: MessageCounts): Record<GatePath, number> {

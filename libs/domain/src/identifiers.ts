@@ -17,17 +17,26 @@ export function sendoutIdForKey(accountId: string, idempotencyKey: string): stri
 
 /** SHA-256 of a JSON value with its object keys sorted: equal requests hash equal whatever their key order. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value, (_key, v) => (
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v
-  ))).digest('hex');
+  return createHash('sha256')
+    .update(
+      JSON.stringify(value, (_key, v) =>
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, v[k]]),
+            )
+          : v,
+      ),
+    )
+    .digest('hex');
 }
 
 export const idempotencyKey = (sendoutId: string, contactId: number | string): string => `${sendoutId}:${contactId}`;
 
 /** What an Idempotency-Key Sendgate sent refers to: one message of a sendout, or an integration's test call. */
 export type SentRequestKey =
-  | { kind: 'message'; sendoutId: string; contactId: string }
-  | { kind: 'integration-test'; integrationId: string };
+  { kind: 'message'; sendoutId: string; contactId: string } | { kind: 'integration-test'; integrationId: string };
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MESSAGE_KEY = new RegExp(`^(${UUID}):(\\d{1,19})$`, 'i');

@@ -2,7 +2,12 @@ import { findUnpairedSurrogate, isInheritedName, jsonNestingDepth } from './json
 
 describe('jsonNestingDepth', () => {
   it.each([
-    ['1', 0], ['"x"', 0], ['{}', 1], ['[[]]', 2], ['{"a":[{"b":{}}]}', 4], ['[{}, [], {"a": [1]}]', 3],
+    ['1', 0],
+    ['"x"', 0],
+    ['{}', 1],
+    ['[[]]', 2],
+    ['{"a":[{"b":{}}]}', 4],
+    ['[{}, [], {"a": [1]}]', 3],
   ])('measures %s as %i deep', (text, depth) => {
     expect(jsonNestingDepth(text)).toBe(depth);
   });

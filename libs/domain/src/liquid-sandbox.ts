@@ -68,8 +68,12 @@ class CountedCaptureTag extends CaptureTag {
 const NO_FILES: FS = {
   exists: async () => false,
   existsSync: () => false,
-  readFile: async (file) => { throw new Error(`templates cannot include other files (${file})`); },
-  readFileSync: (file) => { throw new Error(`templates cannot include other files (${file})`); },
+  readFile: async (file) => {
+    throw new Error(`templates cannot include other files (${file})`);
+  },
+  readFileSync: (file) => {
+    throw new Error(`templates cannot include other files (${file})`);
+  },
   resolve: (_dir, file) => file,
   contains: async () => false,
   containsSync: () => false,

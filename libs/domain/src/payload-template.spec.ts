@@ -18,22 +18,42 @@ describe('PayloadTemplate', () => {
   });
 
   it("renders Infobip's JSON email body", () => {
-    const sut = PayloadTemplate.compile(JSON.stringify({
-      messages: [{ sender: 'news@example.com', destinations: [{ to: [{ destination: '${email}' }] }], content: { subject: '${subject}', html: '${html}' } }],
-    }));
+    const sut = PayloadTemplate.compile(
+      JSON.stringify({
+        messages: [
+          {
+            sender: 'news@example.com',
+            destinations: [{ to: [{ destination: '${email}' }] }],
+            content: { subject: '${subject}', html: '${html}' },
+          },
+        ],
+      }),
+    );
     expect(JSON.parse(sut.renderJson(ctx))).toEqual({
-      messages: [{ sender: 'news@example.com', destinations: [{ to: [{ destination: 'ada@example.com' }] }], content: { subject: ctx.vars.subject, html: '<p>Hi</p>' } }],
+      messages: [
+        {
+          sender: 'news@example.com',
+          destinations: [{ to: [{ destination: 'ada@example.com' }] }],
+          content: { subject: ctx.vars.subject, html: '<p>Hi</p>' },
+        },
+      ],
     });
   });
 
   it("renders SendGrid's v3 mail/send body", () => {
-    const sut = PayloadTemplate.compile(JSON.stringify({
-      personalizations: [{ to: [{ email: '${email}' }], custom_args: { message_id: '${messageId}' } }],
-      from: { email: 'news@example.com' }, subject: '${subject}', content: [{ type: 'text/html', value: '${html}' }],
-    }));
+    const sut = PayloadTemplate.compile(
+      JSON.stringify({
+        personalizations: [{ to: [{ email: '${email}' }], custom_args: { message_id: '${messageId}' } }],
+        from: { email: 'news@example.com' },
+        subject: '${subject}',
+        content: [{ type: 'text/html', value: '${html}' }],
+      }),
+    );
     expect(JSON.parse(sut.renderJson(ctx))).toEqual({
       personalizations: [{ to: [{ email: 'ada@example.com' }], custom_args: { message_id: '42' } }],
-      from: { email: 'news@example.com' }, subject: ctx.vars.subject, content: [{ type: 'text/html', value: '<p>Hi</p>' }],
+      from: { email: 'news@example.com' },
+      subject: ctx.vars.subject,
+      content: [{ type: 'text/html', value: '<p>Hi</p>' }],
     });
   });
 
@@ -59,7 +79,9 @@ describe('PayloadTemplate', () => {
   });
 
   it.each(['${contact.constructor}', '${gate.__proto__}', 'x ${contact.toString}'])('refuses %s: it reads no data', (placeholder) => {
-    expect(errorsOf(JSON.stringify({ a: placeholder }))).toEqual([{ field: 'payloadTemplate.a', message: expect.stringContaining('built-in property') }]);
+    expect(errorsOf(JSON.stringify({ a: placeholder }))).toEqual([
+      { field: 'payloadTemplate.a', message: expect.stringContaining('built-in property') },
+    ]);
   });
 });
 

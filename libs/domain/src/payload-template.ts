@@ -8,8 +8,17 @@ import { isInheritedName, jsonNestingDepth } from './json-limits';
 import { FieldError } from './segment-filter';
 
 export const PAYLOAD_VARIABLES = [
-  'userIdentifier', 'email', 'phone', 'subject', 'html', 'text',
-  'sendoutId', 'messageId', 'idempotencyKey', 'contactId', 'externalId',
+  'userIdentifier',
+  'email',
+  'phone',
+  'subject',
+  'html',
+  'text',
+  'sendoutId',
+  'messageId',
+  'idempotencyKey',
+  'contactId',
+  'externalId',
 ] as const;
 export type PayloadVariable = (typeof PAYLOAD_VARIABLES)[number];
 

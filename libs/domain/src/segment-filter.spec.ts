@@ -8,9 +8,19 @@ const dialect: FilterDialect = {
 
 describe('validateSegmentFilter', () => {
   it('accepts nested groups of valid conditions', () => {
-    expect(validateSegmentFilter({
-      all: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { any: [{ attribute: 'score', op: 'gt', value: 5 }, { attribute: 'email', op: 'exists' }] }],
-    })).toEqual([]);
+    expect(
+      validateSegmentFilter({
+        all: [
+          { attribute: 'tier', op: 'eq', value: 'gold' },
+          {
+            any: [
+              { attribute: 'score', op: 'gt', value: 5 },
+              { attribute: 'email', op: 'exists' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it('names the path of every problem', () => {
@@ -23,21 +33,30 @@ describe('validateSegmentFilter', () => {
       ],
     });
     expect(errors.map((e) => e.field)).toEqual([
-      'filter.all[0].value', 'filter.all[1].attribute', 'filter.all[2].any[0].value', 'filter.all[3].value',
+      'filter.all[0].value',
+      'filter.all[1].attribute',
+      'filter.all[2].any[0].value',
+      'filter.all[3].value',
     ]);
   });
 
-  it.each([
-    [null], ['all'], [{}], [{ all: [] }], [{ all: [], any: [] }], [{ none: [] }],
-  ])('refuses %j as a filter', (filter) => {
+  it.each([[null], ['all'], [{}], [{ all: [] }], [{ all: [], any: [] }], [{ none: [] }]])('refuses %j as a filter', (filter) => {
     expect(validateSegmentFilter(filter)).not.toEqual([]);
   });
 
   describe('when an attribute is named like a built-in property of every object', () => {
-    it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])('refuses %s, naming the field', (attribute) => {
-      const errors = validateSegmentFilter({ all: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { attribute, op: 'eq', value: 'x' }] });
-      expect(errors).toEqual([{ field: 'filter.all[1].attribute', message: expect.stringContaining('reserved') }]);
-    });
+    it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])(
+      'refuses %s, naming the field',
+      (attribute) => {
+        const errors = validateSegmentFilter({
+          all: [
+            { attribute: 'tier', op: 'eq', value: 'gold' },
+            { attribute, op: 'eq', value: 'x' },
+          ],
+        });
+        expect(errors).toEqual([{ field: 'filter.all[1].attribute', message: expect.stringContaining('reserved') }]);
+      },
+    );
 
     it('refuses it inside a nested group too', () => {
       const errors = validateSegmentFilter({ any: [{ all: [{ attribute: 'constructor', op: 'exists' }] }] });
@@ -54,13 +73,24 @@ describe('validateSegmentFilter', () => {
 
 describe('compileSegmentFilter', () => {
   it('binds every value and reads columns directly', () => {
-    const { sql, params } = compileSegmentFilter({
-      any: [
-        { attribute: 'email', op: 'eq', value: 'a@b.c' },
-        { all: [{ attribute: 'score', op: 'gt', value: 10 }, { attribute: 'tier', op: 'in', value: ['gold', 3] }] },
-      ],
-    }, dialect, 'c');
-    expect(sql).toBe("(c.email = ? OR (NUM(c.attributes,$.score) > ? AND (TEXT(c.attributes,$.tier) IN (?) OR NUM(c.attributes,$.tier) IN (?))))");
+    const { sql, params } = compileSegmentFilter(
+      {
+        any: [
+          { attribute: 'email', op: 'eq', value: 'a@b.c' },
+          {
+            all: [
+              { attribute: 'score', op: 'gt', value: 10 },
+              { attribute: 'tier', op: 'in', value: ['gold', 3] },
+            ],
+          },
+        ],
+      },
+      dialect,
+      'c',
+    );
+    expect(sql).toBe(
+      '(c.email = ? OR (NUM(c.attributes,$.score) > ? AND (TEXT(c.attributes,$.tier) IN (?) OR NUM(c.attributes,$.tier) IN (?))))',
+    );
     expect(params).toEqual(['a@b.c', 10, 'gold', 3]);
   });
 

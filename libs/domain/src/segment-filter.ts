@@ -32,7 +32,11 @@ export interface FilterDialect {
 const OPS: readonly FilterOp[] = ['eq', 'neq', 'in', 'exists', 'gt', 'lt'];
 const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Contact fields stored as columns; everything else is looked up in the attributes JSON. */
-const COLUMN_FIELDS = new Map([['externalId', 'external_id'], ['email', 'email'], ['phone', 'phone']]);
+const COLUMN_FIELDS = new Map([
+  ['externalId', 'external_id'],
+  ['email', 'email'],
+  ['phone', 'phone'],
+]);
 const MAX_DEPTH = 5;
 const MAX_CONDITIONS = 200;
 const MAX_IN_VALUES = 1_000;
@@ -67,7 +71,10 @@ export function validateSegmentFilter(input: unknown, path = 'filter'): FieldErr
     if (typeof attribute !== 'string' || !ATTRIBUTE_NAME.test(attribute)) {
       errors.push({ field: `${at}.attribute`, message: 'must be a name of letters, digits and underscores (at most 64)' });
     } else if (isInheritedName(attribute)) {
-      errors.push({ field: `${at}.attribute`, message: `${JSON.stringify(attribute)} is reserved: it names a built-in property of every object` });
+      errors.push({
+        field: `${at}.attribute`,
+        message: `${JSON.stringify(attribute)} is reserved: it names a built-in property of every object`,
+      });
     }
     if (typeof op !== 'string' || !OPS.includes(op as FilterOp)) {
       return void errors.push({ field: `${at}.op`, message: `must be one of ${OPS.join(', ')}` });
@@ -76,7 +83,10 @@ export function validateSegmentFilter(input: unknown, path = 'filter'): FieldErr
       if (value !== undefined) errors.push({ field: `${at}.value`, message: 'must be absent for op "exists"' });
     } else if (op === 'in') {
       if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES || !value.every(isScalar)) {
-        errors.push({ field: `${at}.value`, message: `must be a non-empty array of at most ${MAX_IN_VALUES} strings, numbers or booleans` });
+        errors.push({
+          field: `${at}.value`,
+          message: `must be a non-empty array of at most ${MAX_IN_VALUES} strings, numbers or booleans`,
+        });
       }
     } else if (op === 'gt' || op === 'lt') {
       if (typeof value !== 'number' && typeof value !== 'string') {
@@ -93,11 +103,7 @@ export function validateSegmentFilter(input: unknown, path = 'filter'): FieldErr
 }
 
 /** Compiles a validated filter into a predicate over a contacts table aliased `alias`. */
-export function compileSegmentFilter(
-  filter: SegmentFilter,
-  dialect: FilterDialect,
-  alias = 'c',
-): { sql: string; params: unknown[] } {
+export function compileSegmentFilter(filter: SegmentFilter, dialect: FilterDialect, alias = 'c'): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
 
   const group = (node: FilterGroup): string => {

@@ -4,14 +4,26 @@ import { checkOutboundUrl } from './outbound-url';
 
 describe('classify', () => {
   it.each([
-    [200, 'sent'], [202, 'sent'], [429, 'retry'], [500, 'retry'], [503, 'retry'], [408, 'retry'],
-    [400, 'rejected'], [401, 'rejected'], [404, 'rejected'], [422, 'rejected'],
+    [200, 'sent'],
+    [202, 'sent'],
+    [429, 'retry'],
+    [500, 'retry'],
+    [503, 'retry'],
+    [408, 'retry'],
+    [400, 'rejected'],
+    [401, 'rejected'],
+    [404, 'rejected'],
+    [422, 'rejected'],
   ])('treats HTTP %i as %s', (status, kind) => {
     expect(classify(status, 'body').kind).toBe(kind);
   });
 
   it('keeps an excerpt of the body in the reason', () => {
-    expect(classify(422, '{"error":  "bad\n recipient"}')).toEqual({ kind: 'rejected', status: 422, reason: 'ESP answered 422: {"error": "bad recipient"}' });
+    expect(classify(422, '{"error":  "bad\n recipient"}')).toEqual({
+      kind: 'rejected',
+      status: 422,
+      reason: 'ESP answered 422: {"error": "bad recipient"}',
+    });
   });
 });
 

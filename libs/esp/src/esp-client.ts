@@ -84,7 +84,10 @@ export class EspClient {
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(origin, {
-        connections: this.options.connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1, connect: this.options.guard.connector(),
+        connections: this.options.connectionsPerOrigin,
+        keepAliveTimeout: 30_000,
+        pipelining: 1,
+        connect: this.options.guard.connector(),
       });
       this.pools.set(origin, pool);
     }

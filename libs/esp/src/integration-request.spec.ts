@@ -18,14 +18,21 @@ describe('userIdentifier', () => {
 });
 
 describe('request headers', () => {
-  const headers = [{ key: 'X-Api-Key', value: 'k3y', secret: true }, { key: 'X-Tenant', value: 'acme', secret: false }];
+  const headers = [
+    { key: 'X-Api-Key', value: 'k3y', secret: true },
+    { key: 'X-Tenant', value: 'acme', secret: false },
+  ];
 
   it('carries the secrets when sending and masks them when showing', () => {
     expect(requestHeaders(headers, { type: 'basic', username: 'u', password: 'p' })).toEqual({
-      'x-api-key': 'k3y', 'x-tenant': 'acme', authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      'x-api-key': 'k3y',
+      'x-tenant': 'acme',
+      authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
     });
     expect(maskedRequestHeaders(headers, { type: 'basic', username: 'u', password: 'p' })).toEqual({
-      'x-api-key': '********', 'x-tenant': 'acme', authorization: 'Basic ********',
+      'x-api-key': '********',
+      'x-tenant': 'acme',
+      authorization: 'Basic ********',
     });
   });
 });

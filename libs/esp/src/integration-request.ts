@@ -16,9 +16,7 @@ export interface HeaderSpec {
 }
 
 export type IntegrationAuth =
-  | { type: 'none' }
-  | { type: 'basic'; username: string; password: string }
-  | ({ type: 'oauth2' } & OAuth2Credentials);
+  { type: 'none' } | { type: 'basic'; username: string; password: string } | ({ type: 'oauth2' } & OAuth2Credentials);
 
 /** The `User Identifier` variable for a contact, per the integration's identifier type. */
 export function userIdentifier(type: string, contact: { email: string | null; phone: string | null; externalId: string }): string | null {

@@ -28,6 +28,7 @@ export function maskHeaders(stored: StoredHeaderLike[] | null): HeaderSpec[] {
 
 export function openAuth(type: string, settings: Record<string, any> | null, sealed: string | null, box: SecretBox): IntegrationAuth {
   if (type === 'basic') return { type: 'basic', username: settings?.username, password: JSON.parse(box.open(sealed!)).password };
-  if (type === 'oauth2') return { type: 'oauth2', ...(settings as OAuth2Settings), clientSecret: JSON.parse(box.open(sealed!)).clientSecret };
+  if (type === 'oauth2')
+    return { type: 'oauth2', ...(settings as OAuth2Settings), clientSecret: JSON.parse(box.open(sealed!)).clientSecret };
   return { type: 'none' };
 }

@@ -13,7 +13,13 @@ describe('TokenCache', () => {
   beforeAll(async () => {
     server = createServer((_req, res) => {
       requests += 1;
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `t${requests}`, expires_in: 3600 })), 20);
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ access_token: `t${requests}`, expires_in: 3600 })),
+        20,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
@@ -24,7 +30,14 @@ describe('TokenCache', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const credentials = () => ({ tokenUrl: url, clientId: 'id', clientSecret: 's', clientIdKey: 'client_id', clientSecretKey: 'client_secret', credentialsIn: 'body' as const });
+  const credentials = () => ({
+    tokenUrl: url,
+    clientId: 'id',
+    clientSecret: 's',
+    clientIdKey: 'client_id',
+    clientSecretKey: 'client_secret',
+    credentialsIn: 'body' as const,
+  });
 
   it('asks once however many sends start at once, and renews 30 s before expiry', async () => {
     requests = 0;

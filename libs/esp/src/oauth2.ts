@@ -28,7 +28,12 @@ export interface AccessToken {
 }
 
 export class OAuth2Error extends Error {
-  constructor(message: string, readonly status?: number, readonly body?: unknown, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly body?: unknown,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -45,7 +50,8 @@ export async function requestToken(c: OAuth2Credentials, options: TokenRequestOp
   if (c.scope) form.set('scope', c.scope);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (c.credentialsIn === 'header') {
-    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64')}`;
+    const pair = `${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
   } else {
     form.set(c.clientIdKey, c.clientId);
     form.set(c.clientSecretKey, c.clientSecret);
@@ -53,14 +59,21 @@ export async function requestToken(c: OAuth2Credentials, options: TokenRequestOp
   let response;
   try {
     response = await axios.post(c.tokenUrl, form.toString(), {
-      ...options.guard.axiosAgents, headers, timeout: options.timeoutMs, validateStatus: () => true, maxRedirects: 0,
+      ...options.guard.axiosAgents,
+      headers,
+      timeout: options.timeoutMs,
+      validateStatus: () => true,
+      maxRedirects: 0,
     });
   } catch (error) {
     throw new OAuth2Error(`the token endpoint could not be reached: ${(error as Error).message}`, undefined, undefined, { cause: error });
   }
   const body = response.data as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
   if (response.status !== 200 || typeof body?.access_token !== 'string') {
-    const reason = typeof body?.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}` : `HTTP ${response.status}`;
+    const reason =
+      typeof body?.error === 'string'
+        ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`
+        : `HTTP ${response.status}`;
     throw new OAuth2Error(`the token endpoint refused the credentials (${reason})`, response.status, body);
   }
   const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TTL_S;
@@ -71,7 +84,10 @@ export class TokenCache {
   private readonly tokens = new Map<string, AccessToken>();
   private readonly pending = new Map<string, Promise<AccessToken>>();
 
-  constructor(private readonly options: TokenRequestOptions, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly options: TokenRequestOptions,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** A live token for `key` (an integration and its credentials), fetched once when needed. */
   async get(key: string, credentials: OAuth2Credentials): Promise<string> {

@@ -5,7 +5,8 @@ import { FakeDnsServer } from '../../../test/fake-dns-server';
 import { EspClient } from './esp-client';
 import { OutboundGuard, isOutboundRefusal } from './outbound-connect';
 
-const REFUSED = 'refused to connect to loopback.test (127.0.0.1): private or loopback address; set SENDGATE_ALLOW_PRIVATE_NETWORKS=true to allow it';
+const REFUSED =
+  'refused to connect to loopback.test (127.0.0.1): private or loopback address; set SENDGATE_ALLOW_PRIVATE_NETWORKS=true to allow it';
 
 describe('OutboundGuard', () => {
   let dns: FakeDnsServer;
@@ -39,13 +40,17 @@ describe('OutboundGuard', () => {
   });
 
   const lookup = (guard: OutboundGuard, host: string, options: object) =>
-    new Promise<unknown>((resolve, reject) => guard.lookup(host, options, (error, address, family) => (error ? reject(error) : resolve({ address, family }))));
+    new Promise<unknown>((resolve, reject) =>
+      guard.lookup(host, options, (error, address, family) => (error ? reject(error) : resolve({ address, family }))),
+    );
 
   describe('as dns.lookup', () => {
     it('answers one address, or all of them, through the configured DNS server', async () => {
       expect(await lookup(refusing, 'public.test', {})).toEqual({ address: '203.0.113.10', family: 4 });
       expect(await lookup(refusing, 'public.test', { all: true })).toEqual({ address: [{ address: '203.0.113.10', family: 4 }] });
-      await expect(lookup(refusing, 'public.test', { family: 6 })).rejects.toMatchObject({ code: expect.stringMatching(/ENODATA|ENOTFOUND/) });
+      await expect(lookup(refusing, 'public.test', { family: 6 })).rejects.toMatchObject({
+        code: expect.stringMatching(/ENODATA|ENOTFOUND/),
+      });
       await expect(lookup(refusing, 'unknown.test', {})).rejects.toMatchObject({ code: 'ENOTFOUND' });
     });
 
@@ -67,7 +72,10 @@ describe('OutboundGuard', () => {
       const post = (url: string) => sut.post({ url, headers: {}, body: '{}' });
 
       expect(await post(`http://loopback.test:${port}/send`)).toEqual({ kind: 'refused', reason: REFUSED });
-      expect(await post(`http://127.0.0.1:${port}/send`)).toEqual({ kind: 'refused', reason: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1)') });
+      expect(await post(`http://127.0.0.1:${port}/send`)).toEqual({
+        kind: 'refused',
+        reason: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1)'),
+      });
       expect(await post(`http://[::ffff:127.0.0.1]:${port}/send`)).toMatchObject({ kind: 'refused' });
       for (const url of [`http://loopback.test:${port}/`, `http://127.0.0.1:${port}/`, `http://[::ffff:7f00:1]:${port}/`]) {
         const error = await axios.post(url, '{}', { ...refusing.axiosAgents, maxRedirects: 0 }).catch((e: unknown) => e);
@@ -83,7 +91,10 @@ describe('OutboundGuard', () => {
       const sut = new EspClient({ connectionsPerOrigin: 2, timeoutMs: 2_000, guard: allowing });
       const before = connections;
 
-      expect(await sut.post({ url: `http://loopback.test:${port}/send`, headers: {}, body: '{}' })).toMatchObject({ kind: 'sent', status: 200 });
+      expect(await sut.post({ url: `http://loopback.test:${port}/send`, headers: {}, body: '{}' })).toMatchObject({
+        kind: 'sent',
+        status: 200,
+      });
       expect((await axios.post(`http://loopback.test:${port}/`, '{}', allowing.axiosAgents)).status).toBe(200);
       expect(connections).toBeGreaterThan(before);
       await sut.close();

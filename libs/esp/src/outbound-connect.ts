@@ -25,7 +25,10 @@ export const OUTBOUND_REFUSED = 'ERR_SENDGATE_OUTBOUND_REFUSED';
 export class OutboundRefusedError extends Error {
   readonly code = OUTBOUND_REFUSED;
 
-  constructor(readonly host: string, readonly address: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
     super(`refused to connect to ${host} (${address}): private or loopback address; set SENDGATE_ALLOW_PRIVATE_NETWORKS=true to allow it`);
   }
 }
@@ -107,7 +110,9 @@ export class OutboundGuard {
     const literal = isIP(host);
     if (literal !== 0) return [{ address: host, family: literal }];
     if (!this.resolver) {
-      return new Promise((resolve, reject) => systemLookup(host, { all: true, family }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+      return new Promise((resolve, reject) =>
+        systemLookup(host, { all: true, family }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+      );
     }
     const [v4, v6] = await Promise.allSettled([
       family === 6 ? Promise.resolve([]) : this.resolver.resolve4(host),

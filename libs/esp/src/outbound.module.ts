@@ -5,7 +5,9 @@ import { OutboundGuard } from './outbound-connect';
 /** One OutboundGuard per process: every outbound client connects through it. */
 @Global()
 @Module({
-  providers: [{ provide: OutboundGuard, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new OutboundGuard(config.outbound) }],
+  providers: [
+    { provide: OutboundGuard, inject: [SENDGATE_CONFIG], useFactory: (config: SendgateConfig) => new OutboundGuard(config.outbound) },
+  ],
   exports: [OutboundGuard],
 })
 export class OutboundModule implements OnApplicationShutdown {

@@ -8,7 +8,9 @@ import { BlockList, isIP } from 'node:net';
 const blocked = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network"; 0.0.0.0 itself reaches the local host
-  ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
   ['100.64.0.0', 10], // carrier-grade NAT
   ['127.0.0.0', 8],
   ['169.254.0.0', 16], // link-local, with the cloud metadata service at 169.254.169.254
@@ -16,16 +18,21 @@ for (const [net, prefix] of [
   ['198.18.0.0', 15], // benchmarking
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, and the broadcast address
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128],
-  ['64:ff9b::', 96], ['64:ff9b:1::', 48], // NAT64: the gateway would connect to the IPv4 address inside
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48], // NAT64: the gateway would connect to the IPv4 address inside
   ['100::', 64], // discard
   ['2001::', 23], // IETF protocol assignments (Teredo among them)
   ['fc00::', 7], // unique local, with the cloud metadata service at fd00:ec2::254
-  ['fe80::', 10], ['fec0::', 10], // link-local and the old site-local
+  ['fe80::', 10],
+  ['fec0::', 10], // link-local and the old site-local
   ['ff00::', 8], // multicast
-] as const) blocked.addSubnet(net, prefix, 'ipv6');
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
@@ -39,8 +46,12 @@ export function isPrivateAddress(address: string): boolean {
 
 /** The eight 16-bit groups of a valid IPv6 address, a trailing dotted quad included. */
 function hextets(address: string): number[] {
-  const text = address.toLowerCase().replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
-    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`);
+  const text = address
+    .toLowerCase()
+    .replace(
+      /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+      (_, a, b, c, d) => `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+    );
   const [head, tail] = text.split('::');
   const parse = (part?: string) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
   const front = parse(head);

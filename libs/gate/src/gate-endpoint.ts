@@ -5,9 +5,7 @@
 import { MASK, SecretBox } from '@sendgate/crypto';
 
 export type HttpAuth =
-  | { type: 'none' }
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'header'; name: string; value: string };
+  { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'header'; name: string; value: string };
 
 export type GateEndpoint =
   | { transport: 'http'; url: string; auth: HttpAuth }
@@ -28,9 +26,17 @@ export function sealEndpoint(endpoint: GateEndpoint, box: SecretBox): StoredEndp
         case 'none':
           return { transport: 'http', settings: { url: endpoint.url, auth: { type: 'none' } }, secrets: null };
         case 'basic':
-          return { transport: 'http', settings: { url: endpoint.url, auth: { type: 'basic', username: auth.username } }, secrets: box.seal(JSON.stringify({ password: auth.password })) };
+          return {
+            transport: 'http',
+            settings: { url: endpoint.url, auth: { type: 'basic', username: auth.username } },
+            secrets: box.seal(JSON.stringify({ password: auth.password })),
+          };
         case 'header':
-          return { transport: 'http', settings: { url: endpoint.url, auth: { type: 'header', name: auth.name } }, secrets: box.seal(JSON.stringify({ value: auth.value })) };
+          return {
+            transport: 'http',
+            settings: { url: endpoint.url, auth: { type: 'header', name: auth.name } },
+            secrets: box.seal(JSON.stringify({ value: auth.value })),
+          };
       }
       break;
     }
@@ -52,14 +58,23 @@ export function openEndpoint(stored: StoredEndpoint, box: SecretBox): GateEndpoi
 
 /** An endpoint as an API answer shows it: every secret is "********". */
 export type MaskedEndpoint =
-  | { transport: 'http'; url: string; auth: { type: HttpAuth['type']; username?: string; password?: string; name?: string; value?: string } }
+  | {
+      transport: 'http';
+      url: string;
+      auth: { type: HttpAuth['type']; username?: string; password?: string; name?: string; value?: string };
+    }
   | { transport: 'sqs'; queueUrl: string; region: string; accessKeyId: string; secretAccessKey: string; endpoint?: string };
 
 /** What an API response may show. */
 export function maskEndpoint(stored: StoredEndpoint): MaskedEndpoint {
-  if (stored.transport === 'sqs') return { transport: 'sqs', ...(stored.settings as { queueUrl: string; region: string; accessKeyId: string }), secretAccessKey: MASK };
+  if (stored.transport === 'sqs')
+    return { transport: 'sqs', ...(stored.settings as { queueUrl: string; region: string; accessKeyId: string }), secretAccessKey: MASK };
   const settings = stored.settings as { url: string; auth: { type: HttpAuth['type'] } };
-  const auth = settings.auth.type === 'basic' ? { ...settings.auth, password: MASK }
-    : settings.auth.type === 'header' ? { ...settings.auth, value: MASK } : settings.auth;
+  const auth =
+    settings.auth.type === 'basic'
+      ? { ...settings.auth, password: MASK }
+      : settings.auth.type === 'header'
+        ? { ...settings.auth, value: MASK }
+        : settings.auth;
   return { transport: 'http', url: settings.url, auth };
 }

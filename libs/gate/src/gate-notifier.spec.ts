@@ -26,11 +26,23 @@ describe('GateNotifier', () => {
   describe('when the endpoint is on loopback and private networks are not allowed', () => {
     it('delivers nothing over HTTP or SQS, and says why', async () => {
       const http = await sut.deliver({ transport: 'http', url: `${base}/hook`, auth: { type: 'none' } }, { test: true }, 'k1');
-      const sqs = await sut.deliver({
-        transport: 'sqs', queueUrl: `${base}/000000000000/gate`, region: 'eu-west-1', accessKeyId: 'AKIA', secretAccessKey: 's', endpoint: base,
-      }, { test: true }, 'k2');
+      const sqs = await sut.deliver(
+        {
+          transport: 'sqs',
+          queueUrl: `${base}/000000000000/gate`,
+          region: 'eu-west-1',
+          accessKeyId: 'AKIA',
+          secretAccessKey: 's',
+          endpoint: base,
+        },
+        { test: true },
+        'k2',
+      );
 
-      expect(http).toMatchObject({ delivered: false, error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1): private or loopback address') });
+      expect(http).toMatchObject({
+        delivered: false,
+        error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1): private or loopback address'),
+      });
       expect(sqs).toMatchObject({ delivered: false, error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1)') });
       expect(connections).toBe(0);
     });

@@ -20,7 +20,10 @@ export class GateNotifier {
   /** One client per credentials and endpoint: clients keep their connections alive. */
   private readonly sqsClients = new Map<string, SQSClient>();
 
-  constructor(private readonly timeoutMs: number, private readonly guard: OutboundGuard) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly guard: OutboundGuard,
+  ) {}
 
   /** `idempotencyKey` is the same on every attempt, so the integrator can drop our retries. */
   async deliver(endpoint: GateEndpoint, payload: unknown, idempotencyKey: string): Promise<DeliveryResult> {
@@ -39,15 +42,23 @@ export class GateNotifier {
 
   private async enqueue(endpoint: SqsEndpoint, payload: unknown): Promise<DeliveryResult> {
     try {
-      const answer = await this.sqsClient(endpoint).send(new SendMessageCommand({
-        QueueUrl: endpoint.queueUrl,
-        MessageBody: JSON.stringify(payload),
-        MessageAttributes: { source: { DataType: 'String', StringValue: 'sendgate' } },
-      }), { abortSignal: AbortSignal.timeout(this.timeoutMs) });
+      const answer = await this.sqsClient(endpoint).send(
+        new SendMessageCommand({
+          QueueUrl: endpoint.queueUrl,
+          MessageBody: JSON.stringify(payload),
+          MessageAttributes: { source: { DataType: 'String', StringValue: 'sendgate' } },
+        }),
+        { abortSignal: AbortSignal.timeout(this.timeoutMs) },
+      );
       return { delivered: true, transport: 'sqs', messageId: answer.MessageId };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      return { delivered: false, transport: 'sqs', status, error: `SQS refused the message: ${(error as Error).name}: ${(error as Error).message}` };
+      return {
+        delivered: false,
+        transport: 'sqs',
+        status,
+        error: `SQS refused the message: ${(error as Error).name}: ${(error as Error).message}`,
+      };
     }
   }
 
@@ -69,19 +80,36 @@ export class GateNotifier {
     return client;
   }
 
-  private async post(endpoint: Extract<GateEndpoint, { transport: 'http' }>, payload: unknown, idempotencyKey: string): Promise<DeliveryResult> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Sendgate', 'idempotency-key': idempotencyKey };
+  private async post(
+    endpoint: Extract<GateEndpoint, { transport: 'http' }>,
+    payload: unknown,
+    idempotencyKey: string,
+  ): Promise<DeliveryResult> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Sendgate',
+      'idempotency-key': idempotencyKey,
+    };
     const { auth } = endpoint;
     if (auth.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     if (auth.type === 'header') headers[auth.name.toLowerCase()] = auth.value;
     try {
       const response = await axios.post(endpoint.url, payload, {
-        ...this.guard.axiosAgents, headers, timeout: this.timeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
+        ...this.guard.axiosAgents,
+        headers,
+        timeout: this.timeoutMs,
+        validateStatus: () => true,
+        responseType: 'text',
+        transformResponse: (d) => d,
+        maxRedirects: 0,
       });
       const body = String(response.data ?? '').slice(0, 4_000);
       const ok = response.status >= 200 && response.status < 300;
       return {
-        delivered: ok, transport: 'http', status: response.status, body,
+        delivered: ok,
+        transport: 'http',
+        status: response.status,
+        body,
         headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)])),
         error: ok ? undefined : `endpoint answered ${response.status}: ${body.slice(0, 300)}`,
       };

@@ -9,7 +9,10 @@ describe('GateUris', () => {
   it('scopes a reject URI to one sendout and one message', () => {
     const uri = sut.reject('s-1', 42, deadline);
     expect(uri.startsWith('https://sendgate.example.com/gate/v1/reject/')).toBe(true);
-    expect(sut.check(tokenOf(uri), 'reject', deadline.getTime())).toEqual({ ok: true, claims: { a: 'reject', s: 's-1', m: 42, exp: expect.any(Number) } });
+    expect(sut.check(tokenOf(uri), 'reject', deadline.getTime())).toEqual({
+      ok: true,
+      claims: { a: 'reject', s: 's-1', m: 42, exp: expect.any(Number) },
+    });
   });
 
   it('stays valid through the grace period after the deadline, then answers 410', () => {

@@ -17,7 +17,11 @@ export interface GateClaims {
 export type GateTokenCheck = { ok: true; claims: GateClaims } | { ok: false; status: 401 | 410; message: string };
 
 export class GateUris {
-  constructor(private readonly signer: TokenSigner, private readonly baseUrl: string, private readonly graceMs: number) {}
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly baseUrl: string,
+    private readonly graceMs: number,
+  ) {}
 
   finish(sendoutId: string, deadline: Date): string {
     return this.uri('finish', sendoutId, deadline);

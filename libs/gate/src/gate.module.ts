@@ -11,7 +11,8 @@ import { GateUris } from './gate-uris';
     {
       provide: GateUris,
       inject: [TokenSigner, SENDGATE_CONFIG],
-      useFactory: (signer: TokenSigner, config: SendgateConfig) => new GateUris(signer, config.api.publicBaseUrl, config.security.gateUriGraceMs),
+      useFactory: (signer: TokenSigner, config: SendgateConfig) =>
+        new GateUris(signer, config.api.publicBaseUrl, config.security.gateUriGraceMs),
     },
     {
       provide: GateNotifier,

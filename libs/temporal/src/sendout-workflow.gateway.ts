@@ -4,12 +4,23 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError,
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
 } from '@temporalio/client';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SendoutStage, sendoutWorkflowId } from '@sendgate/domain';
 import {
-  JourneyNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey, gateDecidedSignal, sendoutWorkflow,
+  JourneyNameKey,
+  ProjectNameKey,
+  SendoutIdKey,
+  SendoutKindKey,
+  SendoutNameKey,
+  SendoutStageKey,
+  gateDecidedSignal,
+  sendoutWorkflow,
 } from '@sendgate/workflows';
 
 /** What a sendout's workflow starts with: ids and settings for the run, names for the Web UI's filters. */
@@ -26,7 +37,10 @@ export interface SendoutStart {
 
 @Injectable()
 export class SendoutWorkflowGateway {
-  constructor(private readonly client: Client, @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig) {}
+  constructor(
+    private readonly client: Client,
+    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
+  ) {}
 
   /**
    * Starts the sendout's workflow once. A workflow already running or already run under this id

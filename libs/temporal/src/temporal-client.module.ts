@@ -18,8 +18,7 @@ import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
     {
       provide: Client,
       inject: [Connection, SENDGATE_CONFIG],
-      useFactory: (connection: Connection, config: SendgateConfig) =>
-        new Client({ connection, namespace: config.temporal.namespace }),
+      useFactory: (connection: Connection, config: SendgateConfig) => new Client({ connection, namespace: config.temporal.namespace }),
     },
     SendoutWorkflowGateway,
   ],

@@ -25,8 +25,9 @@ export class ApiKeysService {
         throw notFound('API key', id);
       case 'LAST_ACTIVE_KEY':
         throw new ConflictException({
-          statusCode: 409, error: 'Conflict',
-          message: 'this is the account\'s last active API key; revoking it would lock the account out: create another key first',
+          statusCode: 409,
+          error: 'Conflict',
+          message: "this is the account's last active API key; revoking it would lock the account out: create another key first",
         });
       default:
         return assertNever(outcome);

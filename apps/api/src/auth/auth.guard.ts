@@ -21,7 +21,10 @@ export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): Au
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly keys: ApiKeysRepository) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysRepository,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;

@@ -30,7 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 }
 
 function describe(exception: unknown): string {
-  return exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
 }
 
 /**

@@ -18,5 +18,9 @@ export function applyBodyLimits(fastify: FastifyInstance): void {
 
 /** "1 MB", "32 MB", "512 KB": how a limit is named in answers. */
 export function formatBytes(bytes: number): string {
-  return bytes >= MB && bytes % MB === 0 ? `${bytes / MB} MB` : bytes >= 1024 && bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
+  return bytes >= MB && bytes % MB === 0
+    ? `${bytes / MB} MB`
+    : bytes >= 1024 && bytes % 1024 === 0
+      ? `${bytes / 1024} KB`
+      : `${bytes} bytes`;
 }

@@ -42,9 +42,17 @@ function utf8(raw: Buffer, done: Done): string | undefined {
 function parseJson(safeJson: ReturnType<FastifyInstance['getDefaultJsonParser']>, req: FastifyRequest, text: string, done: Done): void {
   // Fastify's parser answers through the callback; what it returns is not needed.
   void safeJson(req, text, (error, value) => {
-    if (error) return done(badBody(isPlainJson(text) ? 'the body is not accepted: it has a "__proto__" or "constructor.prototype" key' : 'the body is not valid JSON'));
+    if (error)
+      return done(
+        badBody(
+          isPlainJson(text)
+            ? 'the body is not accepted: it has a "__proto__" or "constructor.prototype" key'
+            : 'the body is not valid JSON',
+        ),
+      );
     const field = findUnpairedSurrogate(text, value);
-    if (field !== undefined) return done(badRequest([{ field, message: 'is not valid Unicode: it holds an unpaired surrogate (\\uD800-\\uDFFF)' }]));
+    if (field !== undefined)
+      return done(badRequest([{ field, message: 'is not valid Unicode: it holds an unpaired surrogate (\\uD800-\\uDFFF)' }]));
     done(null, value);
   });
 }

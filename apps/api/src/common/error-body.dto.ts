@@ -28,10 +28,16 @@ export class ErrorBodyDto {
 }
 
 /** On every controller: its 4xx and 5xx answers have the common error shape. */
-export const ApiErrorResponses = () => applyDecorators(
-  ApiResponse({
-    status: '4XX', type: ErrorBodyDto,
-    description: 'Refused: the body names the bad field(s); some answers add what they are about (state, stage, limit, tokenEndpoint)',
-  }),
-  ApiResponse({ status: '5XX', type: ErrorBodyDto, description: 'Failed on our side (or a dependency is down); the cause is logged, not shown' }),
-);
+export const ApiErrorResponses = () =>
+  applyDecorators(
+    ApiResponse({
+      status: '4XX',
+      type: ErrorBodyDto,
+      description: 'Refused: the body names the bad field(s); some answers add what they are about (state, stage, limit, tokenEndpoint)',
+    }),
+    ApiResponse({
+      status: '5XX',
+      type: ErrorBodyDto,
+      description: 'Failed on our side (or a dependency is down); the cause is logged, not shown',
+    }),
+  );

@@ -55,7 +55,8 @@ function fromHttpException(exception: HttpException, context: ErrorContext): Err
 /** Fastify's own 4xx (body, content type, URL), which reach the filter before any Nest code ran. */
 function fromFastifyError(exception: unknown, context: ErrorContext): ErrorBody | undefined {
   const { code, statusCode } = (exception ?? {}) as { code?: unknown; statusCode?: unknown };
-  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500)
+    return undefined;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return tooLarge(context);
@@ -94,7 +95,10 @@ function fromDatabaseError(exception: unknown): ErrorBody | undefined {
 }
 
 function tooLarge(context: ErrorContext): ErrorBody {
-  return { ...shape(413, `the body is larger than this route's limit of ${formatBytes(context.bodyLimit ?? 0)}`), limit: context.bodyLimit };
+  return {
+    ...shape(413, `the body is larger than this route's limit of ${formatBytes(context.bodyLimit ?? 0)}`),
+    limit: context.bodyLimit,
+  };
 }
 
 function unsupportedMediaType(context: ErrorContext): ErrorBody {

@@ -7,8 +7,11 @@ describe('a sendout body', () => {
   const sut = createValidationPipe();
   const metadata: ArgumentMetadata = { type: 'body', metatype: CreateSendoutDto };
   const valid = {
-    projectId: '0b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e', name: 'x', segmentId: '1b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e',
-    integrationId: '2b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e', content: { text: 'x' },
+    projectId: '0b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e',
+    name: 'x',
+    segmentId: '1b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e',
+    integrationId: '2b7c5a52-3f2e-4c55-9d6b-6f1a2b3c4d5e',
+    content: { text: 'x' },
   };
 
   async function errors(body: Record<string, unknown>): Promise<Array<{ field: string; message: string }>> {
@@ -16,7 +19,8 @@ describe('a sendout body', () => {
       await sut.transform(body, metadata);
       return [];
     } catch (error) {
-      if (error instanceof BadRequestException) return (error.getResponse() as { errors: Array<{ field: string; message: string }> }).errors;
+      if (error instanceof BadRequestException)
+        return (error.getResponse() as { errors: Array<{ field: string; message: string }> }).errors;
       throw error;
     }
   }
@@ -32,7 +36,9 @@ describe('a sendout body', () => {
       ['neither', { segmentId: undefined }],
       ['a null segment and no contacts', { segmentId: null }],
     ])('refuses %s, naming segmentId', async (_, change) => {
-      expect(await errors({ ...valid, ...change })).toEqual([{ field: 'segmentId', message: 'give exactly one of segmentId or contactIds' }]);
+      expect(await errors({ ...valid, ...change })).toEqual([
+        { field: 'segmentId', message: 'give exactly one of segmentId or contactIds' },
+      ]);
     });
 
     it('refuses a segmentId that is not a UUID', async () => {

@@ -42,7 +42,10 @@ export function isOneOf(type: unknown): type is Type<object> {
  * The class to validate `value` (a plain object) against, and the value to give it: the variant its
  * discriminator names, or the base with the discriminator alone.
  */
-export function narrowToVariant(base: Type<object>, value: Record<string, unknown>): { type: Type<object>; value: Record<string, unknown> } {
+export function narrowToVariant(
+  base: Type<object>,
+  value: Record<string, unknown>,
+): { type: Type<object>; value: Record<string, unknown> } {
   const { property, variants } = specOf(base)!;
   const key = value[property];
   const variant = typeof key === 'string' && Object.hasOwn(variants(), key) ? variants()[key] : undefined;

@@ -12,7 +12,10 @@ export const UuidParam = (name = 'id'): ParameterDecorator =>
 export const TextParam = (name: string, max: number): ParameterDecorator => Param(name, new MaxLengthPipe(name, max));
 
 class MaxLengthPipe implements PipeTransform<string, string> {
-  constructor(private readonly name: string, private readonly max: number) {}
+  constructor(
+    private readonly name: string,
+    private readonly max: number,
+  ) {}
 
   transform(value: string): string {
     if (typeof value !== 'string' || value.length === 0 || value.length > this.max) {

@@ -11,7 +11,11 @@ export function badRequest(errors: FieldError[]): BadRequestException {
   return new BadRequestException({
     statusCode: 400,
     error: 'Bad Request',
-    message: errors.slice(0, MESSAGE_ERRORS).map((e) => `${e.field} ${e.message}`).join('; ') + more,
+    message:
+      errors
+        .slice(0, MESSAGE_ERRORS)
+        .map((e) => `${e.field} ${e.message}`)
+        .join('; ') + more,
     errors: errors.slice(0, LISTED_ERRORS),
   });
 }
@@ -39,9 +43,13 @@ class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && this.toValidate(metadata)) {
       const nil = value === undefined || value === null; // validated as {}: a body-less POST names its missing fields
-      if (!nil && (typeof value !== 'object' || Array.isArray(value))) throw badRequest([{ field: '(body)', message: 'must be a JSON object' }]);
+      if (!nil && (typeof value !== 'object' || Array.isArray(value)))
+        throw badRequest([{ field: '(body)', message: 'must be a JSON object' }]);
       const stripped = findStrippedKey(value);
-      if (stripped) throw badRequest([{ field: stripped.field, message: `uses the name ${JSON.stringify(stripped.key)}, a built-in property of every object` }]);
+      if (stripped)
+        throw badRequest([
+          { field: stripped.field, message: `uses the name ${JSON.stringify(stripped.key)}, a built-in property of every object` },
+        ]);
       if (isOneOf(metadata.metatype)) {
         const { type, value: narrowed } = narrowToVariant(metadata.metatype, (value ?? {}) as Record<string, unknown>);
         return super.transform(narrowed, { ...metadata, metatype: type });
@@ -56,7 +64,9 @@ const STRIPPED_KEYS = new Set(['constructor', 'prototype']);
 /** Depth is bounded by the body parser, so plain recursion is safe here. */
 function findStrippedKey(value: unknown, path = '(body)'): { field: string; key: string } | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const entries = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+  const entries = Array.isArray(value)
+    ? value.map((item, i) => [`[${i}]`, item] as const)
+    : Object.entries(value).map(([k, v]) => [k, v] as const);
   for (const [key, item] of entries) {
     if (!Array.isArray(value) && STRIPPED_KEYS.has(key)) return { field: path, key };
     const found = findStrippedKey(item, Array.isArray(value) ? `${path}${key}` : path === '(body)' ? key : `${path}.${key}`);

@@ -12,7 +12,12 @@ export class ContactsService {
     const seen = new Map<string, number>();
     contacts.forEach((c, i) => {
       if (seen.has(c.externalId)) {
-        throw badRequest([{ field: `contacts[${i}].externalId`, message: `repeats contacts[${seen.get(c.externalId)}].externalId ${JSON.stringify(c.externalId)}` }]);
+        throw badRequest([
+          {
+            field: `contacts[${i}].externalId`,
+            message: `repeats contacts[${seen.get(c.externalId)}].externalId ${JSON.stringify(c.externalId)}`,
+          },
+        ]);
       }
       seen.set(c.externalId, i);
     });

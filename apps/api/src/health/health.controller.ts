@@ -15,7 +15,10 @@ type CheckState = 'up' | 'down';
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly database: DatabaseHealth, private readonly temporal: SendoutWorkflowGateway) {}
+  constructor(
+    private readonly database: DatabaseHealth,
+    private readonly temporal: SendoutWorkflowGateway,
+  ) {}
 
   @Get('live')
   @ApiOkResponse({ type: LiveDto })

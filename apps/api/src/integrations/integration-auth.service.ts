@@ -35,7 +35,11 @@ export class IntegrationAuthService {
       case 'basic':
         notMask('password', auth.password);
         if (errors.length > before) return undefined;
-        return { authType: 'basic', authSettings: { username: auth.username }, authSecrets: this.box.seal(JSON.stringify({ password: auth.password })) };
+        return {
+          authType: 'basic',
+          authSettings: { username: auth.username },
+          authSecrets: this.box.seal(JSON.stringify({ password: auth.password })),
+        };
       case 'oauth2': {
         const problem = await checkOutboundUrl(auth.tokenUrl, this.guard);
         if (problem) errors.push({ field: `${prefix}tokenUrl`, message: problem });
@@ -62,7 +66,10 @@ export class IntegrationAuthService {
     } catch (error) {
       if (!(error instanceof OAuth2Error)) throw error;
       throw new UnprocessableEntityException({
-        statusCode: 422, error: 'Unprocessable Entity', field: `${prefix}clientSecret`, message: error.message,
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        field: `${prefix}clientSecret`,
+        message: error.message,
         tokenEndpoint: { status: error.status, body: error.body },
       });
     }
@@ -71,8 +78,12 @@ export class IntegrationAuthService {
 
 function oauth2Credentials(auth: OAuth2AuthDto): OAuth2Credentials {
   return {
-    tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret,
-    clientIdKey: auth.clientIdKey ?? 'client_id', clientSecretKey: auth.clientSecretKey ?? 'client_secret',
-    scope: auth.scope, credentialsIn: auth.credentialsIn ?? 'body',
+    tokenUrl: auth.tokenUrl,
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+    clientIdKey: auth.clientIdKey ?? 'client_id',
+    clientSecretKey: auth.clientSecretKey ?? 'client_secret',
+    scope: auth.scope,
+    credentialsIn: auth.credentialsIn ?? 'body',
   };
 }

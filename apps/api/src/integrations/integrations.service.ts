@@ -6,8 +6,17 @@ import { MASK, SecretBox } from '@sendgate/crypto';
 import { EspIntegrationEntity, IntegrationStatus, IntegrationsRepository, SendoutsRepository } from '@sendgate/database';
 import { Channel, FieldError, PayloadContext, PayloadTemplate, PayloadTemplateError } from '@sendgate/domain';
 import {
-  OAuth2Error, OutboundGuard, checkOutboundUrl, isMessageIdPath, maskHeaders, maskedRequestHeaders, openAuth, openHeaders, requestHeaders,
-  sealHeaders, userIdentifier,
+  OAuth2Error,
+  OutboundGuard,
+  checkOutboundUrl,
+  isMessageIdPath,
+  maskHeaders,
+  maskedRequestHeaders,
+  openAuth,
+  openHeaders,
+  requestHeaders,
+  sealHeaders,
+  userIdentifier,
 } from '@sendgate/esp';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
@@ -39,10 +48,19 @@ export class IntegrationsService {
     const errors = await this.problems(dto);
     if (errors.length > 0) throw badRequest(errors);
     const integration: Partial<EspIntegrationEntity> = {
-      id: randomUUID(), accountId, name: dto.name, channel: dto.channel, url: dto.url, payloadTemplate: dto.payloadTemplate,
+      id: randomUUID(),
+      accountId,
+      name: dto.name,
+      channel: dto.channel,
+      url: dto.url,
+      payloadTemplate: dto.payloadTemplate,
       headers: sealHeaders(dto.headers?.map((h) => ({ ...h, secret: h.secret ?? false })) ?? [], this.box),
       identifierType: dto.identifierType ?? (dto.channel === Channel.SMS ? 'phone' : 'email'),
-      messageIdPath: dto.messageIdPath ?? null, rateLimitPerSecond: dto.rateLimitPerSecond ?? null, authType: 'none', authSettings: null, authSecrets: null,
+      messageIdPath: dto.messageIdPath ?? null,
+      rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
+      authType: 'none',
+      authSettings: null,
+      authSecrets: null,
       status: IntegrationStatus.DRAFT,
     };
     await this.integrations.insert(integration);
@@ -63,7 +81,15 @@ export class IntegrationsService {
       ...(dto.identifierType !== undefined ? { identifierType: dto.identifierType } : {}),
       ...(dto.messageIdPath !== undefined ? { messageIdPath: dto.messageIdPath } : {}),
       ...(dto.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: dto.rateLimitPerSecond } : {}),
-      ...(dto.headers !== undefined ? { headers: sealHeaders(dto.headers.map((h) => ({ ...h, secret: h.secret ?? false })), this.box, current.headers ?? []) } : {}),
+      ...(dto.headers !== undefined
+        ? {
+            headers: sealHeaders(
+              dto.headers.map((h) => ({ ...h, secret: h.secret ?? false })),
+              this.box,
+              current.headers ?? [],
+            ),
+          }
+        : {}),
       ...auth,
     });
     return this.view(accountId, id);
@@ -88,7 +114,9 @@ export class IntegrationsService {
     const integration = await this.find(accountId, id);
     const headers = openHeaders(integration.headers, this.box);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, this.box);
-    const body = dto.payload ? JSON.stringify(dto.payload) : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
+    const body = dto.payload
+      ? JSON.stringify(dto.payload)
+      : PayloadTemplate.compile(integration.payloadTemplate).renderJson(sampleContext(integration, dto.variables ?? {}));
     const idempotencyKey = `test:${integration.id}:${randomUUID()}`; // the sandbox ESP finds the account by it
     const shown = { 'content-type': 'application/json', ...maskedRequestHeaders(headers, auth), 'idempotency-key': idempotencyKey };
     const request = { method: 'POST', url: integration.url, headers: shown, body: JSON.parse(body) };
@@ -106,7 +134,11 @@ export class IntegrationsService {
       const response = await axios.post(integration.url, body, {
         ...this.guard.axiosAgents,
         headers: { 'content-type': 'application/json', ...requestHeaders(headers, auth, bearer), 'idempotency-key': idempotencyKey },
-        timeout: this.config.outbound.requestTimeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: (d) => d, maxRedirects: 0,
+        timeout: this.config.outbound.requestTimeoutMs,
+        validateStatus: () => true,
+        responseType: 'text',
+        transformResponse: (d) => d,
+        maxRedirects: 0,
       });
       return {
         request,
@@ -132,7 +164,11 @@ export class IntegrationsService {
     await this.find(accountId, id);
     const running = await this.sendouts.countRunningWithIntegration(id);
     if (running > 0) {
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${running} running sendout(s) use this integration; cancel them or let them finish first` });
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `${running} running sendout(s) use this integration; cancel them or let them finish first`,
+      });
     }
     await this.integrations.delete(accountId, id);
   }
@@ -144,11 +180,24 @@ export class IntegrationsService {
   async view(accountId: string, id: string) {
     const i = await this.find(accountId, id);
     return {
-      id: i.id, name: i.name, channel: i.channel, url: i.url, headers: maskHeaders(i.headers), identifierType: i.identifierType,
-      payloadTemplate: i.payloadTemplate, messageIdPath: i.messageIdPath, rateLimitPerSecond: i.rateLimitPerSecond,
-      auth: i.authType === 'basic' ? { type: 'basic', username: i.authSettings?.username, password: MASK }
-        : i.authType === 'oauth2' ? { type: 'oauth2', ...i.authSettings, clientSecret: MASK } : { type: i.authType },
-      status: i.status, createdAt: i.createdAt, updatedAt: i.updatedAt,
+      id: i.id,
+      name: i.name,
+      channel: i.channel,
+      url: i.url,
+      headers: maskHeaders(i.headers),
+      identifierType: i.identifierType,
+      payloadTemplate: i.payloadTemplate,
+      messageIdPath: i.messageIdPath,
+      rateLimitPerSecond: i.rateLimitPerSecond,
+      auth:
+        i.authType === 'basic'
+          ? { type: 'basic', username: i.authSettings?.username, password: MASK }
+          : i.authType === 'oauth2'
+            ? { type: 'oauth2', ...i.authSettings, clientSecret: MASK }
+            : { type: i.authType },
+      status: i.status,
+      createdAt: i.createdAt,
+      updatedAt: i.updatedAt,
     };
   }
 
@@ -188,11 +237,24 @@ export class IntegrationsService {
 
 /** Sample variables for a test call; `variables` override them ("contact.x" and "gate.x" included). */
 function sampleContext(integration: EspIntegrationEntity, variables: Record<string, unknown>): PayloadContext {
-  const contact: Record<string, unknown> = { externalId: 'test-contact', email: 'test@example.com', phone: '+15555550123', firstName: 'Test' };
+  const contact: Record<string, unknown> = {
+    externalId: 'test-contact',
+    email: 'test@example.com',
+    phone: '+15555550123',
+    firstName: 'Test',
+  };
   const gate: Record<string, unknown> = {};
   const vars: Record<string, unknown> = {
-    email: 'test@example.com', phone: '+15555550123', subject: 'Sendgate test', html: '<p>Sendgate test</p>', text: 'Sendgate test',
-    sendoutId: 'test', messageId: 'test', idempotencyKey: 'test', contactId: 'test', externalId: 'test-contact',
+    email: 'test@example.com',
+    phone: '+15555550123',
+    subject: 'Sendgate test',
+    html: '<p>Sendgate test</p>',
+    text: 'Sendgate test',
+    sendoutId: 'test',
+    messageId: 'test',
+    idempotencyKey: 'test',
+    contactId: 'test',
+    externalId: 'test-contact',
   };
   for (const [key, value] of Object.entries(variables)) {
     if (key.startsWith('contact.')) contact[key.slice(8)] = value;
@@ -200,7 +262,9 @@ function sampleContext(integration: EspIntegrationEntity, variables: Record<stri
     else vars[key] = value;
   }
   vars.userIdentifier ??= userIdentifier(integration.identifierType, {
-    email: (vars.email as string) ?? null, phone: (vars.phone as string) ?? null, externalId: String(vars.externalId),
+    email: (vars.email as string) ?? null,
+    phone: (vars.phone as string) ?? null,
+    externalId: String(vars.externalId),
   });
   return { vars, contact, gate };
 }

@@ -22,7 +22,10 @@ export function secretsLeftBehind(current: EspIntegrationEntity, dto: UpdateInte
     if (header.secret && header.value === MASK) errors.push({ field: `headers[${i}].value`, message: RESEND });
   });
   if (dto.auth === undefined && (current.authType === 'basic' || current.authType === 'oauth2')) {
-    errors.push({ field: 'auth', message: `${RESEND} (send the authentication as for PUT /v1/integrations/:id/auth, or {"type": "none"})` });
+    errors.push({
+      field: 'auth',
+      message: `${RESEND} (send the authentication as for PUT /v1/integrations/:id/auth, or {"type": "none"})`,
+    });
   }
   return errors;
 }

@@ -36,4 +36,9 @@ export class ProjectsController {
   }
 }
 
-const toProjectView = (p: ProjectEntity): ProjectViewDto => ({ id: p.id, name: p.name, sendGate: { actions: p.gateActions ?? [] }, createdAt: p.createdAt });
+const toProjectView = (p: ProjectEntity): ProjectViewDto => ({
+  id: p.id,
+  name: p.name,
+  sendGate: { actions: p.gateActions ?? [] },
+  createdAt: p.createdAt,
+});

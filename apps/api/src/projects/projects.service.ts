@@ -11,7 +11,12 @@ export class ProjectsService {
 
   async create(accountId: string, name: string): Promise<ProjectEntity> {
     if (await this.projects.nameTaken(accountId, name)) {
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `a project named ${JSON.stringify(name)} already exists`, field: 'name' });
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `a project named ${JSON.stringify(name)} already exists`,
+        field: 'name',
+      });
     }
     const project = { id: randomUUID(), accountId, name };
     await this.projects.insert(project);
@@ -21,7 +26,10 @@ export class ProjectsService {
   /** Replaces the project's gate actions (each sendout's own actions are added after these). */
   async setGateActions(accountId: string, id: string, actions: GateAction[]): Promise<ProjectEntity> {
     const errors = actions.flatMap((action, i) =>
-      typeof action.id === 'string' && action.id.length > 0 && action.id.length <= 200 ? [] : [{ field: `actions[${i}].id`, message: 'must be a string of 1 to 200 characters' }]);
+      typeof action.id === 'string' && action.id.length > 0 && action.id.length <= 200
+        ? []
+        : [{ field: `actions[${i}].id`, message: 'must be a string of 1 to 200 characters' }],
+    );
     if (errors.length > 0) throw badRequest(errors);
     await this.get(accountId, id);
     await this.projects.setGateActions(accountId, id, actions);

@@ -22,7 +22,11 @@ export class SandboxEspController {
   @Post('messages')
   @BodyLimit(SANDBOX_BODY_LIMIT_BYTES) // refused by Content-Length before reading, or as a chunked body reaches it
   @HttpCode(200)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '<sendoutId>:<contactId>, or test:<integrationId>:<uuid> for an integration test' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '<sendoutId>:<contactId>, or test:<integrationId>:<uuid> for an integration test',
+  })
   @ApiBody({
     description: 'Any JSON object, stored as it is (what the integration\'s payload template renders); a string "to" is listed with it',
     schema: { type: 'object', additionalProperties: true, example: { to: 'ada@example.com', subject: 'Hello' } },

@@ -20,7 +20,9 @@ export class SandboxEspService {
     const accountId = await this.accountOf(key);
     if (!accountId) {
       throw new UnprocessableEntityException({
-        statusCode: 422, error: 'Unprocessable Entity', field: 'Idempotency-Key',
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        field: 'Idempotency-Key',
         message: 'the Idempotency-Key names no message or integration test Sendgate sent; the sandbox ESP only takes what Sendgate sends',
       });
     }

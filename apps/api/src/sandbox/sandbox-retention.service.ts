@@ -14,7 +14,10 @@ export class SandboxRetentionService implements OnApplicationBootstrap, OnModule
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
-  constructor(private readonly messages: SandboxMessagesRepository, @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig) {}
+  constructor(
+    private readonly messages: SandboxMessagesRepository,
+    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.tick();
@@ -35,8 +38,12 @@ export class SandboxRetentionService implements OnApplicationBootstrap, OnModule
   private tick(): void {
     if (this.running) return;
     this.running = this.purge()
-      .then((deleted) => { if (deleted > 0) this.logger.log(`purged ${deleted} sandbox message(s) past retention`); })
+      .then((deleted) => {
+        if (deleted > 0) this.logger.log(`purged ${deleted} sandbox message(s) past retention`);
+      })
       .catch((error: Error) => this.logger.warn(`sandbox purge failed (retried in ten minutes): ${error.message}`))
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+      });
   }
 }

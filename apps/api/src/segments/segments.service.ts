@@ -7,7 +7,10 @@ import { notFound } from '../common/not-found';
 
 @Injectable()
 export class SegmentsService {
-  constructor(private readonly segments: SegmentsRepository, private readonly contacts: ContactsRepository) {}
+  constructor(
+    private readonly segments: SegmentsRepository,
+    private readonly contacts: ContactsRepository,
+  ) {}
 
   async create(accountId: string, name: string, filter: SegmentFilter) {
     const errors = validateSegmentFilter(filter);

@@ -23,14 +23,21 @@ export function parseGateData(body: unknown): GateDataEntry[] {
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
       throw badEntries(`items[${i}].id must be the contact's original id (a string of 1 to ${MAX_ID_LENGTH} characters)`, `items[${i}].id`);
     }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw badEntries(`items[${i}].data must be an object`, `items[${i}].data`);
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+      throw badEntries(`items[${i}].data must be an object`, `items[${i}].data`);
     const reserved = Object.keys(data).find(isInheritedName);
     if (reserved !== undefined) {
-      throw badEntries(`items[${i}].data (id ${JSON.stringify(id)}) uses the field name ${JSON.stringify(reserved)}, a built-in property of every object`, `items[${i}].data`);
+      throw badEntries(
+        `items[${i}].data (id ${JSON.stringify(id)}) uses the field name ${JSON.stringify(reserved)}, a built-in property of every object`,
+        `items[${i}].data`,
+      );
     }
     const bytes = Buffer.byteLength(JSON.stringify(data));
     if (bytes > MAX_DATA_BYTES) {
-      throw badEntries(`items[${i}].data (id ${JSON.stringify(id)}) is ${bytes} bytes as JSON; at most ${formatBytes(MAX_DATA_BYTES)} per contact`, `items[${i}].data`);
+      throw badEntries(
+        `items[${i}].data (id ${JSON.stringify(id)}) is ${bytes} bytes as JSON; at most ${formatBytes(MAX_DATA_BYTES)} per contact`,
+        `items[${i}].data`,
+      );
     }
     byId.set(id, data as Record<string, unknown>);
   });
@@ -40,14 +47,18 @@ export function parseGateData(body: unknown): GateDataEntry[] {
 function entriesOf(body: unknown): unknown[] {
   let list: unknown = body;
   if (typeof body === 'string') {
-    list = body.split('\n').filter((line) => line.trim()).map((line, i) => {
-      if (jsonNestingDepth(line, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw badEntries(`line ${i + 1} nests more than ${MAX_BODY_DEPTH} levels deep`, `items[${i}]`);
-      try {
-        return JSON.parse(line);
-      } catch {
-        throw badEntries('the body is not NDJSON: one {"id", "data"} object per line');
-      }
-    });
+    list = body
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line, i) => {
+        if (jsonNestingDepth(line, MAX_BODY_DEPTH) > MAX_BODY_DEPTH)
+          throw badEntries(`line ${i + 1} nests more than ${MAX_BODY_DEPTH} levels deep`, `items[${i}]`);
+        try {
+          return JSON.parse(line);
+        } catch {
+          throw badEntries('the body is not NDJSON: one {"id", "data"} object per line');
+        }
+      });
   } else if (body && typeof body === 'object' && !Array.isArray(body)) {
     list = (body as { items?: unknown }).items;
   }

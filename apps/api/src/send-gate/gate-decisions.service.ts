@@ -32,7 +32,17 @@ export class GateDecisionsService {
     if (!gate) throw gone('this gate no longer exists');
     const expiredButOpen = gate.state === GateState.OPEN && gate.expiresAt.getTime() <= Date.now();
     if (gate.state !== GateState.ACCEPTED) {
-      throw new HttpException({ statusCode: 409, error: 'Conflict', state: expiredButOpen ? GateState.TIMED_OUT : gate.state, message: `the gate is ${expiredButOpen ? 'timed out' : gate.state.toLowerCase().replace('_', ' ')}: the batch can no longer be accepted` }, HttpStatus.CONFLICT);
+      throw new HttpException(
+        {
+          statusCode: 409,
+          error: 'Conflict',
+          state: expiredButOpen ? GateState.TIMED_OUT : gate.state,
+          message:
+            `the gate is ${expiredButOpen ? 'timed out' : gate.state.toLowerCase().replace('_', ' ')}: ` +
+            'the batch can no longer be accepted',
+        },
+        HttpStatus.CONFLICT,
+      );
     }
     // Right after the accept the workflow has not yet released the GATED messages: they are accepted too.
     const counts = await this.messages.countByState(sendoutId);
@@ -45,7 +55,10 @@ export class GateDecisionsService {
     const result = await this.gates.reject(sendoutId, messageId!, reason ? `rejected at the send gate: ${reason}` : null);
     if (result.changed || result.state === MessageState.REJECTED) return { state: MessageState.REJECTED };
     if (!result.state) throw gone('this message no longer exists');
-    throw new HttpException({ statusCode: 409, error: 'Conflict', state: result.state, message: `the message is ${result.state}: it can no longer be rejected` }, HttpStatus.CONFLICT);
+    throw new HttpException(
+      { statusCode: 409, error: 'Conflict', state: result.state, message: `the message is ${result.state}: it can no longer be rejected` },
+      HttpStatus.CONFLICT,
+    );
   }
 
   /** Streams every contact of the batch with its own cancelUri, page by page (memory stays flat). */
@@ -61,9 +74,10 @@ export class GateDecisionsService {
         let chunk = '';
         for (const item of page) {
           const cancelUri = uris.reject(sendoutId, item.messageId, gate!.expiresAt);
-          chunk += format === 'csv'
-            ? `${csv(item.externalId)},${csv(item.email)},${csv(item.phone)},${cancelUri}\n`
-            : `${JSON.stringify({ id: item.externalId, ...(item.email ? { email: item.email } : {}), ...(item.phone ? { phone: item.phone } : {}), cancelUri })}\n`;
+          chunk +=
+            format === 'csv'
+              ? `${csv(item.externalId)},${csv(item.email)},${csv(item.phone)},${cancelUri}\n`
+              : `${JSON.stringify({ id: item.externalId, ...contactOf(item), cancelUri })}\n`;
         }
         if (chunk) yield chunk;
         if (page.length < ITEMS_PAGE) return;
@@ -79,7 +93,10 @@ export class GateDecisionsService {
     const gate = await this.gates.find(sendoutId);
     if (!gate) throw gone('this gate no longer exists');
     if (gate.state !== GateState.OPEN) {
-      throw new HttpException({ statusCode: 409, error: 'Conflict', state: gate.state, message: 'data can only be attached while the gate is open' }, HttpStatus.CONFLICT);
+      throw new HttpException(
+        { statusCode: 409, error: 'Conflict', state: gate.state, message: 'data can only be attached while the gate is open' },
+        HttpStatus.CONFLICT,
+      );
     }
     const parsed = parseGateData(entries);
     await this.gates.upsertGateData(sendoutId, parsed);
@@ -104,6 +121,11 @@ export class GateDecisionsService {
 
 function gone(message: string): HttpException {
   return new HttpException({ statusCode: 410, error: 'Gone', message }, HttpStatus.GONE);
+}
+
+/** The email and phone of an item, only those it has. */
+function contactOf(item: { email: string | null; phone: string | null }): { email?: string; phone?: string } {
+  return { ...(item.email ? { email: item.email } : {}), ...(item.phone ? { phone: item.phone } : {}) };
 }
 
 function csv(value: string | null): string {

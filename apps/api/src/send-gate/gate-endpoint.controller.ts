@@ -8,7 +8,10 @@ import { GateEndpointTestResultDto, GateEndpointView, HttpGateEndpointViewDto, S
 import { GateEndpointService } from './gate-endpoint.service';
 
 const ENDPOINT_VIEW = {
-  schema: { oneOf: [{ $ref: getSchemaPath(HttpGateEndpointViewDto) }, { $ref: getSchemaPath(SqsGateEndpointViewDto) }], discriminator: { propertyName: 'transport' } },
+  schema: {
+    oneOf: [{ $ref: getSchemaPath(HttpGateEndpointViewDto) }, { $ref: getSchemaPath(SqsGateEndpointViewDto) }],
+    discriminator: { propertyName: 'transport' },
+  },
 };
 
 @ApiTags('send gate')
@@ -22,7 +25,9 @@ export class GateEndpointController {
   /** The account's gate endpoint; secrets are encrypted at rest and masked in every answer. */
   @Put()
   @ApiOneOfBody(GateEndpointDto, {
-    description: 'A secret sent back as "********" keeps the stored one while the destination (URL origin; SQS queue, endpoint, region and access key) stays the same',
+    description:
+      'A secret sent back as "********" keeps the stored one while the destination ' +
+      '(URL origin; SQS queue, endpoint, region and access key) stays the same',
   })
   @ApiOkResponse(ENDPOINT_VIEW)
   put(@Auth() auth: AuthContext, @Body() body: GateEndpointDto): Promise<GateEndpointView> {

@@ -37,9 +37,16 @@ export class GateEndpointService {
     const base = `${this.config.api.publicBaseUrl}/gate/v1`;
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const sample = {
-      test: true, sendoutId: '00000000-0000-0000-0000-000000000000', finishUri: `${base}/finish/sample`, actions: [{ id: 'sample-action' }],
-      projectName: 'Sample project', journeyName: 'Sample journey', sendoutName: 'Sample sendout',
-      itemDownloadUri: `${base}/items/sample`, itemCount: 1, expiresAt,
+      test: true,
+      sendoutId: '00000000-0000-0000-0000-000000000000',
+      finishUri: `${base}/finish/sample`,
+      actions: [{ id: 'sample-action' }],
+      projectName: 'Sample project',
+      journeyName: 'Sample journey',
+      sendoutName: 'Sample sendout',
+      itemDownloadUri: `${base}/items/sample`,
+      itemCount: 1,
+      expiresAt,
     };
     const result = await this.notifier.deliver(endpoint, sample, `gate-test:${Date.now()}`);
     return { request: { transport: endpoint.transport, payload: sample }, response: result };
@@ -62,7 +69,8 @@ export class GateEndpointService {
     const secret = (field: string, value: string, stored: string | undefined, moved: boolean) => {
       if (value !== MASK) return value;
       if (moved) errors.push({ field, message: 'send the secret again: it does not follow the endpoint to a new host' });
-      else if (stored === undefined) errors.push({ field, message: 'is the mask, and no stored secret of this kind is there to keep: send the secret itself' });
+      else if (stored === undefined)
+        errors.push({ field, message: 'is the mask, and no stored secret of this kind is there to keep: send the secret itself' });
       return stored as string;
     };
     const prior = <T extends GateEndpoint['transport']>(transport: T) =>
@@ -101,10 +109,17 @@ export class GateEndpointService {
       case 'sqs': {
         const { queueUrl, region, accessKeyId } = dto;
         const before = prior('sqs');
-        const moved = before !== undefined
-          && (before.queueUrl !== queueUrl || before.endpoint !== dto.endpoint || before.region !== region || before.accessKeyId !== accessKeyId);
+        const moved =
+          before !== undefined &&
+          (before.queueUrl !== queueUrl ||
+            before.endpoint !== dto.endpoint ||
+            before.region !== region ||
+            before.accessKeyId !== accessKeyId);
         endpoint = {
-          transport: 'sqs', queueUrl, region, accessKeyId,
+          transport: 'sqs',
+          queueUrl,
+          region,
+          accessKeyId,
           secretAccessKey: secret('secretAccessKey', dto.secretAccessKey, moved ? undefined : before?.secretAccessKey, moved),
           ...(dto.endpoint !== undefined ? { endpoint: dto.endpoint } : {}),
         };

@@ -25,5 +25,8 @@ export function checkGateTokensFirst(fastify: FastifyInstance, uris: GateUris): 
 
 /** 401 for a forged token or one for another action, 410 once it has expired. */
 export function gateTokenRefusal(check: Extract<GateTokenCheck, { ok: false }>): HttpException {
-  return new HttpException({ statusCode: check.status, error: check.status === 410 ? 'Gone' : 'Unauthorized', message: check.message }, check.status);
+  return new HttpException(
+    { statusCode: check.status, error: check.status === 410 ? 'Gone' : 'Unauthorized', message: check.message },
+    check.status,
+  );
 }

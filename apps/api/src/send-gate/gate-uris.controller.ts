@@ -4,7 +4,15 @@ import { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard';
 import { BodyLimit, MB } from '../common/body-limits';
 import { ApiErrorResponses } from '../common/error-body.dto';
-import { GateDataEntryDto, GateDataItemsDto, GateDataReceivedDto, GateFinishedDto, GateRejectedDto, MAX_REASON_LENGTH, RejectBodyDto } from './dto/gate-uris.dto';
+import {
+  GateDataEntryDto,
+  GateDataItemsDto,
+  GateDataReceivedDto,
+  GateFinishedDto,
+  GateRejectedDto,
+  MAX_REASON_LENGTH,
+  RejectBodyDto,
+} from './dto/gate-uris.dto';
 import { GateDecisionsService } from './gate-decisions.service';
 import { GateToken } from './gate-token.hook';
 

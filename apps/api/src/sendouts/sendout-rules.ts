@@ -2,9 +2,7 @@
  * Rules of a sendout's body that span fields (each field's own shape, the duration and "exactly one
  * of segmentId or contactIds" are class-validator decorators on the DTO); each broken rule names its field.
  */
-import {
-  CAMPAIGN_GATE_TIMEOUT_MS, DEFAULT_GATE_TIMEOUT_MS, FieldError, SendoutKind, SendoutMode, parseDurationMs,
-} from '@sendgate/domain';
+import { CAMPAIGN_GATE_TIMEOUT_MS, DEFAULT_GATE_TIMEOUT_MS, FieldError, SendoutKind, SendoutMode, parseDurationMs } from '@sendgate/domain';
 import { CreateSendoutDto } from './dto/create-sendout.dto';
 
 export const MAX_SINGLE_CONTACTS = 1_000;
@@ -23,7 +21,10 @@ export function planSendout(dto: CreateSendoutDto): { plan: SendoutPlan; errors:
   const mode = (dto.mode ?? SendoutMode.JOURNEY) as SendoutMode;
 
   if (kind === SendoutKind.SINGLE && (!dto.contactIds || dto.contactIds.length > MAX_SINGLE_CONTACTS)) {
-    errors.push({ field: 'contactIds', message: `a single sendout goes to a list of at most ${MAX_SINGLE_CONTACTS} contactIds (use kind "batch" for a segment)` });
+    errors.push({
+      field: 'contactIds',
+      message: `a single sendout goes to a list of at most ${MAX_SINGLE_CONTACTS} contactIds (use kind "batch" for a segment)`,
+    });
   }
 
   let gate: SendoutPlan['gate'];
@@ -37,7 +38,8 @@ export function planSendout(dto: CreateSendoutDto): { plan: SendoutPlan; errors:
     }
     gate = { timeoutMs, split: dto.gate.split ?? false };
     dto.gate.actions?.forEach((action, i) => {
-      if (typeof action.id !== 'string' || action.id.length === 0) errors.push({ field: `gate.actions[${i}].id`, message: 'must be a non-empty string' });
+      if (typeof action.id !== 'string' || action.id.length === 0)
+        errors.push({ field: `gate.actions[${i}].id`, message: 'must be a non-empty string' });
     });
   }
 

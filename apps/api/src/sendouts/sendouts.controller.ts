@@ -22,11 +22,18 @@ export class SendoutsController {
    * Idempotency-Key answers the sendout the first attempt made, with 200.
    */
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters, unique per account: a retried request answers the same sendout instead of sending twice' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Up to 255 printable characters, unique per account: a retried request answers the same sendout instead of sending twice',
+  })
   @ApiAcceptedResponse({ type: SendoutViewDto, description: 'started' })
   @ApiOkResponse({ type: SendoutViewDto, description: 'the sendout an earlier request with the same Idempotency-Key made' })
   async create(
-    @Auth() auth: AuthContext, @Body() body: CreateSendoutDto, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply,
+    @Auth() auth: AuthContext,
+    @Body() body: CreateSendoutDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const { view, created } = await this.sendouts.create(auth.accountId, body, readIdempotencyKey(key));
     // Sent here, not returned: the status depends on the outcome (Nest would apply one fixed code).

@@ -2,8 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, SendoutsRepository } from '@sendgate/database';
 import {
-  canonicalHash, ContentTemplate, ContentTemplateError, GATE_PATHS, GatePath, gatePaths, MESSAGE_STATES, MessageCounts, MessageState, SendoutKind,
-  SendoutMode, SendoutStage, isFinished, sendoutIdForKey, sendoutWorkflowId, totalOf,
+  canonicalHash,
+  ContentTemplate,
+  ContentTemplateError,
+  GATE_PATHS,
+  GatePath,
+  gatePaths,
+  MESSAGE_STATES,
+  MessageCounts,
+  MessageState,
+  SendoutKind,
+  SendoutMode,
+  SendoutStage,
+  isFinished,
+  sendoutIdForKey,
+  sendoutWorkflowId,
+  totalOf,
 } from '@sendgate/domain';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -26,7 +40,12 @@ export interface SendoutView {
   counts: Record<MessageState, number>;
   total: number;
   gate: {
-    enabled: boolean; state?: string; timeoutMs?: number; expiresAt?: Date; split?: boolean; decidedBy?: string | null;
+    enabled: boolean;
+    state?: string;
+    timeoutMs?: number;
+    expiresAt?: Date;
+    split?: boolean;
+    decidedBy?: string | null;
     webhook?: { attempts: number; deliveredAt: Date | null; lastError: string | null };
   };
   paths?: { accepted: number; rejected: number; timedOut: number };
@@ -76,19 +95,37 @@ export class SendoutsService {
     const integration = await this.integrations.get(accountId, dto.integrationId, 'integrationId');
     if (integration.status !== IntegrationStatus.ACTIVE) {
       throw new ConflictException({
-        statusCode: 409, error: 'Conflict', field: 'integrationId',
-        message: `integration ${integration.id} is ${integration.status}: finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
+        statusCode: 409,
+        error: 'Conflict',
+        field: 'integrationId',
+        message:
+          `integration ${integration.id} is ${integration.status}: ` +
+          `finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
       });
     }
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
 
     const sendout: Partial<SendoutEntity> = {
-      id, accountId, projectId: project.id, name: dto.name, kind: plan.kind, mode: plan.mode, journeyName: dto.journeyName ?? null,
-      segmentId: dto.segmentId ?? null, contactIds: dto.contactIds ? [...new Set(dto.contactIds)] : null,
-      integrationId: dto.integrationId, content: dto.content, stage: SendoutStage.CREATED, workflowId: sendoutWorkflowId(id),
-      gateEnabled: plan.gate !== undefined, gateTimeoutMs: plan.gate?.timeoutMs ?? null, gateSplit: plan.gate?.split ?? false,
-      gateActions: dto.gate?.enabled ? dto.gate.actions ?? [] : null, sendAt: plan.sendAt ?? null,
-      idempotencyKey: idempotencyKey ?? null, requestHash,
+      id,
+      accountId,
+      projectId: project.id,
+      name: dto.name,
+      kind: plan.kind,
+      mode: plan.mode,
+      journeyName: dto.journeyName ?? null,
+      segmentId: dto.segmentId ?? null,
+      contactIds: dto.contactIds ? [...new Set(dto.contactIds)] : null,
+      integrationId: dto.integrationId,
+      content: dto.content,
+      stage: SendoutStage.CREATED,
+      workflowId: sendoutWorkflowId(id),
+      gateEnabled: plan.gate !== undefined,
+      gateTimeoutMs: plan.gate?.timeoutMs ?? null,
+      gateSplit: plan.gate?.split ?? false,
+      gateActions: dto.gate?.enabled ? (dto.gate.actions ?? []) : null,
+      sendAt: plan.sendAt ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
     };
     if (!(await this.sendouts.insert(sendout))) {
       // A concurrent retry of the same request inserted it first: answer that one.
@@ -110,14 +147,22 @@ export class SendoutsService {
     if (!earlier) return undefined;
     if (earlier.requestHash !== requestHash) {
       throw new UnprocessableEntityException({
-        statusCode: 422, error: 'Unprocessable Entity', field: 'Idempotency-Key', sendoutId: earlier.id,
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        field: 'Idempotency-Key',
+        sendoutId: earlier.id,
         message: 'this Idempotency-Key was already used with a different request body; use a new key for a new sendout',
       });
     }
     if (earlier.stage === SendoutStage.CREATED) {
       const project = await this.projects.get(accountId, earlier.projectId, 'projectId');
       const gate = earlier.gateEnabled ? { timeoutMs: earlier.gateTimeoutMs!, split: earlier.gateSplit } : undefined;
-      await this.startWorkflow(earlier, project.name, { kind: earlier.kind as SendoutKind, mode: earlier.mode as SendoutMode, gate, sendAt: earlier.sendAt ?? undefined });
+      await this.startWorkflow(earlier, project.name, {
+        kind: earlier.kind as SendoutKind,
+        mode: earlier.mode as SendoutMode,
+        gate,
+        sendAt: earlier.sendAt ?? undefined,
+      });
     }
     return { view: await this.get(accountId, id), created: false };
   }
@@ -139,10 +184,14 @@ export class SendoutsService {
       total: totalOf(counts),
       gate: sendout.gateEnabled
         ? {
-          enabled: true, state: gate?.state, timeoutMs: sendout.gateTimeoutMs ?? undefined, expiresAt: gate?.expiresAt, split: sendout.gateSplit,
-          decidedBy: gate?.decidedBy,
-          webhook: gate && { attempts: gate.notifyAttempts, deliveredAt: gate.notifiedAt, lastError: gate.lastNotifyError },
-        }
+            enabled: true,
+            state: gate?.state,
+            timeoutMs: sendout.gateTimeoutMs ?? undefined,
+            expiresAt: gate?.expiresAt,
+            split: sendout.gateSplit,
+            decidedBy: gate?.decidedBy,
+            webhook: gate && { attempts: gate.notifyAttempts, deliveredAt: gate.notifiedAt, lastError: gate.lastNotifyError },
+          }
         : { enabled: false },
       ...(sendout.gateEnabled && sendout.gateSplit ? { paths: gatePaths(counts) } : {}),
       sendAt: sendout.sendAt,
@@ -160,7 +209,12 @@ export class SendoutsService {
   async cancel(accountId: string, id: string): Promise<SendoutView> {
     const sendout = await this.find(accountId, id);
     if (isFinished(sendout.stage)) {
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', stage: sendout.stage, message: `the sendout is already ${sendout.stage}` });
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        stage: sendout.stage,
+        message: `the sendout is already ${sendout.stage}`,
+      });
     }
     await this.workflows.cancel(sendout.workflowId);
     return this.get(accountId, id);
@@ -182,15 +236,24 @@ export class SendoutsService {
   private async startWorkflow(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<void> {
     try {
       await this.workflows.start({
-        sendoutId: sendout.id, workflowId: sendout.workflowId, name: sendout.name, kind: sendout.kind, journeyName: sendout.journeyName,
-        projectName, gate: plan.gate, sendAt: plan.sendAt,
+        sendoutId: sendout.id,
+        workflowId: sendout.workflowId,
+        name: sendout.name,
+        kind: sendout.kind,
+        journeyName: sendout.journeyName,
+        projectName,
+        gate: plan.gate,
+        sendAt: plan.sendAt,
       });
     } catch (error) {
       const message = (error as Error).message;
       this.logger.error(`could not start workflow ${sendout.workflowId}: ${message}`);
       await this.sendouts.markNotStarted(sendout.id, `workflow did not start: ${message}`);
       throw new ServiceUnavailableException({
-        statusCode: 503, error: 'Service Unavailable', message: 'the sendout could not be started: Temporal is unreachable; try again', sendoutId: sendout.id,
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the sendout could not be started: Temporal is unreachable; try again',
+        sendoutId: sendout.id,
       });
     }
   }

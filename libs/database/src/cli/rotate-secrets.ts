@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const dataSource = await openDataSource(database);
   try {
     const rotated = await rotateSecrets(new Sql(dataSource), box);
-    console.log(`re-sealed under key "${security.activeEncryptionKeyId}": ${rotated.endpoints} gate endpoint(s), ${rotated.integrations} integration(s)`);
+    console.log(
+      `re-sealed under key "${security.activeEncryptionKeyId}": ` +
+        `${rotated.endpoints} gate endpoint(s), ${rotated.integrations} integration(s)`,
+    );
   } finally {
     await dataSource.destroy();
   }

@@ -23,6 +23,15 @@ export * from './send-gate-endpoint.entity';
 export * from './sendout-gate.entity';
 
 export const ENTITIES = [
-  AccountEntity, ApiKeyEntity, ProjectEntity, ContactEntity, SegmentEntity,
-  EspIntegrationEntity, SendoutEntity, MessageEntity, SandboxMessageEntity, SendGateEndpointEntity, SendoutGateEntity,
+  AccountEntity,
+  ApiKeyEntity,
+  ProjectEntity,
+  ContactEntity,
+  SegmentEntity,
+  EspIntegrationEntity,
+  SendoutEntity,
+  MessageEntity,
+  SandboxMessageEntity,
+  SendGateEndpointEntity,
+  SendoutGateEntity,
 ];

@@ -19,40 +19,66 @@ export class SendGate1763900000000 implements MigrationInterface {
       new TableColumn(c.timestamp('send_at', true)),
     ]);
 
-    await runner.createTable(new Table({
-      name: 'send_gate_endpoints',
-      columns: [
-        { ...c.varchar('account_id', 36), isPrimary: true }, c.varchar('transport', 8),
-        c.longText('settings'), c.longText('secrets', true), c.createdAt(), c.updatedAt(),
-      ],
-    }));
+    await runner.createTable(
+      new Table({
+        name: 'send_gate_endpoints',
+        columns: [
+          { ...c.varchar('account_id', 36), isPrimary: true },
+          c.varchar('transport', 8),
+          c.longText('settings'),
+          c.longText('secrets', true),
+          c.createdAt(),
+          c.updatedAt(),
+        ],
+      }),
+    );
 
-    await runner.createTable(new Table({
-      name: 'sendout_gates',
-      columns: [
-        { ...c.varchar('sendout_id', 36), isPrimary: true }, c.varchar('state', 16), c.timestamp('opened_at'),
-        c.timestamp('expires_at'), c.timestamp('decided_at', true), c.varchar('decided_by', 16, true),
-        c.int('notify_attempts'), c.timestamp('notified_at', true), c.longText('last_notify_error', true),
-      ],
-    }));
+    await runner.createTable(
+      new Table({
+        name: 'sendout_gates',
+        columns: [
+          { ...c.varchar('sendout_id', 36), isPrimary: true },
+          c.varchar('state', 16),
+          c.timestamp('opened_at'),
+          c.timestamp('expires_at'),
+          c.timestamp('decided_at', true),
+          c.varchar('decided_by', 16, true),
+          c.int('notify_attempts'),
+          c.timestamp('notified_at', true),
+          c.longText('last_notify_error', true),
+        ],
+      }),
+    );
 
     // What the integrator attached to contacts (promo codes, labels); templates read it as gate.*
-    await runner.createTable(new Table({
-      name: 'gate_data',
-      columns: [
-        { ...c.varchar('sendout_id', 36), isPrimary: true }, { ...c.varchar('external_id', 191), isPrimary: true },
-        c.longText('data'), c.updatedAt(),
-      ],
-    }));
+    await runner.createTable(
+      new Table({
+        name: 'gate_data',
+        columns: [
+          { ...c.varchar('sendout_id', 36), isPrimary: true },
+          { ...c.varchar('external_id', 191), isPrimary: true },
+          c.longText('data'),
+          c.updatedAt(),
+        ],
+      }),
+    );
 
-    await runner.createTable(new Table({
-      name: 'gate_deliveries',
-      columns: [
-        c.serialKey('id'), c.varchar('sendout_id', 36), c.int('attempt'), c.varchar('transport', 8),
-        { name: 'status', type: 'int', isNullable: true }, c.varchar('outcome', 16), c.longText('detail', true), c.createdAt(),
-      ],
-      indices: [new TableIndex({ name: 'ix_gate_deliveries_sendout', columnNames: ['sendout_id', 'id'] })],
-    }));
+    await runner.createTable(
+      new Table({
+        name: 'gate_deliveries',
+        columns: [
+          c.serialKey('id'),
+          c.varchar('sendout_id', 36),
+          c.int('attempt'),
+          c.varchar('transport', 8),
+          { name: 'status', type: 'int', isNullable: true },
+          c.varchar('outcome', 16),
+          c.longText('detail', true),
+          c.createdAt(),
+        ],
+        indices: [new TableIndex({ name: 'ix_gate_deliveries_sendout', columnNames: ['sendout_id', 'id'] })],
+      }),
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

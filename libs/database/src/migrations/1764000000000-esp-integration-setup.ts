@@ -19,7 +19,15 @@ export class EspIntegrationSetup1764000000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const column of ['rate_limit_per_second', 'auth_secrets', 'auth_settings', 'auth_type', 'message_id_path', 'headers', 'identifier_type']) {
+    for (const column of [
+      'rate_limit_per_second',
+      'auth_secrets',
+      'auth_settings',
+      'auth_type',
+      'message_id_path',
+      'headers',
+      'identifier_type',
+    ]) {
       await runner.dropColumn('esp_integrations', column);
     }
   }

@@ -7,12 +7,12 @@ export class RateLimits1764100000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const c = columnKit(runner);
-    await runner.createTable(new Table({
-      name: 'rate_windows',
-      columns: [
-        { ...c.varchar('integration_id', 36), isPrimary: true }, { ...c.bigint('window_start'), isPrimary: true }, c.int('used'),
-      ],
-    }));
+    await runner.createTable(
+      new Table({
+        name: 'rate_windows',
+        columns: [{ ...c.varchar('integration_id', 36), isPrimary: true }, { ...c.bigint('window_start'), isPrimary: true }, c.int('used')],
+      }),
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

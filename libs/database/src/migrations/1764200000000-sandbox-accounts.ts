@@ -19,7 +19,10 @@ export class SandboxAccounts1764200000000 implements MigrationInterface {
     await runner.query('DELETE FROM sandbox_messages WHERE account_id IS NULL');
     await runner.changeColumn('sandbox_messages', 'account_id', new TableColumn(c.varchar('account_id', 36)));
     // listing: WHERE account_id = ? AND id < ? ORDER BY id DESC; retention: WHERE created_at < ?
-    await runner.createIndex('sandbox_messages', new TableIndex({ name: 'ix_sandbox_messages_account_id', columnNames: ['account_id', 'id'] }));
+    await runner.createIndex(
+      'sandbox_messages',
+      new TableIndex({ name: 'ix_sandbox_messages_account_id', columnNames: ['account_id', 'id'] }),
+    );
     await runner.createIndex('sandbox_messages', new TableIndex({ name: 'ix_sandbox_messages_created', columnNames: ['created_at'] }));
   }
 

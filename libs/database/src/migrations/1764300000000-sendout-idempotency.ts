@@ -11,9 +11,14 @@ export class SendoutIdempotency1764300000000 implements MigrationInterface {
       new TableColumn(c.varchar('idempotency_key', 255, true)),
       new TableColumn(c.varchar('request_hash', 64, true)),
     ]);
-    await runner.createIndex('sendouts', new TableIndex({
-      name: 'uq_sendouts_account_idempotency_key', columnNames: ['account_id', 'idempotency_key'], isUnique: true,
-    }));
+    await runner.createIndex(
+      'sendouts',
+      new TableIndex({
+        name: 'uq_sendouts_account_idempotency_key',
+        columnNames: ['account_id', 'idempotency_key'],
+        isUnique: true,
+      }),
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -7,6 +7,10 @@ import { SendoutIdempotency1764300000000 } from './1764300000000-sendout-idempot
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
-  InitialSchema1763800000000, SendGate1763900000000, EspIntegrationSetup1764000000000, RateLimits1764100000000, SandboxAccounts1764200000000,
+  InitialSchema1763800000000,
+  SendGate1763900000000,
+  EspIntegrationSetup1764000000000,
+  RateLimits1764100000000,
+  SandboxAccounts1764200000000,
   SendoutIdempotency1764300000000,
 ];

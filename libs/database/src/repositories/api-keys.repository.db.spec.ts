@@ -14,7 +14,9 @@ describeOnEachDatabase((db) => {
       expect(await sut.findActive(apiKey.key)).toEqual({ accountId, apiKeyId: apiKey.id });
       const stored = await db.sql.one<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = ?', [apiKey.id]);
       expect(stored?.key_hash).not.toContain(apiKey.key);
-      expect(await sut.list(accountId)).toEqual([{ id: apiKey.id, name: 'first key', prefix: apiKey.prefix, createdAt: apiKey.createdAt, revokedAt: null }]);
+      expect(await sut.list(accountId)).toEqual([
+        { id: apiKey.id, name: 'first key', prefix: apiKey.prefix, createdAt: apiKey.createdAt, revokedAt: null },
+      ]);
     });
   });
 
@@ -30,7 +32,10 @@ describeOnEachDatabase((db) => {
       expect(await sut.findActive(second.key)).toEqual({ accountId, apiKeyId: second.id });
       // Keys made within the same timestamp list in id order, so compare by name.
       const listed = (await sut.list(accountId)).map((k) => [k.name, k.revokedAt instanceof Date]).sort();
-      expect(listed).toEqual([['first key', true], ['second', false]]);
+      expect(listed).toEqual([
+        ['first key', true],
+        ['second', false],
+      ]);
     });
 
     it('keeps the last active key', async () => {

@@ -7,9 +7,11 @@ describeOnEachDatabase((db) => {
     sut = new ContactsRepository(db.sql);
   });
 
-  const contacts = async (accountId: string) => db.sql.all<{ external_id: string; email: string | null; attributes: string | null }>(
-    'SELECT external_id, email, attributes FROM contacts WHERE account_id = ? ORDER BY external_id', [accountId],
-  );
+  const contacts = async (accountId: string) =>
+    db.sql.all<{ external_id: string; email: string | null; attributes: string | null }>(
+      'SELECT external_id, email, attributes FROM contacts WHERE account_id = ? ORDER BY external_id',
+      [accountId],
+    );
 
   describe('when a contact is upserted again by external id', () => {
     it('updates it in place, in its own account only', async () => {
@@ -18,10 +20,14 @@ describeOnEachDatabase((db) => {
       await sut.upsertMany(accountId, [{ externalId: 'c-1', email: 'old@example.com', attributes: { tier: 'silver' } }]);
       await sut.upsertMany(otherAccountId, [{ externalId: 'c-1', email: 'other@example.com' }]);
 
-      await sut.upsertMany(accountId, [{ externalId: 'c-1', email: 'new@example.com', attributes: { tier: 'gold' } }, { externalId: 'c-2' }]);
+      await sut.upsertMany(accountId, [
+        { externalId: 'c-1', email: 'new@example.com', attributes: { tier: 'gold' } },
+        { externalId: 'c-2' },
+      ]);
 
       expect((await contacts(accountId)).map((c) => [c.external_id, c.email, c.attributes && JSON.parse(c.attributes)])).toEqual([
-        ['c-1', 'new@example.com', { tier: 'gold' }], ['c-2', null, null],
+        ['c-1', 'new@example.com', { tier: 'gold' }],
+        ['c-2', null, null],
       ]);
       expect((await contacts(otherAccountId)).map((c) => c.email)).toEqual(['other@example.com']);
     });
@@ -44,7 +50,14 @@ describeOnEachDatabase((db) => {
       await db.accountWithContacts(4, () => ({ tier: 'gold', score: 100 }));
 
       expect(await sut.countSegment(accountId, { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }] })).toBe(2);
-      expect(await sut.countSegment(accountId, { any: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { attribute: 'score', op: 'gt', value: 45 }] })).toBe(4);
+      expect(
+        await sut.countSegment(accountId, {
+          any: [
+            { attribute: 'tier', op: 'eq', value: 'gold' },
+            { attribute: 'score', op: 'gt', value: 45 },
+          ],
+        }),
+      ).toBe(4);
     });
   });
 });

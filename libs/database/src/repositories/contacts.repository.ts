@@ -24,7 +24,15 @@ export class ContactsRepository {
       for (const rows of chunk(contacts, ROWS_PER_STATEMENT)) {
         const params: unknown[] = [];
         for (const c of rows) {
-          params.push(accountId, c.externalId, c.email ?? null, c.phone ?? null, c.attributes ? JSON.stringify(c.attributes) : null, now, now);
+          params.push(
+            accountId,
+            c.externalId,
+            c.email ?? null,
+            c.phone ?? null,
+            c.attributes ? JSON.stringify(c.attributes) : null,
+            now,
+            now,
+          );
         }
         written += await tx.run(
           `INSERT INTO contacts (account_id, external_id, email, phone, attributes, created_at, updated_at)
@@ -42,10 +50,10 @@ export class ContactsRepository {
 
   async countSegment(accountId: string, filter: SegmentFilter): Promise<number> {
     const where = compileSegmentFilter(filter, this.sql.dialect, 'c');
-    const row = await this.sql.one<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM contacts c WHERE c.account_id = ? AND ${where.sql}`,
-      [accountId, ...where.params],
-    );
+    const row = await this.sql.one<{ n: number | string }>(`SELECT COUNT(*) AS n FROM contacts c WHERE c.account_id = ? AND ${where.sql}`, [
+      accountId,
+      ...where.params,
+    ]);
     return Number(row?.n ?? 0);
   }
 }

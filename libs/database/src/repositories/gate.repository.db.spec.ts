@@ -19,7 +19,12 @@ describeOnEachDatabase((db) => {
       const first = await sut.open(sendoutId, 15 * MINUTE, openedAt);
       const again = await sut.open(sendoutId, 60 * MINUTE, new Date(openedAt.getTime() + MINUTE));
 
-      expect(first).toMatchObject({ state: GateState.OPEN, expiresAt: new Date('2030-01-01T10:15:00.000Z'), notifyAttempts: 0, decidedBy: null });
+      expect(first).toMatchObject({
+        state: GateState.OPEN,
+        expiresAt: new Date('2030-01-01T10:15:00.000Z'),
+        notifyAttempts: 0,
+        decidedBy: null,
+      });
       expect(again).toEqual(first);
     });
   });
@@ -85,11 +90,20 @@ describeOnEachDatabase((db) => {
     it('keeps the latest data', async () => {
       const sendoutId = randomUUID();
 
-      await sut.upsertGateData(sendoutId, [{ externalId: 'c-1', data: { code: 'A' } }, { externalId: 'c-2', data: { code: 'B' } }]);
+      await sut.upsertGateData(sendoutId, [
+        { externalId: 'c-1', data: { code: 'A' } },
+        { externalId: 'c-2', data: { code: 'B' } },
+      ]);
       await sut.upsertGateData(sendoutId, [{ externalId: 'c-1', data: { code: 'C' } }]);
 
-      const rows = await db.sql.all<{ external_id: string; data: string }>('SELECT external_id, data FROM gate_data WHERE sendout_id = ? ORDER BY external_id', [sendoutId]);
-      expect(rows.map((r) => [r.external_id, JSON.parse(r.data)])).toEqual([['c-1', { code: 'C' }], ['c-2', { code: 'B' }]]);
+      const rows = await db.sql.all<{ external_id: string; data: string }>(
+        'SELECT external_id, data FROM gate_data WHERE sendout_id = ? ORDER BY external_id',
+        [sendoutId],
+      );
+      expect(rows.map((r) => [r.external_id, JSON.parse(r.data)])).toEqual([
+        ['c-1', { code: 'C' }],
+        ['c-2', { code: 'B' }],
+      ]);
     });
   });
 
@@ -106,9 +120,13 @@ describeOnEachDatabase((db) => {
       expect(row).toMatchObject({ notifyAttempts: 2, lastNotifyError: 'HTTP 503' });
       expect(row?.notifiedAt).toBeInstanceOf(Date);
       const deliveries = await db.sql.all<{ attempt: number | string; outcome: string }>(
-        'SELECT attempt, outcome FROM gate_deliveries WHERE sendout_id = ? ORDER BY attempt', [sendoutId],
+        'SELECT attempt, outcome FROM gate_deliveries WHERE sendout_id = ? ORDER BY attempt',
+        [sendoutId],
       );
-      expect(deliveries.map((d) => [Number(d.attempt), d.outcome])).toEqual([[1, 'failed'], [2, 'delivered']]);
+      expect(deliveries.map((d) => [Number(d.attempt), d.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'delivered'],
+      ]);
     });
   });
 });

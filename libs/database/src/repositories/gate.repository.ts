@@ -33,29 +33,48 @@ export class GateRepository {
 
   async find(sendoutId: string): Promise<GateRow | undefined> {
     const row = await this.sql.one<{
-      sendout_id: string; state: GateState; expires_at: Date | string; decided_by: string | null;
-      notify_attempts: number | string; notified_at: Date | string | null; last_notify_error: string | null;
+      sendout_id: string;
+      state: GateState;
+      expires_at: Date | string;
+      decided_by: string | null;
+      notify_attempts: number | string;
+      notified_at: Date | string | null;
+      last_notify_error: string | null;
     }>(
       `SELECT sendout_id, state, expires_at, decided_by, notify_attempts, notified_at, last_notify_error
        FROM sendout_gates WHERE sendout_id = ?`,
       [sendoutId],
     );
-    return row && {
-      sendoutId: row.sendout_id, state: row.state, expiresAt: readTimestamp(row.expires_at), decidedBy: row.decided_by,
-      notifyAttempts: Number(row.notify_attempts), notifiedAt: row.notified_at ? readTimestamp(row.notified_at) : null, lastNotifyError: row.last_notify_error,
-    };
+    return (
+      row && {
+        sendoutId: row.sendout_id,
+        state: row.state,
+        expiresAt: readTimestamp(row.expires_at),
+        decidedBy: row.decided_by,
+        notifyAttempts: Number(row.notify_attempts),
+        notifiedAt: row.notified_at ? readTimestamp(row.notified_at) : null,
+        lastNotifyError: row.last_notify_error,
+      }
+    );
   }
 
   /** OPEN → `to`, if still open (and, for an accept, not past its deadline). Answers whether it won. */
-  async decide(sendoutId: string, to: GateState.ACCEPTED | GateState.TIMED_OUT | GateState.CANCELED, by: string, now = new Date()): Promise<boolean> {
+  async decide(
+    sendoutId: string,
+    to: GateState.ACCEPTED | GateState.TIMED_OUT | GateState.CANCELED,
+    by: string,
+    now = new Date(),
+  ): Promise<boolean> {
     const { dialect } = this.sql;
     const beforeDeadline = to === GateState.ACCEPTED ? ' AND expires_at > ?' : '';
     const params: unknown[] = [to, dialect.timestamp(now), by, sendoutId, GateState.OPEN];
     if (beforeDeadline) params.push(dialect.timestamp(now));
-    return (await this.sql.run(
-      `UPDATE sendout_gates SET state = ?, decided_at = ?, decided_by = ? WHERE sendout_id = ? AND state = ?${beforeDeadline}`,
-      params,
-    )) === 1;
+    return (
+      (await this.sql.run(
+        `UPDATE sendout_gates SET state = ?, decided_at = ?, decided_by = ? WHERE sendout_id = ? AND state = ?${beforeDeadline}`,
+        params,
+      )) === 1
+    );
   }
 
   /** Rejects one contact's message unless it is already on its way; answers the state it is in now. */
@@ -63,10 +82,20 @@ export class GateRepository {
     const changed = await this.sql.run(
       `UPDATE messages SET state = ?, reason = ?, updated_at = ?
        WHERE id = ? AND sendout_id = ? AND state IN (${this.sql.dialect.placeholders(REJECTABLE.length)})`,
-      [MessageState.REJECTED, reason ?? 'rejected at the send gate', this.sql.dialect.timestamp(new Date()), messageId, sendoutId, ...REJECTABLE],
+      [
+        MessageState.REJECTED,
+        reason ?? 'rejected at the send gate',
+        this.sql.dialect.timestamp(new Date()),
+        messageId,
+        sendoutId,
+        ...REJECTABLE,
+      ],
     );
     if (changed === 1) return { changed: true, state: MessageState.REJECTED };
-    const row = await this.sql.one<{ state: MessageState }>('SELECT state FROM messages WHERE id = ? AND sendout_id = ?', [messageId, sendoutId]);
+    const row = await this.sql.one<{ state: MessageState }>('SELECT state FROM messages WHERE id = ? AND sendout_id = ?', [
+      messageId,
+      sendoutId,
+    ]);
     return { changed: false, state: row?.state };
   }
 
@@ -78,14 +107,22 @@ export class GateRepository {
     let written = 0;
     for (const rows of chunk(entries, 500)) {
       written += await this.sql.run(
-        `INSERT INTO gate_data (sendout_id, external_id, data, updated_at) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')} ${onConflict}`,
+        `INSERT INTO gate_data (sendout_id, external_id, data, updated_at)
+         VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')} ${onConflict}`,
         rows.flatMap((e) => [sendoutId, e.externalId, JSON.stringify(e.data), now]),
       );
     }
     return written;
   }
 
-  async recordDelivery(args: { sendoutId: string; attempt: number; transport: string; status?: number; outcome: 'delivered' | 'failed'; detail?: string }): Promise<void> {
+  async recordDelivery(args: {
+    sendoutId: string;
+    attempt: number;
+    transport: string;
+    status?: number;
+    outcome: 'delivered' | 'failed';
+    detail?: string;
+  }): Promise<void> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
     await this.sql.run(
@@ -93,8 +130,9 @@ export class GateRepository {
       [args.sendoutId, args.attempt, args.transport, args.status ?? null, args.outcome, args.detail?.slice(0, 2000) ?? null, now],
     );
     await this.sql.run(
-      `UPDATE sendout_gates SET notify_attempts = notify_attempts + 1, ${args.outcome === 'delivered' ? 'notified_at = ?' : 'last_notify_error = ?'} WHERE sendout_id = ?`,
-      [args.outcome === 'delivered' ? now : args.detail ?? null, args.sendoutId],
+      `UPDATE sendout_gates SET notify_attempts = notify_attempts + 1,
+         ${args.outcome === 'delivered' ? 'notified_at = ?' : 'last_notify_error = ?'} WHERE sendout_id = ?`,
+      [args.outcome === 'delivered' ? now : (args.detail ?? null), args.sendoutId],
     );
   }
 }

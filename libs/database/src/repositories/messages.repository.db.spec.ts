@@ -14,16 +14,22 @@ describeOnEachDatabase((db) => {
       const accountId = await db.accountWithContacts(7, (i) => ({ tier: i % 2 === 1 ? 'gold' : 'silver' }));
       await db.accountWithContacts(3, () => ({ tier: 'gold' })); // another account's gold contacts stay out
       const sendoutId = randomUUID();
-      const page = () => sut.generateSegmentPage({
-        sendoutId, accountId, filter: { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }] }, state: MessageState.ACCEPTED, pageSize: 3,
-      });
+      const page = () =>
+        sut.generateSegmentPage({
+          sendoutId,
+          accountId,
+          filter: { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }] },
+          state: MessageState.ACCEPTED,
+          pageSize: 3,
+        });
 
       expect([await page(), await page(), await page()]).toEqual([3, 1, 0]);
 
       const messages = await sut.contactsPage(sendoutId, 0, 100);
       expect(messages.map((m) => m.externalId)).toEqual(['c-1', 'c-3', 'c-5', 'c-7']);
       const keys = await db.sql.all<{ idempotency_key: string; contact_id: number | string }>(
-        'SELECT idempotency_key, contact_id FROM messages WHERE sendout_id = ?', [sendoutId],
+        'SELECT idempotency_key, contact_id FROM messages WHERE sendout_id = ?',
+        [sendoutId],
       );
       expect(keys.every((k) => k.idempotency_key === `${sendoutId}:${k.contact_id}`)).toBe(true);
     });
@@ -33,7 +39,8 @@ describeOnEachDatabase((db) => {
     it('inserts each known contact once and ignores unknown ids', async () => {
       const accountId = await db.accountWithContacts(3);
       const sendoutId = randomUUID();
-      const generate = () => sut.generateForExternalIds({ sendoutId, accountId, externalIds: ['c-1', 'c-3', 'nobody'], state: MessageState.GATED });
+      const generate = () =>
+        sut.generateForExternalIds({ sendoutId, accountId, externalIds: ['c-1', 'c-3', 'nobody'], state: MessageState.GATED });
 
       expect(await generate()).toBe(2);
       expect(await generate()).toBe(0);
@@ -46,7 +53,11 @@ describeOnEachDatabase((db) => {
       const accountId = await db.accountWithContacts(5);
       const { sendoutId, ids } = await db.messages(accountId, 5, MessageState.ACCEPTED);
 
-      expect(await sut.planPages(sendoutId, 0, 2, 10)).toEqual([[ids[0], ids[1]], [ids[2], ids[3]], [ids[4], ids[4]]]);
+      expect(await sut.planPages(sendoutId, 0, 2, 10)).toEqual([
+        [ids[0], ids[1]],
+        [ids[2], ids[3]],
+        [ids[4], ids[4]],
+      ]);
       expect(await sut.planPages(sendoutId, ids[1], 2, 1)).toEqual([[ids[2], ids[3]]]);
     });
   });
@@ -61,15 +72,22 @@ describeOnEachDatabase((db) => {
       expect(await sut.claimRange(sendoutId, [ids[0], ids[3]])).toBe(0);
 
       expect((await db.states(ids)).map((m) => [m.state, m.attempts])).toEqual([
-        [MessageState.SENDING, 1], [MessageState.REJECTED, 0], [MessageState.SENDING, 1], [MessageState.SENDING, 1],
+        [MessageState.SENDING, 1],
+        [MessageState.REJECTED, 0],
+        [MessageState.SENDING, 1],
+        [MessageState.SENDING, 1],
       ]);
     });
 
     it('loads the claimed messages in keyset slices with their contact and gate data', async () => {
       const accountId = await db.accountWithContacts(3, (i) => ({ n: i }));
       const { sendoutId, ids } = await db.messages(accountId, 3, MessageState.ACCEPTED);
-      await db.sql.run('INSERT INTO gate_data (sendout_id, external_id, data, updated_at) VALUES (?, ?, ?, ?)',
-        [sendoutId, 'c-2', JSON.stringify({ code: 'X1' }), db.sql.dialect.timestamp(new Date())]);
+      await db.sql.run('INSERT INTO gate_data (sendout_id, external_id, data, updated_at) VALUES (?, ?, ?, ?)', [
+        sendoutId,
+        'c-2',
+        JSON.stringify({ code: 'X1' }),
+        db.sql.dialect.timestamp(new Date()),
+      ]);
       await sut.claimRange(sendoutId, [ids[0], ids[2]]);
 
       const first = await sut.loadClaimed(sendoutId, [ids[0], ids[2]], ids[0] - 1, 2);
@@ -90,10 +108,18 @@ describeOnEachDatabase((db) => {
       await sut.transition(sendoutId, [MessageState.SENDING], MessageState.CANCELED, 'cancelled', [ids[3], ids[3]]);
 
       expect(await sut.markSent([{ id: ids[0], espMessageId: 'esp-1' }, { id: ids[1] }, { id: ids[3] }])).toBe(2);
-      expect(await sut.markFailed([{ id: ids[2], reason: 'ESP answered 422' }, { id: ids[0], reason: 'too late' }])).toBe(1);
+      expect(
+        await sut.markFailed([
+          { id: ids[2], reason: 'ESP answered 422' },
+          { id: ids[0], reason: 'too late' },
+        ]),
+      ).toBe(1);
 
       expect((await db.states(ids)).map((m) => [m.state, m.reason])).toEqual([
-        [MessageState.SENT, null], [MessageState.SENT, null], [MessageState.FAILED, 'ESP answered 422'], [MessageState.CANCELED, 'cancelled'],
+        [MessageState.SENT, null],
+        [MessageState.SENT, null],
+        [MessageState.FAILED, 'ESP answered 422'],
+        [MessageState.CANCELED, 'cancelled'],
       ]);
       const esp = await db.sql.one<{ esp_message_id: string | null }>('SELECT esp_message_id FROM messages WHERE id = ?', [ids[0]]);
       expect(esp?.esp_message_id).toBe('esp-1');
@@ -120,7 +146,10 @@ describeOnEachDatabase((db) => {
       expect(await sut.transition(sendoutId, [MessageState.GATED], MessageState.TIMED_OUT, 'gate timed out', [ids[0], ids[2]])).toBe(2);
 
       expect((await db.states(ids)).map((m) => m.state)).toEqual([
-        MessageState.TIMED_OUT, MessageState.REJECTED, MessageState.TIMED_OUT, MessageState.GATED,
+        MessageState.TIMED_OUT,
+        MessageState.REJECTED,
+        MessageState.TIMED_OUT,
+        MessageState.GATED,
       ]);
     });
   });

@@ -45,7 +45,11 @@ export class MessagesRepository {
    * Answers how many rows it inserted.
    */
   async generateSegmentPage(args: {
-    sendoutId: string; accountId: string; filter: SegmentFilter; state: MessageState; pageSize: number;
+    sendoutId: string;
+    accountId: string;
+    filter: SegmentFilter;
+    state: MessageState;
+    pageSize: number;
   }): Promise<number> {
     const { dialect } = this.sql;
     const where = compileSegmentFilter(args.filter, dialect, 'c');
@@ -64,7 +68,10 @@ export class MessagesRepository {
 
   /** Inserts messages for contacts named by external id; re-running inserts nothing twice. */
   async generateForExternalIds(args: {
-    sendoutId: string; accountId: string; externalIds: string[]; state: MessageState;
+    sendoutId: string;
+    accountId: string;
+    externalIds: string[];
+    state: MessageState;
   }): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
@@ -82,10 +89,9 @@ export class MessagesRepository {
   }
 
   async lastGeneratedContactId(sendoutId: string): Promise<number> {
-    const row = await this.sql.one<{ last: number | string | null }>(
-      'SELECT MAX(contact_id) AS last FROM messages WHERE sendout_id = ?',
-      [sendoutId],
-    );
+    const row = await this.sql.one<{ last: number | string | null }>('SELECT MAX(contact_id) AS last FROM messages WHERE sendout_id = ?', [
+      sendoutId,
+    ]);
     return Number(row?.last ?? 0);
   }
 
@@ -114,7 +120,13 @@ export class MessagesRepository {
 
   /** A keyset page of a sendout's messages with their contacts, all of them or those in `state`. */
   async contactsPage(sendoutId: string, afterMessageId: number, limit: number, state?: MessageState): Promise<ContactMessage[]> {
-    const rows = await this.sql.all<{ id: number | string; external_id: string; email: string | null; phone: string | null; reason: string | null }>(
+    const rows = await this.sql.all<{
+      id: number | string;
+      external_id: string;
+      email: string | null;
+      phone: string | null;
+      reason: string | null;
+    }>(
       `SELECT m.id, c.external_id, c.email, c.phone, m.reason
        FROM messages m JOIN contacts c ON c.id = m.contact_id
        WHERE m.sendout_id = ?${state ? ' AND m.state = ?' : ''} AND m.id > ? ORDER BY m.id LIMIT ?`,
@@ -139,8 +151,14 @@ export class MessagesRepository {
    */
   async loadClaimed(sendoutId: string, [fromId, toId]: IdRange, afterId = fromId - 1, limit = 1_000_000): Promise<SendableMessage[]> {
     const rows = await this.sql.all<{
-      id: number | string; contact_id: number | string; idempotency_key: string; external_id: string;
-      email: string | null; phone: string | null; attributes: string | null; gate_data: string | null;
+      id: number | string;
+      contact_id: number | string;
+      idempotency_key: string;
+      external_id: string;
+      email: string | null;
+      phone: string | null;
+      attributes: string | null;
+      gate_data: string | null;
     }>(
       `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes, g.data AS gate_data
        FROM messages m JOIN contacts c ON c.id = m.contact_id
@@ -164,7 +182,11 @@ export class MessagesRepository {
   /** SENDING → SENT, keeping the ESP's message id where it gave one (one UPDATE per batch). */
   async markSent(sent: Array<{ id: number; espMessageId?: string }>): Promise<number> {
     const withIds = sent.filter((s) => s.espMessageId !== undefined);
-    let changed = await this.finishClaimed(sent.filter((s) => s.espMessageId === undefined).map((s) => s.id), MessageState.SENT, null);
+    let changed = await this.finishClaimed(
+      sent.filter((s) => s.espMessageId === undefined).map((s) => s.id),
+      MessageState.SENT,
+      null,
+    );
     for (const slice of chunk(withIds, IN_LIST_LIMIT)) {
       const now = this.sql.dialect.timestamp(new Date());
       changed += await this.sql.run(
@@ -192,7 +214,11 @@ export class MessagesRepository {
   }
 
   /** SENDING → `to` for a batch of claimed messages, in bounded IN lists; SENT also stamps sent_at. */
-  private async finishClaimed(ids: number[], to: MessageState.SENT | MessageState.FAILED | MessageState.CANCELED, reason: string | null): Promise<number> {
+  private async finishClaimed(
+    ids: number[],
+    to: MessageState.SENT | MessageState.FAILED | MessageState.CANCELED,
+    reason: string | null,
+  ): Promise<number> {
     const now = this.sql.dialect.timestamp(new Date());
     const sentAt = to === MessageState.SENT ? now : null;
     let changed = 0;

@@ -18,9 +18,15 @@ const WINDOW = 1_000_000_010;
 const lastMsOf = (window: number) => window * 1000 + 999;
 
 describeOnEachDatabase((db) => {
-  const used = async (integrationId: string, window: number) => Number((await db.sql.one<{ used: number | string }>(
-    'SELECT used FROM rate_windows WHERE integration_id = ? AND window_start = ?', [integrationId, window],
-  ))?.used ?? 0);
+  const used = async (integrationId: string, window: number) =>
+    Number(
+      (
+        await db.sql.one<{ used: number | string }>('SELECT used FROM rate_windows WHERE integration_id = ? AND window_start = ?', [
+          integrationId,
+          window,
+        ])
+      )?.used ?? 0,
+    );
 
   describe('when two workers want more than the limit in one window', () => {
     it('grants the limit between them, and the rest only in the next window', async () => {
@@ -29,7 +35,9 @@ describeOnEachDatabase((db) => {
       const workers = [new RateLimiter(db.sql, clock.now), new RateLimiter(db.sql, clock.now)];
       let granted = 0;
 
-      const sends = workers.flatMap((worker) => Array.from({ length: 8 }, () => worker.acquire(integrationId, 10).then(() => void (granted += 1))));
+      const sends = workers.flatMap((worker) =>
+        Array.from({ length: 8 }, () => worker.acquire(integrationId, 10).then(() => void (granted += 1))),
+      );
       await waitFor('ten permits', 5_000, () => granted >= 10, 5);
       // Let the waiting sends look at the clock (and the database) many times over before judging.
       const readsThen = clock.reads;

@@ -11,7 +11,10 @@ const KEEP_WINDOWS_S = 120;
 export class RateLimiter {
   private readonly local = new Map<string, { window: number; left: number; exhausted: boolean; taking?: Promise<void> }>();
 
-  constructor(private readonly sql: Sql, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Waits until one send to `integrationId` is allowed under `perSecond`. */
   async acquire(integrationId: string, perSecond: number): Promise<void> {
@@ -32,14 +35,17 @@ export class RateLimiter {
       }
       const entry = { window, left: 0, exhausted: false, taking: undefined as Promise<void> | undefined };
       this.local.set(integrationId, entry);
-      entry.taking = this.take(integrationId, window, perSecond).then((granted) => {
-        entry.left = granted;
-        entry.exhausted = granted === 0;
-        entry.taking = undefined;
-      }, (error) => {
-        this.local.delete(integrationId);
-        throw error;
-      });
+      entry.taking = this.take(integrationId, window, perSecond).then(
+        (granted) => {
+          entry.left = granted;
+          entry.exhausted = granted === 0;
+          entry.taking = undefined;
+        },
+        (error) => {
+          this.local.delete(integrationId);
+          throw error;
+        },
+      );
       await entry.taking;
     }
   }
@@ -48,7 +54,10 @@ export class RateLimiter {
   private async take(integrationId: string, window: number, perSecond: number): Promise<number> {
     const batch = Math.max(1, Math.min(50, Math.ceil(perSecond / 8)));
     const { dialect } = this.sql;
-    await this.sql.run(`${dialect.insertIgnore} INTO rate_windows (integration_id, window_start, used) VALUES (?, ?, 0)`, [integrationId, window]);
+    await this.sql.run(`${dialect.insertIgnore} INTO rate_windows (integration_id, window_start, used) VALUES (?, ?, 0)`, [
+      integrationId,
+      window,
+    ]);
     for (let want = batch; want > 0; want = Math.min(want - 1, await this.left(integrationId, window, perSecond))) {
       const got = await this.sql.run(
         'UPDATE rate_windows SET used = used + ? WHERE integration_id = ? AND window_start = ? AND used + ? <= ?',
@@ -63,7 +72,10 @@ export class RateLimiter {
   }
 
   private async left(integrationId: string, window: number, perSecond: number): Promise<number> {
-    const row = await this.sql.one<{ used: number | string }>('SELECT used FROM rate_windows WHERE integration_id = ? AND window_start = ?', [integrationId, window]);
+    const row = await this.sql.one<{ used: number | string }>(
+      'SELECT used FROM rate_windows WHERE integration_id = ? AND window_start = ?',
+      [integrationId, window],
+    );
     return Math.max(0, perSecond - Number(row?.used ?? 0));
   }
 

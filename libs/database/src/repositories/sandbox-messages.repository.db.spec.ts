@@ -47,8 +47,11 @@ describeOnEachDatabase((db) => {
       const prefix = randomUUID();
       for (const n of [1, 2, 3]) await receive(accountId, `${prefix}:${n}`);
       const cutoff = new Date(Date.now() - 60_000);
-      await db.sql.run('UPDATE sandbox_messages SET created_at = ? WHERE idempotency_key IN (?, ?)',
-        [db.sql.dialect.timestamp(new Date(cutoff.getTime() - 1_000)), `${prefix}:1`, `${prefix}:2`]);
+      await db.sql.run('UPDATE sandbox_messages SET created_at = ? WHERE idempotency_key IN (?, ?)', [
+        db.sql.dialect.timestamp(new Date(cutoff.getTime() - 1_000)),
+        `${prefix}:1`,
+        `${prefix}:2`,
+      ]);
 
       expect(await sut.purgeReceivedBefore(cutoff)).toBeGreaterThanOrEqual(2);
 

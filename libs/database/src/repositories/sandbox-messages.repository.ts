@@ -28,26 +28,38 @@ export class SandboxMessagesRepository {
   }
 
   async accountOfIntegration(integrationId: string): Promise<string | undefined> {
-    return (await this.sql.one<{ account_id: string }>('SELECT account_id FROM esp_integrations WHERE id = ?', [integrationId]))?.account_id;
+    return (await this.sql.one<{ account_id: string }>('SELECT account_id FROM esp_integrations WHERE id = ?', [integrationId]))
+      ?.account_id;
   }
 
   /** Keeps one row per idempotency key: a retried request is accepted again, not stored twice. */
   async insert(row: { accountId: string; idempotencyKey: string; to: string | null; payloadJson: string }): Promise<void> {
     await this.sql.run(
-      `${this.sql.dialect.insertIgnore} INTO sandbox_messages (account_id, idempotency_key, recipient, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+      `${this.sql.dialect.insertIgnore} INTO sandbox_messages (account_id, idempotency_key, recipient, payload, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
       [row.accountId, row.idempotencyKey, row.to, row.payloadJson, this.sql.dialect.timestamp(new Date())],
     );
   }
 
   /** The account's messages, newest first, those with an id below `before` when given. */
   async list(accountId: string, limit: number, before?: number): Promise<SandboxMessage[]> {
-    const rows = await this.sql.all<{ id: number | string; idempotency_key: string; recipient: string | null; payload: string; created_at: Date | string }>(
+    const rows = await this.sql.all<{
+      id: number | string;
+      idempotency_key: string;
+      recipient: string | null;
+      payload: string;
+      created_at: Date | string;
+    }>(
       `SELECT id, idempotency_key, recipient, payload, created_at FROM sandbox_messages
        WHERE account_id = ? ${before !== undefined ? 'AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
       before !== undefined ? [accountId, before, limit] : [accountId, limit],
     );
     return rows.map((r) => ({
-      id: Number(r.id), idempotencyKey: r.idempotency_key, to: r.recipient, payload: JSON.parse(r.payload), receivedAt: readTimestamp(r.created_at),
+      id: Number(r.id),
+      idempotencyKey: r.idempotency_key,
+      to: r.recipient,
+      payload: JSON.parse(r.payload),
+      receivedAt: readTimestamp(r.created_at),
     }));
   }
 

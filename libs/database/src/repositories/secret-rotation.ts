@@ -17,7 +17,12 @@ export async function rotateSecrets(sql: Sql, box: SecretBox): Promise<{ endpoin
   const reseal = (sealed: string) => box.seal(box.open(sealed));
 
   for (let after = ''; ;) {
-    const page = await endpoints.createQueryBuilder('e').where('e.account_id > :after', { after }).orderBy('e.account_id').limit(PAGE).getMany();
+    const page = await endpoints
+      .createQueryBuilder('e')
+      .where('e.account_id > :after', { after })
+      .orderBy('e.account_id')
+      .limit(PAGE)
+      .getMany();
     for (const row of page) {
       if (row.secrets && box.needsRotation(row.secrets)) {
         await endpoints.update({ accountId: row.accountId, secrets: row.secrets }, { secrets: reseal(row.secrets) });
@@ -31,12 +36,19 @@ export async function rotateSecrets(sql: Sql, box: SecretBox): Promise<{ endpoin
   for (let after = ''; ;) {
     const page = await integrations.createQueryBuilder('i').where('i.id > :after', { after }).orderBy('i.id').limit(PAGE).getMany();
     for (const row of page) {
-      const stale = (row.authSecrets !== null && box.needsRotation(row.authSecrets)) || (row.headers ?? []).some((h) => h.secret && box.needsRotation(h.value));
+      const stale =
+        (row.authSecrets !== null && box.needsRotation(row.authSecrets)) ||
+        (row.headers ?? []).some((h) => h.secret && box.needsRotation(h.value));
       if (!stale) continue;
-      await integrations.update({ id: row.id }, {
-        authSecrets: row.authSecrets && box.needsRotation(row.authSecrets) ? reseal(row.authSecrets) : row.authSecrets,
-        headers: (row.headers ?? []).map((h): StoredHeader => (h.secret && box.needsRotation(h.value) ? { ...h, value: reseal(h.value) } : h)),
-      });
+      await integrations.update(
+        { id: row.id },
+        {
+          authSecrets: row.authSecrets && box.needsRotation(row.authSecrets) ? reseal(row.authSecrets) : row.authSecrets,
+          headers: (row.headers ?? []).map((h): StoredHeader =>
+            h.secret && box.needsRotation(h.value) ? { ...h, value: reseal(h.value) } : h,
+          ),
+        },
+      );
       rotatedIntegrations += 1;
     }
     if (page.length < PAGE) break;

@@ -58,14 +58,18 @@ export class SendoutsRepository {
   /** FAILED because its workflow never started: it never ran, so it has no completion time. */
   async markNotStarted(id: string, lastError: string): Promise<void> {
     await this.sql.run('UPDATE sendouts SET stage = ?, last_error = ?, updated_at = ? WHERE id = ?', [
-      SendoutStage.FAILED, lastError, this.sql.dialect.timestamp(new Date()), id,
+      SendoutStage.FAILED,
+      lastError,
+      this.sql.dialect.timestamp(new Date()),
+      id,
     ]);
   }
 
   /** How many unfinished sendouts send through the integration (one read of the (integration_id, stage) index). */
   async countRunningWithIntegration(integrationId: string): Promise<number> {
     const row = await this.sql.one<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM sendouts WHERE integration_id = ? AND stage NOT IN (${this.sql.dialect.placeholders(FINISHED_STAGES.length)})`,
+      `SELECT COUNT(*) AS n FROM sendouts
+       WHERE integration_id = ? AND stage NOT IN (${this.sql.dialect.placeholders(FINISHED_STAGES.length)})`,
       [integrationId, ...FINISHED_STAGES],
     );
     return Number(row?.n ?? 0);

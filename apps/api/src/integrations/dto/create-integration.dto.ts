@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
@@ -53,9 +67,14 @@ export class CreateIntegrationDto {
   identifierType?: IdentifierType;
 
   @ApiProperty({
-    description: 'JSON with ${variable} placeholders: userIdentifier, email, phone, subject, html, text, sendoutId, messageId, idempotencyKey, contactId, externalId, contact.<attribute>, gate.<field>. '
-      + 'Sent as a string of JSON or as the JSON object itself; stored, and answered, as the string.',
-    oneOf: [{ type: 'string', maxLength: 100_000 }, { type: 'object', additionalProperties: true }],
+    description:
+      'JSON with ${variable} placeholders: userIdentifier, email, phone, subject, html, text, sendoutId, messageId, ' +
+      'idempotencyKey, contactId, externalId, contact.<attribute>, gate.<field>. ' +
+      'Sent as a string of JSON or as the JSON object itself; stored, and answered, as the string.',
+    oneOf: [
+      { type: 'string', maxLength: 100_000 },
+      { type: 'object', additionalProperties: true },
+    ],
     example: { to: '${email}', subject: '${subject}', html: '${html}', text: '${text}' },
   })
   // The raw value (`obj`): class-transformer's own copy of an object would drop keys such as "toString".
@@ -63,7 +82,10 @@ export class CreateIntegrationDto {
   @IsText(0, 100_000, { message: 'must be a string of JSON (at most 100,000 characters) or a JSON object' })
   payloadTemplate: string;
 
-  @ApiPropertyOptional({ example: 100, description: 'At most this many messages per second to this ESP, across all workers (null: no limit)' })
+  @ApiPropertyOptional({
+    example: 100,
+    description: 'At most this many messages per second to this ESP, across all workers (null: no limit)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -7,7 +7,10 @@ export class TestIntegrationDto {
   @IsObject()
   payload?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Values for the template variables (the rest get samples)', example: { email: 'me@example.com', 'contact.firstName': 'Ada' } })
+  @ApiPropertyOptional({
+    description: 'Values for the template variables (the rest get samples)',
+    example: { email: 'me@example.com', 'contact.firstName': 'Ada' },
+  })
   @IsOptional()
   @IsObject()
   variables?: Record<string, unknown>;

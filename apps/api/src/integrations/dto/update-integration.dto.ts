@@ -12,7 +12,8 @@ export class UpdateIntegrationDto extends PartialType(OmitType(CreateIntegration
   @ValidateIf((o: UpdateIntegrationDto) => o.auth !== undefined) // null is not "no change": it is refused
   @ValidateOneOf(IntegrationAuthDto, {
     required: false,
-    description: 'The authentication, as PUT /v1/integrations/:id/auth takes it; required (basic, oauth2) when the url moves to another origin',
+    description:
+      'The authentication, as PUT /v1/integrations/:id/auth takes it; required (basic, oauth2) when the url moves to another origin',
     example: { type: 'basic', username: 'acme', password: 'secret' },
   })
   auth?: IntegrationAuth;

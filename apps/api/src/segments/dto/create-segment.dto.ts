@@ -10,7 +10,12 @@ export class CreateSegmentDto {
 
   @ApiProperty({
     description: '{all|any: [{attribute, op: eq|neq|in|exists|gt|lt, value} | group]}',
-    example: { all: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { attribute: 'email', op: 'exists' }] },
+    example: {
+      all: [
+        { attribute: 'tier', op: 'eq', value: 'gold' },
+        { attribute: 'email', op: 'exists' },
+      ],
+    },
   })
   @IsDefined()
   filter: SegmentFilter;

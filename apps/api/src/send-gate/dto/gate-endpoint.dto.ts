@@ -86,7 +86,11 @@ export class SqsGateEndpointDto extends GateEndpointDto {
   @NonEmptyText(256)
   secretAccessKey: string;
 
-  @ApiPropertyOptional({ example: 'http://127.0.0.1:4566', maxLength: 2048, description: 'Another SQS endpoint than AWS (e.g. a local emulator)' })
+  @ApiPropertyOptional({
+    example: 'http://127.0.0.1:4566',
+    maxLength: 2048,
+    description: 'Another SQS endpoint than AWS (e.g. a local emulator)',
+  })
   @ValidateIf((o: SqsGateEndpointDto) => o.endpoint !== undefined)
   @NonEmptyText(2048)
   endpoint?: string;

@@ -21,7 +21,9 @@ export class GateDataEntryDto {
   id: string;
 
   @ApiProperty({
-    example: { promoCode: 'SPRING-42' }, type: 'object', additionalProperties: true,
+    example: { promoCode: 'SPRING-42' },
+    type: 'object',
+    additionalProperties: true,
     description: `Read by templates as {{ gate.<field> }}; at most ${MAX_DATA_BYTES / 1024} KB as JSON`,
   })
   data: Record<string, unknown>;

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength,
-  ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { MAX_GATE_TIMEOUT_MS, type GateAction } from '@sendgate/domain';
 import { ExactlyOneOf, IsDuration, IsStorableTime, IsUuidIfGiven } from '../../common/field-validators';
@@ -48,7 +61,10 @@ export class SendoutGateDto {
   @IsBoolean()
   split?: boolean;
 
-  @ApiPropertyOptional({ description: "This sendout's own actions, added after the project's", example: [{ id: 'add-promo-code', campaign: 'spring' }] })
+  @ApiPropertyOptional({
+    description: "This sendout's own actions, added after the project's",
+    example: [{ id: 'add-promo-code', campaign: 'spring' }],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -66,7 +82,11 @@ export class CreateSendoutDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ enum: ['batch', 'single'], default: 'batch', description: 'batch: a segment or list, the gate gets an item download; single: a few contacts, listed in the webhook' })
+  @ApiPropertyOptional({
+    enum: ['batch', 'single'],
+    default: 'batch',
+    description: 'batch: a segment or list, the gate gets an item download; single: a few contacts, listed in the webhook',
+  })
   @IsOptional()
   @IsIn(['batch', 'single'])
   kind?: 'batch' | 'single';
@@ -89,7 +109,10 @@ export class CreateSendoutDto {
   @Type(() => SendoutGateDto)
   gate?: SendoutGateDto;
 
-  @ApiPropertyOptional({ description: 'Send accepted messages at this time (ISO 8601); at once when absent or past', example: '2026-12-01T09:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Send accepted messages at this time (ISO 8601); at once when absent or past',
+    example: '2026-12-01T09:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @IsStorableTime()

@@ -28,7 +28,12 @@ export class SendoutGateViewDto {
   @ApiPropertyOptional()
   split?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'integrator', description: 'Who closed the gate: integrator, timer, operator or failure' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'integrator',
+    description: 'Who closed the gate: integrator, timer, operator or failure',
+  })
   decidedBy?: string | null;
 
   @ApiPropertyOptional({ type: GateWebhookViewDto })
@@ -45,7 +50,6 @@ export class GatePathCountsDto {
   @ApiProperty()
   timedOut: number;
 }
-
 
 export class SendoutViewDto {
   @ApiProperty({ format: 'uuid' })
@@ -73,7 +77,9 @@ export class SendoutViewDto {
   stage: SendoutStage;
 
   @ApiProperty({
-    type: 'object', additionalProperties: { type: 'integer' }, description: `Messages by state, every state listed: ${MESSAGE_STATES.join(', ')}`,
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: `Messages by state, every state listed: ${MESSAGE_STATES.join(', ')}`,
     example: { GATED: 0, SENT: 180, REJECTED: 20 },
   })
   counts: Record<MessageState, number>;
