@@ -89,3 +89,22 @@ export async function waitForStage(stack: TestStack, sendoutId: string, stage: s
   }
   return last;
 }
+
+/** Waits until the sendout's workflow has continued as new and its new run is going. */
+export async function waitForContinueAsNew(stack: TestStack, workflowId: string, timeoutMs = 90_000): Promise<void> {
+  const { client, close } = await stack.temporalClient();
+  try {
+    const first = (await client.workflow.getHandle(workflowId).describe()).runId;
+    await waitFor(
+      `${workflowId} to continue as new`,
+      timeoutMs,
+      async () => {
+        const latest = await client.workflow.getHandle(workflowId).describe();
+        return latest.runId !== first && latest.status.name === 'RUNNING';
+      },
+      500,
+    );
+  } finally {
+    await close();
+  }
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { expectStatus, seedSendout, waitForContinueAsNew, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('failure paths of a sendout', () => {
@@ -100,21 +100,7 @@ describe('failure paths of a sendout', () => {
       );
       const hook = await webhookFor(integrator, sendout.id);
 
-      const { client, close } = await stack.temporalClient();
-      try {
-        const first = (await client.workflow.getHandle(sendout.workflowId).describe()).runId;
-        await waitFor(
-          'the gate wait to continue as new',
-          90_000,
-          async () => {
-            const latest = await client.workflow.getHandle(sendout.workflowId).describe();
-            return latest.runId !== first && latest.status.name === 'RUNNING';
-          },
-          500,
-        );
-      } finally {
-        await close();
-      }
+      await waitForContinueAsNew(stack, sendout.workflowId);
       expect((await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body).toMatchObject({ stage: 'GATED', gate: { state: 'OPEN' } });
 
       const accepted = await fetch(hook.finishUri, { method: 'POST' });

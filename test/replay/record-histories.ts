@@ -8,8 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
-import { waitFor } from '../wait';
+import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
 import { writeHistories } from './histories';
 
 type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
@@ -195,21 +194,7 @@ describe('recording sendout histories', () => {
     it('records every run of a sendout that continues as new while waiting at its gate', async () => {
       const sendout = await startSendout(gated, 'gate continued as new', 3, { gate: { enabled: true, timeout: '1h' } });
       const hook = await webhookFor(gated.integrator, sendout.id);
-      const { client, close } = await stack.temporalClient();
-      try {
-        const first = (await client.workflow.getHandle(sendout.workflowId).describe()).runId;
-        await waitFor(
-          'the gate wait to continue as new',
-          90_000,
-          async () => {
-            const latest = await client.workflow.getHandle(sendout.workflowId).describe();
-            return latest.runId !== first && latest.status.name === 'RUNNING';
-          },
-          500,
-        );
-      } finally {
-        await close();
-      }
+      await waitForContinueAsNew(stack, sendout.workflowId);
       expect(await post(hook.finishUri)).toBe(200);
       await record(stack, sendout.workflowId, 'gate-continued-as-new', {
         runs: 'several',
