@@ -1,20 +1,19 @@
 /**
- * A Sendgate stack for benchmarks: a fresh MariaDB/MySQL database, the API in this process, the
- * worker and a loopback ESP in their own processes, on the Temporal at TEMPORAL_ADDRESS.
+ * A Sendgate stack for benchmarks: the test harness's stack (the API in this process, the worker
+ * in its own, a fresh MariaDB/MySQL database) on the Temporal at TEMPORAL_ADDRESS, with
+ * production timeouts, and a loopback ESP in its own process.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
-import { createApiApp } from '../apps/api/src/app';
-import { SendgateConfig, loadConfig } from '../libs/config/src/config';
-import { migrate, openDataSource } from '../libs/database/src/data-source';
+import { SendgateConfig } from '../libs/config/src/config';
 import { Sql } from '../libs/database/src/sql';
+import { TestStack } from '../test/harness';
+import { createTestDatabase, dropTestDatabase } from '../test/test-database';
 
 const ROOT = join(__dirname, '../..');
+/** The defaults of production, where the harness shortens them for tests. */
+const PRODUCTION_TIMEOUTS = { SENDOUT_HEARTBEAT_TIMEOUT_MS: '30000', SENDGATE_OUTBOUND_TIMEOUT_MS: '15000' };
 
 export interface BenchStack {
   config: SendgateConfig;
@@ -29,68 +28,47 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
-  const server = process.env.BENCH_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306';
-  const dbName = `sendgate_bench_${Date.now()}`;
-  const admin = await createConnection(server);
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const apiKey = `sg_bench_${randomBytes(12).toString('hex')}`;
-  const port = Number(process.env.BENCH_API_PORT ?? 0) || (await freePort());
-  const env: Record<string, string> = {
-    DATABASE_URL: `${server}/${dbName}`,
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`,
-    SENDGATE_BOOTSTRAP_API_KEY: apiKey,
-    SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
-    SENDGATE_SIGNING_KEY: randomBytes(32).toString('hex'),
-    SENDGATE_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-  };
-  for (const name of Object.keys(process.env)) if (/^(SENDOUT_|WORKER_)/.test(name)) env[name] = process.env[name]!;
-  const config = loadConfig(env);
-  const dataSource: DataSource = await openDataSource(config.database);
-  await migrate(dataSource);
-
-  const children: ChildProcess[] = [];
-  let app: NestFastifyApplication | undefined;
+  const mysqlUrl = await createTestDatabase('sendgate_bench');
+  const tuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_)/.test(name))) as Record<
+    string,
+    string
+  >;
+  let receiver: ChildProcess | undefined;
+  let stack: TestStack | undefined;
   const stop = async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await app?.close();
-    await dataSource.destroy();
-    await admin.query(`DROP DATABASE \`${dbName}\``);
-    await admin.end();
+    receiver?.kill('SIGTERM');
+    await stack?.stop();
+    await dropTestDatabase(mysqlUrl);
   };
   try {
-    const receiver = await spawnAndWait(['dist/bench/receiver.js'], {}, /listening (\d+)/);
-    children.push(receiver.child);
-    const espUrl = `http://127.0.0.1:${receiver.match[1]}/send`;
+    const esp = await spawnAndWait(['dist/bench/receiver.js'], /listening (\d+)/);
+    receiver = esp.child;
+    const espUrl = `http://127.0.0.1:${esp.match[1]}/send`;
+    stack = await TestStack.start({
+      database: 'mysql',
+      mysqlUrl,
+      temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      env: { ...PRODUCTION_TIMEOUTS, ...tuning },
+    });
     // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker.
-    const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    children.push((await spawnAndWait([...workerArgs, 'dist/apps/worker/src/main.js'], env, /polling task queue/)).child);
-    app = await createApiApp(config, ['warn', 'error']);
-    await app.listen(port, '127.0.0.1');
-    const api = `http://127.0.0.1:${port}`;
+    await stack.startWorker({}, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      };
-      const res = await fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const json: any = await res.json();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
+      const { status, body: answer } = await started.request(method, path, body);
+      if (status >= 400) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
+      return answer;
     };
-    const esp = (path: string, method = 'GET') => fetch(espUrl.replace('/send', path), { method });
+    const fromEsp = (path: string, method = 'GET') => fetch(espUrl.replace('/send', path), { method });
     return {
-      config,
-      sql: new Sql(dataSource),
-      api,
+      config: stack.config,
+      sql: new Sql(stack.dataSource),
+      api: stack.baseUrl,
       espUrl,
       call,
       stop,
-      espStats: async () => (await (await esp('/stats')).json()) as any,
-      espKeys: async () => (await (await esp('/keys')).json()) as any,
-      espReset: async () => void (await esp('/reset', 'POST')),
+      espStats: async () => (await (await fromEsp('/stats')).json()) as any,
+      espKeys: async () => (await (await fromEsp('/keys')).json()) as any,
+      espReset: async () => void (await fromEsp('/reset', 'POST')),
     };
   } catch (error) {
     await stop();
@@ -165,13 +143,9 @@ export async function startIntegrator() {
   };
 }
 
-function spawnAndWait(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+function spawnAndWait(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (d: Buffer) => {
       output += d;
@@ -181,15 +155,5 @@ function spawnAndWait(
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

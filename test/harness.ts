@@ -1,9 +1,11 @@
 /**
  * Starts Sendgate for a test the way it runs in production: the API (in this process, on a real
  * loopback port) and workers as real child processes, against the suite's Temporal dev server
- * and a real database. Each stack has its own task queue and its own account.
+ * and a real database. Each stack has its own task queue and its own account. The benchmarks
+ * start their stacks with it too (it is part of the build for them).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,11 +22,15 @@ import { freePort, waitFor } from './wait';
 export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz';
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
-const ROOT = resolve(__dirname, '..');
+/** The repository: one level up from test/ when run from source, two from dist/test/ in a build. */
+const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find((dir) => existsSync(join(dir, 'package.json')))!;
 
 export interface StackOptions {
   database?: 'mysql' | 'sqlite';
   env?: Record<string, string>;
+  /** Where Temporal and MySQL are; by default those the test run's global setup started. */
+  temporalAddress?: string;
+  mysqlUrl?: string;
 }
 
 export class TestStack {
@@ -44,7 +50,7 @@ export class TestStack {
     // Gate URIs carry the public base URL, so the API's port is chosen before it starts.
     const port = await freePort();
     const env: Record<string, string> = {
-      TEMPORAL_ADDRESS: requireEnv('SENDGATE_TEST_TEMPORAL_ADDRESS'),
+      TEMPORAL_ADDRESS: options.temporalAddress ?? requireEnv('SENDGATE_TEST_TEMPORAL_ADDRESS'),
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SENDGATE_ALLOW_PRIVATE_NETWORKS: 'true',
       SENDGATE_SANDBOX_ESP: 'true',
@@ -54,7 +60,7 @@ export class TestStack {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       SENDGATE_SIGNING_KEY: TEST_SIGNING_KEY,
       SENDGATE_ENCRYPTION_KEYS: `test:${TEST_ENCRYPTION_KEY}`,
-      ...databaseEnv(options.database ?? 'mysql'),
+      ...databaseEnv(options.database ?? 'mysql', options.mysqlUrl),
       ...options.env,
     };
     const config = loadConfig(env);
@@ -67,8 +73,8 @@ export class TestStack {
   }
 
   /** Starts a worker process (compiled code, as in production) and waits until it polls. */
-  async startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.spawn({ ...this.env, ...extraEnv });
+  async startWorker(extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn({ ...this.env, ...extraEnv }, nodeArgs);
     this.workers.push(worker);
     return worker;
   }
@@ -114,8 +120,9 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static async spawn(env: Record<string, string>): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+  /** `nodeArgs` go to node itself, e.g. `--cpu-prof` to profile the worker. */
+  static async spawn(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/worker/src/main.js')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -160,8 +167,8 @@ export async function createAccount(dataSource: DataSource): Promise<{ accountId
   return { accountId, apiKey };
 }
 
-function databaseEnv(kind: 'mysql' | 'sqlite'): Record<string, string> {
-  if (kind === 'mysql') return { DATABASE_URL: requireEnv('SENDGATE_TEST_MYSQL_URL') };
+function databaseEnv(kind: 'mysql' | 'sqlite', mysqlUrl?: string): Record<string, string> {
+  if (kind === 'mysql') return { DATABASE_URL: mysqlUrl ?? requireEnv('SENDGATE_TEST_MYSQL_URL') };
   return { SQLITE_PATH: join(requireEnv('SENDGATE_TEST_DIR'), `sendgate-${randomUUID()}.sqlite`) };
 }
 
