@@ -32,8 +32,6 @@ export function canonicalHash(value: unknown): string {
     .digest('hex');
 }
 
-export const idempotencyKey = (sendoutId: string, contactId: number | string): string => `${sendoutId}:${contactId}`;
-
 /** What an Idempotency-Key Sendgate sent refers to: one message of a sendout, or an integration's test call. */
 export type SentRequestKey =
   { kind: 'message'; sendoutId: string; contactId: string } | { kind: 'integration-test'; integrationId: string };
