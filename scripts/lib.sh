@@ -46,3 +46,12 @@ ensure_node_modules() {
     cp package-lock.json "$stamp"
   fi
 }
+
+# What a test run needs before anything runs: npm packages, the Temporal CLI (exported for the
+# tests' global setup as SENDGATE_TEMPORAL_CLI) and a running MariaDB.
+prepare_test_run() {
+  ensure_node_modules
+  SENDGATE_TEMPORAL_CLI=$(temporal_cli)
+  export SENDGATE_TEMPORAL_CLI
+  scripts/ensure-mariadb.sh
+}

@@ -5,10 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_node_modules
-SENDGATE_TEMPORAL_CLI=$(temporal_cli)
-export SENDGATE_TEMPORAL_CLI
-scripts/ensure-mariadb.sh
+prepare_test_run
 npm run --silent build >/dev/null
 log "recording sendout histories…"
 npx jest --runInBand --config test/replay/record-histories.jest.config.js "$@"

@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_node_modules
-SENDGATE_TEMPORAL_CLI=$(temporal_cli)
-export SENDGATE_TEMPORAL_CLI
-scripts/ensure-mariadb.sh
+prepare_test_run
 log "type-checking, linting and building…"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
