@@ -60,6 +60,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       outcome: result.delivered ? 'delivered' : 'failed',
       detail: result.error ?? result.messageId,
     });
+    if (result.refused) throw ApplicationFailure.nonRetryable(result.error ?? 'gate endpoint refused', 'GateEndpointRefused');
     if (!result.delivered) throw ApplicationFailure.retryable(result.error ?? 'gate webhook not delivered', 'GateNotifyFailed');
     return { delivered: true };
   };

@@ -40,10 +40,15 @@ describe('GateNotifier', () => {
       );
 
       expect(http).toMatchObject({
+        refused: true,
         delivered: false,
         error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1): private or loopback address'),
       });
-      expect(sqs).toMatchObject({ delivered: false, error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1)') });
+      expect(sqs).toMatchObject({
+        delivered: false,
+        refused: true,
+        error: expect.stringContaining('refused to connect to 127.0.0.1 (127.0.0.1)'),
+      });
       expect(connections).toBe(0);
     });
   });

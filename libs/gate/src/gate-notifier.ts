@@ -1,7 +1,7 @@
 /** Delivers one gate webhook to the account's endpoint and answers what the endpoint said. */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import axios from 'axios';
-import { OutboundGuard } from '@sendgate/esp';
+import { OutboundGuard, isOutboundRefusal } from '@sendgate/esp';
 import { GateEndpoint } from './gate-endpoint';
 
 type SqsEndpoint = Extract<GateEndpoint, { transport: 'sqs' }>;
@@ -14,6 +14,8 @@ export interface DeliveryResult {
   body?: string;
   messageId?: string;
   error?: string;
+  /** The endpoint's address is one Sendgate will not connect to: no retry can deliver it. */
+  refused?: boolean;
 }
 
 export class GateNotifier {
@@ -58,6 +60,7 @@ export class GateNotifier {
         transport: 'sqs',
         status,
         error: `SQS refused the message: ${(error as Error).name}: ${(error as Error).message}`,
+        ...(isOutboundRefusal(error) ? { refused: true } : {}),
       };
     }
   }
@@ -114,7 +117,12 @@ export class GateNotifier {
         error: ok ? undefined : `endpoint answered ${response.status}: ${body.slice(0, 300)}`,
       };
     } catch (error) {
-      return { delivered: false, transport: 'http', error: `endpoint unreachable: ${(error as Error).message}` };
+      return {
+        delivered: false,
+        transport: 'http',
+        error: `endpoint unreachable: ${(error as Error).message}`,
+        ...(isOutboundRefusal(error) ? { refused: true } : {}),
+      };
     }
   }
 }
