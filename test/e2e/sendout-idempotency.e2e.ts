@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
+import { SendoutEntity } from '../../libs/database/src/entities';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
 
@@ -9,7 +10,8 @@ describe('POST /v1/sendouts with an Idempotency-Key', () => {
   let esp: EspReceiver;
 
   beforeAll(async () => {
-    ({ stack, esp } = sending = await startSendingStack());
+    // The API starts sendouts left without a workflow after a second (a minute by default).
+    ({ stack, esp } = sending = await startSendingStack({ env: { SENDGATE_UNSTARTED_SENDOUT_AFTER_MS: '1000' } }));
   });
 
   afterAll(async () => {
@@ -113,5 +115,46 @@ describe('POST /v1/sendouts with an Idempotency-Key', () => {
     const response = await stack.request('POST', '/v1/sendouts', body, keyed(key));
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain('Idempotency-Key');
+  });
+
+  describe('when the API stopped between storing a sendout and starting its workflow', () => {
+    it('starts the workflow itself, and the sendout completes', async () => {
+      const { seed } = await sendoutBody(4);
+      const id = randomUUID();
+      // What a crash right after the insert leaves behind: a CREATED row, no workflow.
+      await stack.dataSource.getRepository(SendoutEntity).insert({
+        id,
+        accountId: stack.accountId,
+        projectId: seed.projectId,
+        name: 'orphan',
+        kind: 'batch',
+        mode: 'journey',
+        journeyName: null,
+        segmentId: seed.segmentId,
+        contactIds: null,
+        integrationId: seed.integrationId,
+        content: { subject: 'Hi' },
+        stage: 'CREATED' as SendoutEntity['stage'],
+        workflowId: `sendout-${id}`,
+        gateEnabled: false,
+        gateTimeoutMs: null,
+        gateSplit: false,
+        gateActions: null,
+        sendAt: null,
+        idempotencyKey: null,
+        requestHash: null,
+      });
+
+      const done = await waitForStage(stack, id, 'COMPLETED', 60_000);
+      expect(done.counts.SENT).toBe(4);
+      expect(esp.requests.filter((r) => r.key.startsWith(`${id}:`))).toHaveLength(4);
+    });
+
+    it('leaves alone the sendouts whose start it saw confirmed', async () => {
+      const { body } = await sendoutBody(1);
+      const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', body), 202);
+      const [row] = await stack.dataSource.query('SELECT workflow_started_at FROM sendouts WHERE id = ?', [sendout.id]);
+      expect(row.workflow_started_at).not.toBeNull();
+    });
   });
 });

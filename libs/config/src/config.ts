@@ -9,7 +9,14 @@ export type DatabaseConfig = { type: 'mysql'; url: string; poolSize: number } | 
 export interface SendgateConfig {
   database: DatabaseConfig;
   temporal: { address: string; namespace: string; taskQueue: string };
-  api: { host: string; port: number; publicBaseUrl: string; bootstrapApiKey?: string };
+  api: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    bootstrapApiKey?: string;
+    /** A sendout still CREATED this long without a confirmed workflow start gets its workflow started. */
+    unstartedSendoutAfterMs: number;
+  };
   outbound: OutboundConfig;
   /** The built-in sandbox ESP: off unless asked for; what it keeps is purged after `retentionHours`. */
   sandbox: { enabled: boolean; retentionHours: number };
@@ -82,7 +89,13 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       namespace: read.string('TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? 'sendgate',
     },
-    api: { host, port, publicBaseUrl, bootstrapApiKey: read.string('SENDGATE_BOOTSTRAP_API_KEY') },
+    api: {
+      host,
+      port,
+      publicBaseUrl,
+      bootstrapApiKey: read.string('SENDGATE_BOOTSTRAP_API_KEY'),
+      unstartedSendoutAfterMs: read.int('SENDGATE_UNSTARTED_SENDOUT_AFTER_MS', 60_000, 1_000, 3_600_000),
+    },
     outbound: {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),

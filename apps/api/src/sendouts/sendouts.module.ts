@@ -4,6 +4,11 @@ import { ProjectsModule } from '../projects/projects.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { SendoutsController } from './sendouts.controller';
 import { SendoutsService } from './sendouts.service';
+import { UnstartedSendoutsReconciler } from './unstarted-sendouts.reconciler';
 
-@Module({ imports: [ProjectsModule, SegmentsModule, IntegrationsModule], controllers: [SendoutsController], providers: [SendoutsService] })
+@Module({
+  imports: [ProjectsModule, SegmentsModule, IntegrationsModule],
+  controllers: [SendoutsController],
+  providers: [SendoutsService, UnstartedSendoutsReconciler],
+})
 export class SendoutsModule {}

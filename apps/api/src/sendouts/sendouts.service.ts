@@ -154,17 +154,20 @@ export class SendoutsService {
         message: 'this Idempotency-Key was already used with a different request body; use a new key for a new sendout',
       });
     }
-    if (earlier.stage === SendoutStage.CREATED) {
-      const project = await this.projects.get(accountId, earlier.projectId, 'projectId');
-      const gate = earlier.gateEnabled ? { timeoutMs: earlier.gateTimeoutMs!, split: earlier.gateSplit } : undefined;
-      await this.startWorkflow(earlier, project.name, {
-        kind: earlier.kind as SendoutKind,
-        mode: earlier.mode as SendoutMode,
-        gate,
-        sendAt: earlier.sendAt ?? undefined,
-      });
-    }
+    if (earlier.stage === SendoutStage.CREATED) await this.startStored(earlier);
     return { view: await this.get(accountId, id), created: false };
+  }
+
+  /** Starts the workflow of a stored sendout from its row (idempotent: its workflow id is fixed). */
+  async startStored(sendout: SendoutEntity): Promise<void> {
+    const project = await this.projects.get(sendout.accountId, sendout.projectId, 'projectId');
+    const gate = sendout.gateEnabled ? { timeoutMs: sendout.gateTimeoutMs!, split: sendout.gateSplit } : undefined;
+    await this.startWorkflow(sendout, project.name, {
+      kind: sendout.kind as SendoutKind,
+      mode: sendout.mode as SendoutMode,
+      gate,
+      sendAt: sendout.sendAt ?? undefined,
+    });
   }
 
   async get(accountId: string, id: string): Promise<SendoutView> {
@@ -256,6 +259,7 @@ export class SendoutsService {
         sendoutId: sendout.id,
       });
     }
+    await this.sendouts.markWorkflowStarted(sendout.id);
   }
 }
 

@@ -79,4 +79,8 @@ export class SendoutEntity {
   /** SHA-256 of the request that came with the key: the same key with another body is refused. */
   @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true })
   requestHash: string | null;
+
+  /** When the workflow's start was confirmed; null while a CREATED sendout may still lack one. */
+  @Column({ name: 'workflow_started_at', type: 'datetime', nullable: true })
+  workflowStartedAt: Date | null;
 }

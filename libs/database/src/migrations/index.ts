@@ -4,6 +4,7 @@ import { EspIntegrationSetup1764000000000 } from './1764000000000-esp-integratio
 import { RateLimits1764100000000 } from './1764100000000-rate-limits';
 import { SandboxAccounts1764200000000 } from './1764200000000-sandbox-accounts';
 import { SendoutIdempotency1764300000000 } from './1764300000000-sendout-idempotency';
+import { SendoutWorkflowStarted1764400000000 } from './1764400000000-sendout-workflow-started';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RateLimits1764100000000,
   SandboxAccounts1764200000000,
   SendoutIdempotency1764300000000,
+  SendoutWorkflowStarted1764400000000,
 ];

@@ -6,8 +6,6 @@ import { FINISHED_STAGES, SendoutStage, isFinished } from '@sendgate/domain';
 import { SendoutEntity } from '../entities/sendout.entity';
 import { Sql } from '../sql';
 
-/** Stages a sendout never leaves: they stamp completed_at and stop counting as running. */
-
 export class SendoutsRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -63,6 +61,26 @@ export class SendoutsRepository {
       this.sql.dialect.timestamp(new Date()),
       id,
     ]);
+  }
+
+  /** The workflow's start is confirmed: the reconciler leaves the sendout alone. */
+  async markWorkflowStarted(id: string): Promise<void> {
+    await this.sql.run('UPDATE sendouts SET workflow_started_at = ? WHERE id = ? AND workflow_started_at IS NULL', [
+      this.sql.dialect.timestamp(new Date()),
+      id,
+    ]);
+  }
+
+  /**
+   * Sendouts stored before `createdBefore` whose workflow start was never confirmed (the API
+   * stopped between storing and starting), oldest first.
+   */
+  async findUnstarted(createdBefore: Date, limit: number): Promise<SendoutEntity[]> {
+    const ids = await this.sql.all<{ id: string }>(
+      `SELECT id FROM sendouts WHERE stage = ? AND workflow_started_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`,
+      [SendoutStage.CREATED, this.sql.dialect.timestamp(createdBefore), limit],
+    );
+    return ids.length === 0 ? [] : this.rows.find({ where: ids.map(({ id }) => ({ id })), order: { createdAt: 'ASC' } });
   }
 
   /** How many unfinished sendouts send through the integration (one read of the (integration_id, stage) index). */
