@@ -18,10 +18,11 @@ import {
   SendoutEntity,
   SendoutsRepository,
 } from '@sendgate/database';
-import { MessageContent, MessageState } from '@sendgate/domain';
+import { MessageContent, MessageState, SendoutStage } from '@sendgate/domain';
 import { EspClient, OutboundGuard, TokenCache } from '@sendgate/esp';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 import { ActivityEnvironment } from '../test/activity-environment';
+import { sendoutRow } from '../test/sendout-row';
 import { EspReceiver } from '../test/esp-receiver';
 import { TestDatabase } from '../test/test-databases';
 import { freePort, waitFor } from '../test/wait';
@@ -85,30 +86,16 @@ async function sendout(count: number, options: { url?: string; content?: Message
     rateLimitPerSecond: null,
   });
   const id = randomUUID();
-  await db.dataSource.getRepository(SendoutEntity).insert({
-    id,
-    accountId,
-    projectId: randomUUID(),
-    name: 'Spring',
-    kind: 'batch',
-    segmentId: null,
-    contactIds: null,
-    integrationId,
-    content: options.content ?? { subject: 'Hi {{ contact.firstName }}' },
-    stage: 'SENDING' as SendoutEntity['stage'],
-    workflowId: `sendout-${id}`,
-    lastError: null,
-    completedAt: null,
-    mode: 'journey',
-    journeyName: null,
-    gateEnabled: false,
-    gateTimeoutMs: null,
-    gateSplit: false,
-    gateActions: null,
-    sendAt: null,
-    idempotencyKey: null,
-    requestHash: null,
-  });
+  await db.dataSource.getRepository(SendoutEntity).insert(
+    sendoutRow({
+      id,
+      accountId,
+      integrationId,
+      name: 'Spring',
+      content: options.content ?? { subject: 'Hi {{ contact.firstName }}' },
+      stage: SendoutStage.SENDING,
+    }),
+  );
   const { ids } = await db.messages(accountId, count, MessageState.ACCEPTED, id);
   return { sendoutId: id, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
 }

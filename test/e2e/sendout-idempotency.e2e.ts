@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
 import { SendoutEntity } from '../../libs/database/src/entities';
 import { TestStack } from '../harness';
+import { sendoutRow } from '../sendout-row';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
 
 describe('POST /v1/sendouts with an Idempotency-Key', () => {
@@ -122,28 +123,15 @@ describe('POST /v1/sendouts with an Idempotency-Key', () => {
       const { seed } = await sendoutBody(4);
       const id = randomUUID();
       // What a crash right after the insert leaves behind: a CREATED row, no workflow.
-      await stack.dataSource.getRepository(SendoutEntity).insert({
-        id,
-        accountId: stack.accountId,
-        projectId: seed.projectId,
-        name: 'orphan',
-        kind: 'batch',
-        mode: 'journey',
-        journeyName: null,
-        segmentId: seed.segmentId,
-        contactIds: null,
-        integrationId: seed.integrationId,
-        content: { subject: 'Hi' },
-        stage: 'CREATED' as SendoutEntity['stage'],
-        workflowId: `sendout-${id}`,
-        gateEnabled: false,
-        gateTimeoutMs: null,
-        gateSplit: false,
-        gateActions: null,
-        sendAt: null,
-        idempotencyKey: null,
-        requestHash: null,
-      });
+      await stack.dataSource.getRepository(SendoutEntity).insert(
+        sendoutRow({
+          id,
+          accountId: stack.accountId,
+          projectId: seed.projectId,
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+        }),
+      );
 
       const done = await waitForStage(stack, id, 'COMPLETED', 60_000);
       expect(done.counts.SENT).toBe(4);
