@@ -17,3 +17,5 @@ export * from './repositories/integrations.repository';
 export * from './repositories/gate-endpoints.repository';
 export * from './repositories/accounts.repository';
 export * from './repositories/database-health';
+export * from './repositories/feedback-outbox';
+export * from './repositories/feedback-webhooks.repository';

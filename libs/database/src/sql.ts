@@ -51,6 +51,11 @@ export class SqlDialect implements FilterDialect {
     return this.kind === 'mysql' ? `JSON_EXTRACT(${column}, '${jsonPath}') IS NOT NULL` : `json_type(${column}, '${jsonPath}') IS NOT NULL`;
   }
 
+  /** A fresh random 32-hex-digit id per row, evaluated by the database (request ids of outbox rows). */
+  randomId(): string {
+    return this.kind === 'mysql' ? "REPLACE(UUID(), '-', '')" : 'lower(hex(randomblob(16)))';
+  }
+
   placeholders(count: number): string {
     return new Array(count).fill('?').join(', ');
   }

@@ -6,3 +6,4 @@ export { CONTENT_LIMITS } from './liquid-sandbox';
 export * from './identifiers';
 export * from './gate';
 export * from './json-limits';
+export * from './feedback';

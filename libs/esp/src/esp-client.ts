@@ -15,7 +15,7 @@ export interface EspRequest {
 export type EspOutcome =
   | { kind: 'sent'; status: number; body: string }
   | { kind: 'rejected'; status: number; reason: string }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; status?: number }
   /** The guard would not connect to where the URL now resolves: retrying would not change that. */
   | { kind: 'refused'; reason: string };
 
@@ -99,7 +99,7 @@ export function classify(status: number, body: string, retryAfter?: string | str
   if (status >= 200 && status < 300) return { kind: 'sent', status, body };
   const excerpt = body.replace(/\s+/g, ' ').trim().slice(0, 300);
   if (status >= 500 || RETRYABLE_STATUS.has(status)) {
-    return { kind: 'retry', reason: `ESP answered ${status}: ${excerpt}`, retryAfterMs: parseRetryAfter(retryAfter) };
+    return { kind: 'retry', reason: `ESP answered ${status}: ${excerpt}`, retryAfterMs: parseRetryAfter(retryAfter), status };
   }
   return { kind: 'rejected', status, reason: `ESP answered ${status}: ${excerpt}` };
 }

@@ -59,6 +59,14 @@ export class EspIntegrationEntity {
   @Column({ name: 'rate_limit_per_second', type: 'int', nullable: true })
   rateLimitPerSecond: number | null;
 
+  /** Part of the signed callback token: bumping it revokes the callback URL handed out before. */
+  @Column({ name: 'callback_token_version', type: 'int', default: 1 })
+  callbackTokenVersion: number;
+
+  /** How the ESP's delivery callbacks read: a preset name or a custom mapping (see @sendgate/esp feedback-mapping). */
+  @Column({ name: 'feedback_mapping', type: 'text', nullable: true, transformer: jsonText })
+  feedbackMapping: Record<string, any> | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

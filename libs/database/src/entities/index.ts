@@ -2,6 +2,7 @@ import { AccountEntity } from './account.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { ContactEntity } from './contact.entity';
 import { EspIntegrationEntity } from './esp-integration.entity';
+import { FeedbackWebhookEntity } from './feedback-webhook.entity';
 import { MessageEntity } from './message.entity';
 import { ProjectEntity } from './project.entity';
 import { SandboxMessageEntity } from './sandbox-message.entity';
@@ -14,6 +15,7 @@ export * from './account.entity';
 export * from './api-key.entity';
 export * from './contact.entity';
 export * from './esp-integration.entity';
+export * from './feedback-webhook.entity';
 export * from './message.entity';
 export * from './project.entity';
 export * from './sandbox-message.entity';
@@ -34,4 +36,5 @@ export const ENTITIES = [
   SandboxMessageEntity,
   SendGateEndpointEntity,
   SendoutGateEntity,
+  FeedbackWebhookEntity,
 ];

@@ -83,4 +83,8 @@ export class SendoutEntity {
   /** When the workflow's start was confirmed; null while a CREATED sendout may still lack one. */
   @Column({ name: 'workflow_started_at', type: 'datetime', nullable: true })
   workflowStartedAt: Date | null;
+
+  /** Whether its messages' status changes are reported to feedback webhooks (sendout_feedback_webhooks names which). */
+  @Column({ name: 'feedback_enabled', type: 'boolean', default: false })
+  feedbackEnabled: boolean;
 }

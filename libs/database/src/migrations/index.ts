@@ -5,6 +5,7 @@ import { RateLimits1764100000000 } from './1764100000000-rate-limits';
 import { SandboxAccounts1764200000000 } from './1764200000000-sandbox-accounts';
 import { SendoutIdempotency1764300000000 } from './1764300000000-sendout-idempotency';
 import { SendoutWorkflowStarted1764400000000 } from './1764400000000-sendout-workflow-started';
+import { DeliveryFeedback1764500000000 } from './1764500000000-delivery-feedback';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SandboxAccounts1764200000000,
   SendoutIdempotency1764300000000,
   SendoutWorkflowStarted1764400000000,
+  DeliveryFeedback1764500000000,
 ];

@@ -1,0 +1,64 @@
+/**
+ * The feedback outbox: one `feedback_deliveries` row per message status change and feedback
+ * webhook of its sendout, written by one INSERT ... SELECT inside the transaction of the UPDATE
+ * that made the change. The rows select messages by the state they are in now, so the statement
+ * is idempotent (the unique (message, webhook, event) key keeps a repeat out) and needs no list
+ * of which rows the UPDATE changed. Sendouts without feedback webhooks join nothing.
+ */
+import { FEEDBACK_EVENT_STATES, FeedbackDeliveryState, FeedbackEvent } from '@sendgate/domain';
+import { Sql, chunk } from '../sql';
+
+const IN_LIST_LIMIT = 1_000;
+
+export interface FeedbackFailure {
+  type?: string | null;
+  code?: string | null;
+  /** When absent, the message's own `reason` is reported. */
+  reason?: string | null;
+}
+
+/** Which messages changed: a list of ids, or every message of a sendout now in the event's state. */
+export type OutboxSelection = { messageIds: number[] } | { sendoutId: string };
+
+/**
+ * Queues `event` for the messages of `selection` that are in the event's state. Call it with the
+ * transaction's `Sql`, after the UPDATE. Answers how many rows it queued.
+ */
+export async function recordFeedback(
+  sql: Sql,
+  event: FeedbackEvent,
+  selection: OutboxSelection,
+  failure: FeedbackFailure = {},
+): Promise<number> {
+  const { dialect } = sql;
+  const states = FEEDBACK_EVENT_STATES[event];
+  const now = dialect.timestamp(new Date());
+  const insert = (where: string, params: unknown[]) =>
+    sql.run(
+      `${dialect.insertIgnore} INTO feedback_deliveries
+         (request_id, account_id, webhook_id, sendout_id, message_id, event, failure_type, failure_code, failure_reason,
+          state, attempts, next_attempt_at, created_at)
+       SELECT ${dialect.randomId()}, s.account_id, w.webhook_id, m.sendout_id, m.id, ?, ?, ?, COALESCE(?, m.reason), ?, 0, ?, ?
+       FROM messages m
+       JOIN sendout_feedback_webhooks w ON w.sendout_id = m.sendout_id
+       JOIN sendouts s ON s.id = m.sendout_id
+       WHERE ${where} AND m.state IN (${dialect.placeholders(states.length)})`,
+      [
+        event,
+        failure.type ?? null,
+        failure.code?.slice(0, 64) ?? null,
+        failure.reason?.slice(0, 500) ?? null,
+        FeedbackDeliveryState.PENDING,
+        now,
+        now,
+        ...params,
+        ...states,
+      ],
+    );
+  if ('sendoutId' in selection) return insert('m.sendout_id = ?', [selection.sendoutId]);
+  let queued = 0;
+  for (const ids of chunk(selection.messageIds, IN_LIST_LIMIT)) {
+    queued += await insert(`m.id IN (${dialect.placeholders(ids.length)})`, ids);
+  }
+  return queued;
+}

@@ -1,0 +1,60 @@
+/**
+ * One feedback delivery attempt: the body serialised once, the receiver's headers and (for JWT
+ * receivers) a signed Authorization header, POSTed over the shared keep-alive pools of an
+ * EspClient (which connects only through the OutboundGuard). Every non-2xx answer is worth a
+ * retry (a receiver answering 401 may be fixed by its operator within the retry window); only a
+ * destination the guard refuses is final.
+ */
+import type { FeedbackBody } from '@sendgate/domain';
+import { EspClient } from '@sendgate/esp';
+import { FeedbackJwtAuth, FeedbackSigner } from './feedback-signer';
+
+/** A feedback webhook with its secrets open, as the sender needs it. */
+export interface FeedbackReceiver {
+  id: string;
+  url: string;
+  auth: { type: 'none' } | FeedbackJwtAuth;
+  headers: Array<{ key: string; value: string }>;
+}
+
+export type FeedbackAttempt =
+  | { kind: 'delivered'; status: number; body: string }
+  | { kind: 'failed'; status?: number; error: string; retryAfterMs?: number }
+  /** The destination is refused by the outbound policy: retrying cannot help. */
+  | { kind: 'refused'; error: string };
+
+export class FeedbackSender {
+  constructor(
+    private readonly client: EspClient,
+    private readonly signer = new FeedbackSigner(),
+  ) {}
+
+  async deliver(receiver: FeedbackReceiver, body: FeedbackBody): Promise<FeedbackAttempt> {
+    const text = JSON.stringify(body);
+    const headers: Record<string, string> = {};
+    for (const header of receiver.headers) headers[header.key.toLowerCase()] = header.value;
+    if (receiver.auth.type === 'jwt') {
+      try {
+        headers.authorization = await this.signer.authorization(receiver.auth, body.requestId, text);
+      } catch (error) {
+        return { kind: 'failed', error: `could not sign the request: ${(error as Error).message}` };
+      }
+    }
+    const outcome = await this.client.post({ url: receiver.url, headers, body: text });
+    switch (outcome.kind) {
+      case 'sent':
+        return { kind: 'delivered', status: outcome.status, body: outcome.body };
+      case 'rejected':
+        return { kind: 'failed', status: outcome.status, error: outcome.reason.replace(/^ESP/, 'receiver') };
+      case 'retry':
+        return {
+          kind: 'failed',
+          status: outcome.status,
+          error: outcome.reason.replace(/^ESP/, 'receiver'),
+          retryAfterMs: outcome.retryAfterMs,
+        };
+      case 'refused':
+        return { kind: 'refused', error: outcome.reason };
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './feedback-signer';
+export * from './feedback-sender';
+export * from './feedback-receiver';
