@@ -10,6 +10,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
 import { ContactsModule } from './contacts/contacts.module';
+import { FeedbackWebhooksModule } from './feedback-webhooks/feedback-webhooks.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -40,6 +41,7 @@ export class AppModule {
         IntegrationsModule,
         SendoutsModule,
         SendGateModule,
+        FeedbackWebhooksModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -24,3 +24,17 @@ class MaxLengthPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** A path segment that is a row's serial id (a positive integer). */
+export const SerialParam = (name: string): ParameterDecorator => Param(name, new SerialPipe(name));
+
+class SerialPipe implements PipeTransform<string | number, number> {
+  constructor(private readonly name: string) {}
+
+  /** The global pipe may have made a number of it already (NaN for anything else). */
+  transform(value: string | number): number {
+    const text = String(value);
+    if (!/^[1-9][0-9]{0,14}$/.test(text)) throw badRequest([{ field: this.name, message: 'must be a positive integer' }]);
+    return Number(text);
+  }
+}
