@@ -40,11 +40,22 @@ describe('rotating the encryption key', () => {
       200,
     );
 
+    const webhook = await expectStatus(
+      stack.request('POST', '/v1/feedback-webhooks', {
+        name: 'crm',
+        channels: ['email'],
+        url: 'http://127.0.0.1:9/feedback',
+        auth: { type: 'jwt', algorithm: 'HS256', secret: 'feedback-jwt-secret-0123456789abcdef' },
+        headers: [{ key: 'X-Key', value: 'feedback-hdr-secret', secret: true }],
+      }),
+      201,
+    );
+
     const old = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
     const box = new SecretBox({ test: old, next: randomBytes(32) }, 'next');
     const sql = new Sql(stack.dataSource);
-    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 1, integrations: 1 });
-    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 0, integrations: 0 });
+    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 1, integrations: 1, feedbackWebhooks: 1 });
+    expect(await rotateSecrets(sql, box)).toEqual({ endpoints: 0, integrations: 0, feedbackWebhooks: 0 });
 
     const [endpoint] = await stack.dataSource.query('SELECT secrets FROM send_gate_endpoints WHERE account_id = ?', [stack.accountId]);
     const [row] = await stack.dataSource.query('SELECT auth_secrets, headers FROM esp_integrations WHERE id = ?', [integration.id]);
@@ -53,5 +64,10 @@ describe('rotating the encryption key', () => {
     expect(JSON.parse(box.open(endpoint.secrets))).toEqual({ password: 'gate-pw' });
     expect(JSON.parse(box.open(row.auth_secrets))).toEqual({ password: 'esp-pw' });
     expect(box.open(headerValue)).toBe('hdr-secret');
+    const [hook] = await stack.dataSource.query('SELECT auth_secret, headers FROM feedback_webhooks WHERE id = ?', [webhook.id]);
+    const hookHeader = JSON.parse(hook.headers)[0].value;
+    for (const sealed of [hook.auth_secret, hookHeader]) expect(sealed.startsWith('v1.next.')).toBe(true);
+    expect(box.open(hook.auth_secret)).toBe('feedback-jwt-secret-0123456789abcdef');
+    expect(box.open(hookHeader)).toBe('feedback-hdr-secret');
   });
 });

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const rotated = await rotateSecrets(new Sql(dataSource), box);
     console.log(
       `re-sealed under key "${security.activeEncryptionKeyId}": ` +
-        `${rotated.endpoints} gate endpoint(s), ${rotated.integrations} integration(s)`,
+        `${rotated.endpoints} gate endpoint(s), ${rotated.integrations} integration(s), ${rotated.feedbackWebhooks} feedback webhook(s)`,
     );
   } finally {
     await dataSource.destroy();
