@@ -27,7 +27,6 @@ const RESERVED_HEADERS = [
   'proxy-authorization',
   'proxy-connection',
 ];
-const MIN_HS256_SECRET = 32;
 const RESEND = 'send the secret again: it does not follow the webhook to a new host';
 
 export type StoredAuth = Pick<FeedbackWebhookEntity, 'authType' | 'authSettings' | 'authSecret'>;
@@ -62,10 +61,7 @@ export class FeedbackWebhookSettings {
             errors.push({ field: `auth.${field}`, message: `is the mask, and no stored ${auth.algorithm} key is there to keep: send it` });
           return { authType: 'jwt', authSettings: settings, authSecret: kept };
         }
-        const problem =
-          field === 'secret' && value.length < MIN_HS256_SECRET
-            ? `must be at least ${MIN_HS256_SECRET} characters`
-            : await this.signer.check(auth.algorithm, value);
+        const problem = await this.signer.check(auth.algorithm, value);
         if (problem) errors.push({ field: `auth.${field}`, message: problem });
         return { authType: 'jwt', authSettings: settings, authSecret: problem ? null : this.box.seal(value) };
       }

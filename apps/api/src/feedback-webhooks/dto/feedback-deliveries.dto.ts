@@ -17,6 +17,7 @@ export class ListFeedbackDeliveriesQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })

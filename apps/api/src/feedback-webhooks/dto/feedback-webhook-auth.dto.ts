@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { MASK } from '@sendgate/crypto';
 import { IsText } from '../../common/field-validators';
 import { OneOf } from '../../common/one-of';
 
@@ -31,12 +32,12 @@ export class JwtFeedbackAuthDto extends FeedbackWebhookAuthDto {
 
   @ApiPropertyOptional({ description: 'HS256: the shared secret, at least 32 characters', minLength: 32, maxLength: 4096 })
   @ValidateIf((o: JwtFeedbackAuthDto) => o.secret !== undefined || o.algorithm === 'HS256')
-  @IsText(8, 4_096) // 32 at least, checked by the service: "********" (keep the stored one) is shorter
+  @IsSecretOrMask(32, 4_096)
   secret?: string;
 
   @ApiPropertyOptional({ description: 'RS256 (RSA) or ES256 (P-256): the PKCS#8 PEM private key', maxLength: 16_384 })
   @ValidateIf((o: JwtFeedbackAuthDto) => o.privateKey !== undefined || o.algorithm === 'RS256' || o.algorithm === 'ES256')
-  @IsText(8, 16_384)
+  @IsText(1, 16_384)
   privateKey?: string;
 
   @ApiPropertyOptional({ description: 'The `iss` claim', example: 'sendgate', maxLength: 200 })
@@ -55,6 +56,17 @@ export class JwtFeedbackAuthDto extends FeedbackWebhookAuthDto {
   @Min(1)
   @Max(86_400)
   expiresInSeconds?: number;
+}
+
+/** A secret of `min` to `max` characters, or the mask (PATCH: keep the stored one), which is shorter. */
+function IsSecretOrMask(min: number, max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSecretOrMask',
+    validator: {
+      validate: (value) => value === MASK || (typeof value === 'string' && value.length >= min && value.length <= max),
+      defaultMessage: () => `must be a string of ${min} to ${max} characters (or "${MASK}" to keep the stored one)`,
+    },
+  });
 }
 
 export type FeedbackWebhookAuth = NoneFeedbackAuthDto | JwtFeedbackAuthDto;
