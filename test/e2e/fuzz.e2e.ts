@@ -8,6 +8,9 @@ import { STATUS_CODES } from 'node:http';
 import { Pool } from 'undici';
 import { TokenSigner } from '../../libs/crypto/src/signed-token';
 import { GateRepository } from '../../libs/database/src/repositories/gate.repository';
+import { Sql } from '../../libs/database/src/sql';
+import { FeedbackDeliveryState } from '../../libs/domain/src/feedback';
+import { insertFeedbackDelivery } from '../feedback-delivery-row';
 import { FuzzRequest, FuzzWorld, Route, buildRequest, listRoutes } from '../fuzz-requests';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
 import { expectStatus } from '../scenario';
@@ -122,6 +125,23 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
   // No worker runs here: the workflow waits on its task queue, which is all the sendout routes need.
   const sendout = await expectStatus(stack.request('POST', '/v1/sendouts', sendoutBody), 202);
 
+  const webhook = await expectStatus(
+    stack.request('POST', '/v1/feedback-webhooks', {
+      name: 'fuzz',
+      channels: ['email'],
+      url: `${stack.baseUrl}/health/live`,
+      auth: { type: 'jwt', algorithm: 'HS256', secret: 's'.repeat(32) },
+      headers: [{ key: 'X-A', value: 'b', secret: true }],
+    }),
+    201,
+  );
+  const delivery = await insertFeedbackDelivery(new Sql(stack.dataSource), {
+    accountId: stack.accountId,
+    webhookId: webhook.id,
+    messageId: 1,
+    state: FeedbackDeliveryState.DEAD,
+  });
+
   const gates = stack.app.get(GateRepository);
   const openGates = [randomUUID(), randomUUID()];
   for (const id of openGates) await gates.open(id, 3_600_000);
@@ -132,7 +152,15 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
   const [dataGate, otherGate] = openGates;
   return {
     apiKey: stack.apiKey,
-    ids: { project: project.id, segment: segment.id, integration: integration.id, sendout: sendout.id, contact: `${tag}-1` },
+    ids: {
+      project: project.id,
+      segment: segment.id,
+      integration: integration.id,
+      sendout: sendout.id,
+      contact: `${tag}-1`,
+      feedbackWebhook: webhook.id,
+      feedbackDelivery: String(delivery.id),
+    },
     tokens: {
       valid: {
         data: [sign('data', dataGate), sign('data', otherGate), sign('data', randomUUID())],
@@ -189,6 +217,14 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
       'POST /gate/v1/reject/:token': { reason: 'no consent' },
       'POST /gate/v1/data/:token': [{ id: `${tag}-1`, data: { code: 'SPRING' } }],
       'POST /sandbox/esp/messages': { to: 'a@example.com' },
+      'POST /v1/feedback-webhooks': {
+        name: 'fuzz',
+        channels: ['email', 'sms'],
+        url: `${stack.baseUrl}/health/live`,
+        auth: { type: 'jwt', algorithm: 'HS256', secret: 's'.repeat(32), issuer: 'i', audience: 'a', expiresInSeconds: 60 },
+        headers: [{ key: 'X-A', value: 'b', secret: true }],
+      },
+      'PATCH /v1/feedback-webhooks/:id': { name: 'renamed', auth: { type: 'jwt', algorithm: 'HS256', secret: '********' } },
     },
   };
 }
