@@ -6,6 +6,7 @@ import { AccountsRepository } from './repositories/accounts.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { ContactsRepository } from './repositories/contacts.repository';
 import { DatabaseHealth } from './repositories/database-health';
+import { EspEventsRepository } from './repositories/esp-events.repository';
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
@@ -29,6 +30,7 @@ const OVER_SQL = [
   GateEndpointsRepository,
   AccountsRepository,
   DatabaseHealth,
+  EspEventsRepository,
 ] as const;
 
 @Global()
