@@ -11,6 +11,7 @@ import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
 import { ContactsModule } from './contacts/contacts.module';
 import { HealthModule } from './health/health.module';
+import { HooksModule } from './hooks/hooks.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -40,6 +41,7 @@ export class AppModule {
         IntegrationsModule,
         SendoutsModule,
         SendGateModule,
+        HooksModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -18,9 +18,9 @@ describeOnEachDatabase((db) => {
 
   /** A sendout of `integrationId` with `count` SENT messages whose ESP ids are `<prefix>-1`…, reporting to one webhook. */
   async function sentSendout(accountId: string, integrationId: string, count: number, prefix: string) {
-    const sendout = sendoutRow({ accountId, integrationId });
+    const sendout = sendoutRow({ id: randomUUID(), accountId, integrationId });
     await db.dataSource.getRepository(SendoutEntity).insert(sendout);
-    const { ids } = await db.messages(accountId, count, MessageState.SENT, sendout.id);
+    const { ids } = await db.messages(accountId, count, MessageState.SENT, sendout.id as ReturnType<typeof randomUUID>);
     await db.sql.run(`UPDATE messages SET esp_message_id = ${db.sql.dialect.concat('?', 'contact_id')} WHERE sendout_id = ?`, [
       `${prefix}-`,
       sendout.id,
