@@ -289,5 +289,5 @@ function parseMaybe(text: string): unknown {
 /** The mapping as stored: `{preset}` or `{custom}` as plain JSON; null removes it. */
 function storedMapping(dto: FeedbackMappingDto | null | undefined): Record<string, unknown> | null {
   if (!dto) return null;
-  return dto.preset !== undefined ? { preset: dto.preset } : { custom: JSON.parse(JSON.stringify(dto.custom)) };
+  return dto.preset ? { preset: dto.preset } : { custom: JSON.parse(JSON.stringify(dto.custom)) };
 }

@@ -89,7 +89,7 @@ export class FeedbackMappingDto {
   @ValidateBy(
     {
       name: 'isPresetIfGiven',
-      validator: { validate: (value) => value === undefined || (FEEDBACK_PRESETS as readonly unknown[]).includes(value) },
+      validator: { validate: (value) => value === undefined || value === null || (FEEDBACK_PRESETS as readonly unknown[]).includes(value) },
     },
     { message: `must be one of ${FEEDBACK_PRESETS.join(', ')}` },
   )
