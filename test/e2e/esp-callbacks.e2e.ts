@@ -63,8 +63,9 @@ describe('ESP delivery callbacks', () => {
   }
 
   const counts = async (sendoutId: string) => (await expectStatus(stack.request('GET', `/v1/sendouts/${sendoutId}`), 200)).counts;
-  const events = async (integrationId: string, state = '') =>
-    (await expectStatus(stack.request('GET', `/v1/integrations/${integrationId}/callback-events?state=${state}`), 200)).events;
+  const events = async (integrationId: string, state?: string) =>
+    (await expectStatus(stack.request('GET', `/v1/integrations/${integrationId}/callback-events${state ? `?state=${state}` : ''}`), 200))
+      .events;
 
   describe('when an Infobip delivery report push comes, and comes again', () => {
     it('moves the messages to DELIVERED, BOUNCED and FAILED once, and stores each event once', async () => {
