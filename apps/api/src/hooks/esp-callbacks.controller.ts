@@ -26,7 +26,7 @@ export class EspCallbacksController {
     schema: {
       oneOf: [
         { type: 'object', additionalProperties: true },
-        { type: 'array', items: { type: 'object' } },
+        { type: 'array', items: { type: 'object', additionalProperties: true } },
       ],
     },
   })
