@@ -187,6 +187,69 @@ describe('ESP delivery callbacks', () => {
     });
   });
 
+  describe('when an integration is given a feedback mapping', () => {
+    const create = (feedbackMapping: unknown) =>
+      stack.request('POST', '/v1/integrations', {
+        name: 'mapped',
+        channel: 'email',
+        url: esp.url,
+        payloadTemplate: '{"to":"${email}"}',
+        feedbackMapping,
+      });
+
+    it.each([
+      ['an unknown preset', { preset: 'mailchimp' }, 'feedbackMapping.preset'],
+      [
+        'both a preset and a custom mapping',
+        { preset: 'sendgrid', custom: { statusPath: 's', statuses: { x: 'delivered' } } },
+        'feedbackMapping.preset',
+      ],
+      [
+        'a custom mapping without a message id path',
+        { custom: { statusPath: 'status', statuses: { ok: 'delivered' } } },
+        'feedbackMapping.custom.messageIdPath',
+      ],
+      [
+        'a path that is not one',
+        { custom: { messageIdPath: 'id', statusPath: 'a..b', statuses: { ok: 'delivered' } } },
+        'feedbackMapping.custom.statusPath',
+      ],
+      [
+        'a status mapped to no event',
+        { custom: { messageIdPath: 'id', statusPath: 's', statuses: { ok: 'opened' } } },
+        'feedbackMapping.custom.statuses',
+      ],
+    ])('refuses %s, naming the field', async (_, mapping, field) => {
+      const answer = await expectStatus(create(mapping), 400);
+      expect(answer.errors.map((e: any) => e.field)).toContain(field);
+    });
+
+    it('keeps a custom mapping, shows it, and reads callbacks with it', async () => {
+      const mapping = {
+        custom: {
+          eventsPath: 'data.events[]',
+          messageIdPath: 'ref',
+          statusPath: 'state',
+          reasonPath: 'why',
+          statuses: { OK: 'delivered', NO: 'bounce' },
+        },
+      };
+      const sut = await sentSendout(2, mapping);
+      expect((await expectStatus(stack.request('GET', `/v1/integrations/${sut.integrationId}`), 200)).feedbackMapping).toEqual(mapping);
+
+      const body = {
+        data: {
+          events: [
+            { ref: sut.messages[0].espId, state: 'OK' },
+            { ref: sut.messages[1].espId, state: 'NO', why: 'gone' },
+          ],
+        },
+      };
+      expect(await postCallback(sut.callbackUrl, body)).toEqual({ status: 200, body: { received: 2, duplicates: 0 } });
+      expect(await counts(sut.sendoutId)).toMatchObject({ DELIVERED: 1, BOUNCED: 1 });
+    });
+  });
+
   describe('when a sendout goes through the sandbox ESP to simulator addresses', () => {
     it('reaches DELIVERED, BOUNCED and FAILED through the sandbox callbacks', async () => {
       const tag = randomUUID().slice(0, 8);
