@@ -7,7 +7,7 @@
  * applied by a later pass, in the order the statuses go (delivered, then a late bounce).
  */
 import { FeedbackEvent, MessageState } from '@sendgate/domain';
-import { Sql, chunk, readTimestamp } from '../sql';
+import { Sql, chunk, isLockConflict, readTimestamp } from '../sql';
 import { recordFeedback } from './feedback-outbox';
 
 export enum EspEventState {
@@ -61,6 +61,8 @@ const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.A
 
 const INSERT_SLICE = 500;
 const APPLY_SLICE = 500;
+/** Concurrent callbacks may still meet on a lock (MySQL then picks a loser): its statement or transaction runs again. */
+const LOCK_CONFLICT_ATTEMPTS = 5;
 
 export class EspEventsRepository {
   constructor(private readonly sql: Sql) {}
@@ -78,25 +80,27 @@ export class EspEventsRepository {
     let inserted = 0;
     const pending: number[] = [];
     for (const slice of chunk(events, INSERT_SLICE)) {
-      inserted += await this.sql.run(
-        `${dialect.insertIgnore} INTO esp_events
+      inserted += await retryLockConflicts(() =>
+        this.sql.run(
+          `${dialect.insertIgnore} INTO esp_events
            (integration_id, account_id, dedupe_hash, esp_message_id, idempotency_key, status, esp_status,
             failure_type, failure_code, failure_reason, state, received_at)
          VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        slice.flatMap((e) => [
-          integration.id,
-          integration.accountId,
-          e.dedupeHash,
-          e.espMessageId ?? null,
-          e.idempotencyKey ?? null,
-          e.status,
-          e.espStatus,
-          e.type,
-          e.code,
-          e.reason,
-          EspEventState.PENDING,
-          now,
-        ]),
+          slice.flatMap((e) => [
+            integration.id,
+            integration.accountId,
+            e.dedupeHash,
+            e.espMessageId ?? null,
+            e.idempotencyKey ?? null,
+            e.status,
+            e.espStatus,
+            e.type,
+            e.code,
+            e.reason,
+            EspEventState.PENDING,
+            now,
+          ]),
+        ),
       );
       const hashes = [...new Set(slice.map((e) => e.dedupeHash))];
       const rows = await this.sql.all<{ id: number | string }>(
@@ -108,11 +112,19 @@ export class EspEventsRepository {
     return { inserted, pending };
   }
 
-  /** Applies the PENDING events among `ids`; one transaction per slice. Answers how many were applied. */
+  /**
+   * Applies the PENDING events among `ids`; one transaction per slice, in id order. Answers how many
+   * were settled (APPLIED or IGNORED); the others wait for their message.
+   */
   async apply(ids: number[]): Promise<number> {
-    let applied = 0;
-    for (const slice of chunk(ids, APPLY_SLICE)) applied += await this.sql.transaction((tx) => applySlice(tx, slice));
-    return applied;
+    let settled = 0;
+    for (const slice of chunk(
+      [...ids].sort((a, b) => a - b),
+      APPLY_SLICE,
+    )) {
+      settled += await retryLockConflicts(() => this.sql.transaction((tx) => applySlice(tx, slice), { readCommitted: true }));
+    }
+    return settled;
   }
 
   /** A keyset page of the ids of PENDING events, for the periodic applier. */
@@ -198,8 +210,18 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
     [...ids, EspEventState.PENDING],
   );
 
-  // Move the messages, each status in turn, and queue the feedback of each move in the same transaction.
+  // Move the messages, each status in turn, and queue the feedback of each move in the same
+  // transaction. The messages are updated by id (read first, sorted): the UPDATE locks those rows only.
+  const matched = await tx.all<{ message_id: number | string; status: string }>(
+    `SELECT DISTINCT e.message_id, e.status FROM esp_events e WHERE ${eInIds} AND e.state = ? AND e.message_id IS NOT NULL`,
+    [...ids, EspEventState.PENDING],
+  );
   for (const move of MOVES) {
+    const messageIds = matched
+      .filter((r) => r.status === move.status)
+      .map((r) => Number(r.message_id))
+      .sort((a, b) => a - b);
+    if (messageIds.length === 0) continue;
     const failed = move.event !== FeedbackEvent.DELIVERED;
     const reason = failed
       ? `, reason = (SELECT COALESCE(e.failure_reason, e.esp_status) FROM esp_events e
@@ -207,9 +229,8 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
       : '';
     await tx.run(
       `UPDATE messages SET state = ?, updated_at = ?${reason}
-       WHERE state IN (${dialect.placeholders(move.from.length)}) AND id IN (
-         SELECT e.message_id FROM esp_events e WHERE ${eInIds} AND e.state = ? AND e.status = ? AND e.message_id IS NOT NULL)`,
-      [move.to, now, ...(failed ? [...ids, move.status] : []), ...move.from, ...ids, EspEventState.PENDING, move.status],
+       WHERE id IN (${dialect.placeholders(messageIds.length)}) AND state IN (${dialect.placeholders(move.from.length)})`,
+      [move.to, now, ...(failed ? [...ids, move.status] : []), ...messageIds, ...move.from],
     );
     await recordFeedback(tx, move.event, { espEventIds: ids });
   }
@@ -227,4 +248,15 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
        AND (status = 'unmapped' OR (message_id IS NOT NULL AND ${messageState} NOT IN (${dialect.placeholders(NOT_YET_SENT.length)})))`,
     [...reportedParams, EspEventState.APPLIED, EspEventState.IGNORED, now, ...ids, EspEventState.PENDING, ...NOT_YET_SENT],
   );
+}
+
+async function retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isLockConflict(error) || attempt >= LOCK_CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 }
