@@ -1,7 +1,7 @@
 /**
  * Benchmark of inbound ESP delivery callbacks: a sendout of BENCH_CALLBACK_MESSAGES (default
  * 20,000) messages is sent to the loopback ESP, then its SendGrid-shaped `delivered` events are
- * posted to the integration's callback URL in batches of 100 at concurrency 8: events/s ingested
+ * posted to the integration's callback URL in batches of 100 at concurrency 8 (BENCH_CALLBACK_CONCURRENCY): events/s ingested
  * and applied (SENT → DELIVERED with the outbox rows), then the same callbacks again (all duplicates).
  */
 import 'reflect-metadata';
@@ -10,7 +10,7 @@ import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack
 
 const MESSAGES = Number(process.env.BENCH_CALLBACK_MESSAGES ?? 20_000);
 const BATCH = 100;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_CALLBACK_CONCURRENCY ?? 8);
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();

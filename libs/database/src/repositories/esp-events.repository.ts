@@ -192,14 +192,37 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
   const integer = dialect.kind === 'mysql' ? 'UNSIGNED' : 'INTEGER';
 
   // Match, always within the integration's own sendouts: by the ESP's message id, else by the
-  // Idempotency-Key Sendgate sent (<sendoutId>:<contactId>, the messages' unique key).
-  await tx.run(
-    `UPDATE esp_events SET message_id = (
-       SELECT MIN(m.id) FROM messages m JOIN sendouts s ON s.id = m.sendout_id
-       WHERE m.esp_message_id = esp_events.esp_message_id AND s.integration_id = esp_events.integration_id)
+  // Idempotency-Key Sendgate sent (<sendoutId>:<contactId>, the messages' unique key). The ESP ids
+  // are looked up as a list of values: mostly-NULL esp_message_id columns make a correlated lookup
+  // look unselective to MySQL's optimizer, which then scans the sendouts' messages instead.
+  const unmatched = await tx.all<{ id: number | string; integration_id: string; esp_message_id: string }>(
+    `SELECT id, integration_id, esp_message_id FROM esp_events
      WHERE ${inIds} AND state = ? AND message_id IS NULL AND esp_message_id IS NOT NULL`,
     [...ids, EspEventState.PENDING],
   );
+  const byIntegration = new Map<string, Array<{ id: number; espMessageId: string }>>();
+  for (const e of unmatched) {
+    byIntegration.set(e.integration_id, [
+      ...(byIntegration.get(e.integration_id) ?? []),
+      { id: Number(e.id), espMessageId: e.esp_message_id },
+    ]);
+  }
+  for (const [integrationId, events] of byIntegration) {
+    const espIds = [...new Set(events.map((e) => e.espMessageId))];
+    const found = await tx.all<{ id: number | string; esp_message_id: string }>(
+      `SELECT MIN(m.id) AS id, m.esp_message_id FROM messages m JOIN sendouts s ON s.id = m.sendout_id
+       WHERE m.esp_message_id IN (${dialect.placeholders(espIds.length)}) AND s.integration_id = ? GROUP BY m.esp_message_id`,
+      [...espIds, integrationId],
+    );
+    const messageOf = new Map(found.map((r) => [r.esp_message_id, Number(r.id)]));
+    const matches = events.filter((e) => messageOf.has(e.espMessageId));
+    if (matches.length === 0) continue;
+    await tx.run(
+      `UPDATE esp_events SET message_id = CASE id ${matches.map(() => 'WHEN ? THEN ?').join(' ')} END
+       WHERE id IN (${dialect.placeholders(matches.length)})`,
+      [...matches.flatMap((e) => [e.id, messageOf.get(e.espMessageId)]), ...matches.map((e) => e.id)],
+    );
+  }
   await tx.run(
     `UPDATE esp_events SET message_id = (
        SELECT m.id FROM messages m JOIN sendouts s ON s.id = m.sendout_id
