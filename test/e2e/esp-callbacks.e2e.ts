@@ -20,9 +20,6 @@ describe('ESP delivery callbacks', () => {
       env: {
         SENDGATE_ESP_EVENTS_APPLY_INTERVAL_MS: '300',
         SENDGATE_ESP_EVENTS_UNMATCHED_AFTER_MS: '1000',
-        SENDGATE_SANDBOX_CALLBACK_DELAY_MS: '200',
-        SENDGATE_SANDBOX_LATE_CALLBACK_DELAY_MS: '1500',
-        SENDGATE_SANDBOX_CALLBACK_POLL_MS: '200',
       },
     }));
   });
@@ -249,6 +246,30 @@ describe('ESP delivery callbacks', () => {
       expect(await counts(sut.sendoutId)).toMatchObject({ DELIVERED: 1, BOUNCED: 1 });
     });
   });
+});
+
+describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callbacks on %s", (database) => {
+  let sending: SendingStack;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    ({ stack } = sending = await startSendingStack({
+      database,
+      env: {
+        SENDGATE_SANDBOX_CALLBACK_DELAY_MS: '200',
+        SENDGATE_SANDBOX_LATE_CALLBACK_DELAY_MS: '1500',
+        SENDGATE_SANDBOX_CALLBACK_POLL_MS: '200',
+      },
+    }));
+  });
+
+  afterAll(async () => {
+    await sending?.stop();
+  });
+
+  const counts = async (sendoutId: string) => (await expectStatus(stack.request('GET', `/v1/sendouts/${sendoutId}`), 200)).counts;
+  const events = async (integrationId: string) =>
+    (await expectStatus(stack.request('GET', `/v1/integrations/${integrationId}/callback-events`), 200)).events;
 
   describe('when a sendout goes through the sandbox ESP to simulator addresses', () => {
     it('reaches DELIVERED, BOUNCED and FAILED through the sandbox callbacks', async () => {
