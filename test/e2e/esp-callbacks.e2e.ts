@@ -152,6 +152,18 @@ describe('ESP delivery callbacks', () => {
     });
   });
 
+  describe('when a callback holds too much', () => {
+    it('answers 413 to more than 1,000 events and to a body over 1 MB, storing nothing', async () => {
+      const sut = await sentSendout(1, { preset: 'sendgrid' });
+      const many = Array.from({ length: 1_001 }, (_, i) => ({ sg_message_id: `m${i}.f`, event: 'delivered' }));
+      const big = [{ sg_message_id: 'big.f', event: 'delivered', padding: 'x'.repeat(1024 * 1024) }];
+
+      expect((await postCallback(sut.callbackUrl, many)).status).toBe(413);
+      expect((await postCallback(sut.callbackUrl, big)).status).toBe(413);
+      expect(await events(sut.integrationId)).toEqual([]);
+    });
+  });
+
   describe('when an event names a message nobody knows', () => {
     it('answers 2xx and keeps it, then shows it as unmatched', async () => {
       const sut = await sentSendout(1, { preset: 'sendgrid' });
