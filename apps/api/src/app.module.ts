@@ -12,6 +12,7 @@ import { BootstrapService } from './auth/bootstrap.service';
 import { ContactsModule } from './contacts/contacts.module';
 import { FeedbackWebhooksModule } from './feedback-webhooks/feedback-webhooks.module';
 import { HealthModule } from './health/health.module';
+import { HooksModule } from './hooks/hooks.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -42,6 +43,7 @@ export class AppModule {
         SendoutsModule,
         SendGateModule,
         FeedbackWebhooksModule,
+        HooksModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

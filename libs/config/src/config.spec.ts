@@ -7,11 +7,19 @@ describe('loadConfig', () => {
     expect(sut.temporal.address).toBe('127.0.0.1:7233');
     expect(sut.api.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(sut.outbound.allowPrivateNetworks).toBe(false);
-    expect(sut.sandbox).toEqual({ enabled: false, retentionHours: 24 });
+    expect(sut.sandbox).toEqual({
+      enabled: false,
+      retentionHours: 24,
+      simulatorDomain: 'simulator.sendgate.test',
+      callbackDelayMs: 1_000,
+      lateCallbackDelayMs: 30_000,
+      callbackPollMs: 1_000,
+    });
+    expect(sut.api).toMatchObject({ espEventsApplyIntervalMs: 5_000, espEventsUnmatchedAfterMs: 3_600_000 });
   });
 
   it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
-    expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toEqual({
+    expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toMatchObject({
       enabled: true,
       retentionHours: 2,
     });

@@ -16,13 +16,31 @@ export interface SendgateConfig {
     bootstrapApiKey?: string;
     /** A sendout still CREATED this long without a confirmed workflow start gets its workflow started. */
     unstartedSendoutAfterMs: number;
+    /** ESP callback events waiting for their message (not SENT yet) are applied this often. */
+    espEventsApplyIntervalMs: number;
+    /** A callback event that matches no message this long after it came is marked UNMATCHED. */
+    espEventsUnmatchedAfterMs: number;
   };
   outbound: OutboundConfig;
   /** The built-in sandbox ESP: off unless asked for; what it keeps is purged after `retentionHours`. */
-  sandbox: { enabled: boolean; retentionHours: number };
+  sandbox: SandboxConfig;
   security: SecurityConfig;
   sendout: SendoutTuning;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
+}
+
+/** The built-in sandbox ESP and its simulated delivery callbacks. */
+export interface SandboxConfig {
+  enabled: boolean;
+  retentionHours: number;
+  /** Recipients at this domain decide the outcome: bounce@, complaint@, fail@, delay@; anything else is delivered. */
+  simulatorDomain: string;
+  /** How long after accepting a message its delivery callback is due. */
+  callbackDelayMs: number;
+  /** The same for delay@ (delivered late). */
+  lateCallbackDelayMs: number;
+  /** How often due callbacks are posted. */
+  callbackPollMs: number;
 }
 
 export interface OutboundConfig {
@@ -95,6 +113,8 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       publicBaseUrl,
       bootstrapApiKey: read.string('SENDGATE_BOOTSTRAP_API_KEY'),
       unstartedSendoutAfterMs: read.int('SENDGATE_UNSTARTED_SENDOUT_AFTER_MS', 60_000, 1_000, 3_600_000),
+      espEventsApplyIntervalMs: read.int('SENDGATE_ESP_EVENTS_APPLY_INTERVAL_MS', 5_000, 100, 3_600_000),
+      espEventsUnmatchedAfterMs: read.int('SENDGATE_ESP_EVENTS_UNMATCHED_AFTER_MS', 3_600_000, 1_000, 30 * 24 * 3_600_000),
     },
     outbound: {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
@@ -104,6 +124,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
     sandbox: {
       enabled: read.bool('SENDGATE_SANDBOX_ESP', false),
       retentionHours: read.int('SENDGATE_SANDBOX_RETENTION_HOURS', 24, 1, 24 * 365),
+      simulatorDomain: (read.string('SENDGATE_SANDBOX_SIMULATOR_DOMAIN') ?? 'simulator.sendgate.test').toLowerCase(),
+      callbackDelayMs: read.int('SENDGATE_SANDBOX_CALLBACK_DELAY_MS', 1_000, 0, 3_600_000),
+      lateCallbackDelayMs: read.int('SENDGATE_SANDBOX_LATE_CALLBACK_DELAY_MS', 30_000, 0, 24 * 3_600_000),
+      callbackPollMs: read.int('SENDGATE_SANDBOX_CALLBACK_POLL_MS', 1_000, 100, 3_600_000),
     },
     security: readSecurity(read, problems),
     sendout: {

@@ -8,6 +8,7 @@ import { ContactsRepository } from './repositories/contacts.repository';
 import { DatabaseHealth } from './repositories/database-health';
 import { FeedbackDeliveryLogRepository } from './repositories/feedback-delivery-log.repository';
 import { FeedbackWebhooksRepository } from './repositories/feedback-webhooks.repository';
+import { EspEventsRepository } from './repositories/esp-events.repository';
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
@@ -33,6 +34,7 @@ const OVER_SQL = [
   DatabaseHealth,
   FeedbackWebhooksRepository,
   FeedbackDeliveryLogRepository,
+  EspEventsRepository,
 ] as const;
 
 @Global()

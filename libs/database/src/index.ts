@@ -20,3 +20,4 @@ export * from './repositories/database-health';
 export * from './repositories/feedback-outbox';
 export * from './repositories/feedback-webhooks.repository';
 export * from './repositories/feedback-delivery-log.repository';
+export * from './repositories/esp-events.repository';

@@ -87,9 +87,14 @@ export class Sql {
     return result.affected ?? 0;
   }
 
-  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction. `readCommitted` (MySQL only; SQLite transactions take turns) reads
+   * the rows that `INSERT … SELECT` and `UPDATE … (SELECT …)` only look at without locking them, so
+   * concurrent set-based writes over disjoint rows do not deadlock on what they merely read.
+   */
+  async transaction<T>(work: (tx: Sql) => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.manager) return work(this);
-    return inTransaction(this.dataSource, (manager) => work(new Sql(this.dataSource, manager)));
+    return inTransaction(this.dataSource, (manager) => work(new Sql(this.dataSource, manager)), options.readCommitted);
   }
 
   private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -109,8 +114,9 @@ const sqliteTurns = new WeakMap<DataSource, Promise<unknown>>();
  * Runs `work` in a transaction. SQLite has one connection, on which a second BEGIN while a
  * transaction is open fails both: there, transactions take turns. MySQL runs them side by side.
  */
-export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (SqlDialect.of(dataSource).kind === 'mysql') return dataSource.transaction(work);
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, readCommitted = false): Promise<T> {
+  if (SqlDialect.of(dataSource).kind === 'mysql')
+    return readCommitted ? dataSource.transaction('READ COMMITTED', work) : dataSource.transaction(work);
   const turn = (sqliteTurns.get(dataSource) ?? Promise.resolve()).then(() => dataSource.transaction(work));
   sqliteTurns.set(
     dataSource,
@@ -129,4 +135,10 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /** A timestamp column as read back: a Date from MySQL, 'YYYY-MM-DD HH:MM:SS.SSS' (UTC) text from SQLite. */
 export function readTimestamp(value: Date | string): Date {
   return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+/** MySQL's answer when a transaction lost a deadlock (1213) or waited too long for a lock (1205): retrying it is the remedy. */
+export function isLockConflict(error: unknown): boolean {
+  const errno = (error as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ?? (error as { errno?: number })?.errno;
+  return errno === 1213 || errno === 1205;
 }

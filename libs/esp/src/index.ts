@@ -6,3 +6,4 @@ export * from './integration-request';
 export * from './integration-secrets';
 export * from './oauth2';
 export * from './outbound.module';
+export * from './feedback-mapping';

@@ -1,15 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth.guard';
 import { ApiErrorResponses } from '../common/error-body.dto';
 import { ApiOneOfBody } from '../common/one-of';
 import { UuidParam } from '../common/params';
+import { CallbackEventsPageDto, CallbackUrlDto, ListCallbackEventsQuery } from './dto/callback-events.dto';
 import { CreateIntegrationDto } from './dto/create-integration.dto';
 import { IntegrationAuth, IntegrationAuthDto } from './dto/integration-auth.dto';
 import { IntegrationTestResultDto } from './dto/integration-test-result.dto';
 import { IntegrationViewDto } from './dto/integration-view.dto';
 import { TestIntegrationDto } from './dto/test-integration.dto';
 import { UpdateIntegrationDto } from './dto/update-integration.dto';
+import { IntegrationCallbacksService } from './integration-callbacks.service';
 import { IntegrationsService } from './integrations.service';
 
 @ApiTags('integrations')
@@ -17,7 +19,10 @@ import { IntegrationsService } from './integrations.service';
 @ApiErrorResponses()
 @Controller('v1/integrations')
 export class IntegrationsController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly callbacks: IntegrationCallbacksService,
+  ) {}
 
   /** Step 1: configuration. The integration starts as a DRAFT. */
   @Post()
@@ -61,6 +66,25 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationViewDto })
   update(@Auth() auth: AuthContext, @UuidParam() id: string, @Body() body: UpdateIntegrationDto): Promise<IntegrationViewDto> {
     return this.integrations.update(auth.accountId, id, body);
+  }
+
+  /** A new signed callback URL for the ESP's delivery callbacks; the previous one answers 401 from now on. */
+  @Post(':id/callback-url/rotate')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CallbackUrlDto })
+  rotateCallbackUrl(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<CallbackUrlDto> {
+    return this.callbacks.rotate(auth.accountId, id);
+  }
+
+  /** The delivery callback events received through the integration's callback URL, oldest first. */
+  @Get(':id/callback-events')
+  @ApiOkResponse({ type: CallbackEventsPageDto })
+  callbackEvents(
+    @Auth() auth: AuthContext,
+    @UuidParam() id: string,
+    @Query() query: ListCallbackEventsQuery,
+  ): Promise<CallbackEventsPageDto> {
+    return this.callbacks.list(auth.accountId, id, query);
   }
 
   /** Refused with 409 while a running sendout uses it. */

@@ -9,6 +9,7 @@ import {
   OAuth2Error,
   OutboundGuard,
   checkOutboundUrl,
+  customMappingProblems,
   isMessageIdPath,
   maskHeaders,
   maskedRequestHeaders,
@@ -26,6 +27,8 @@ import { TestIntegrationDto } from './dto/test-integration.dto';
 import { UpdateIntegrationDto } from './dto/update-integration.dto';
 import { IntegrationAuthService } from './integration-auth.service';
 import { secretsLeftBehind } from './secrets-left-behind';
+import { CallbackUrls } from './callback-urls';
+import { FeedbackMappingDto } from './dto/feedback-mapping.dto';
 
 const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'idempotency-key', 'transfer-encoding', 'connection'];
 
@@ -41,6 +44,7 @@ export class IntegrationsService {
     private readonly box: SecretBox,
     private readonly auth: IntegrationAuthService,
     private readonly guard: OutboundGuard,
+    private readonly callbackUrls: CallbackUrls,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
   ) {}
 
@@ -58,6 +62,7 @@ export class IntegrationsService {
       identifierType: dto.identifierType ?? (dto.channel === Channel.SMS ? 'phone' : 'email'),
       messageIdPath: dto.messageIdPath ?? null,
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
+      feedbackMapping: storedMapping(dto.feedbackMapping),
       authType: 'none',
       authSettings: null,
       authSecrets: null,
@@ -81,6 +86,7 @@ export class IntegrationsService {
       ...(dto.identifierType !== undefined ? { identifierType: dto.identifierType } : {}),
       ...(dto.messageIdPath !== undefined ? { messageIdPath: dto.messageIdPath } : {}),
       ...(dto.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: dto.rateLimitPerSecond } : {}),
+      ...(dto.feedbackMapping !== undefined ? { feedbackMapping: storedMapping(dto.feedbackMapping) } : {}),
       ...(dto.headers !== undefined
         ? {
             headers: sealHeaders(
@@ -195,6 +201,8 @@ export class IntegrationsService {
           : i.authType === 'oauth2'
             ? { type: 'oauth2', ...i.authSettings, clientSecret: MASK }
             : { type: i.authType },
+      feedbackMapping: (i.feedbackMapping as FeedbackMappingDto | null) ?? null,
+      callbackUrl: this.callbackUrls.url(i.id, i.callbackTokenVersion),
       status: i.status,
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
@@ -224,6 +232,7 @@ export class IntegrationsService {
     if (dto.messageIdPath !== undefined && !isMessageIdPath(dto.messageIdPath)) {
       errors.push({ field: 'messageIdPath', message: 'must be a path such as messageId or messages[0].messageId' });
     }
+    if (dto.feedbackMapping?.custom) errors.push(...customMappingProblems(dto.feedbackMapping.custom, 'feedbackMapping.custom.'));
     const seen = new Set<string>();
     dto.headers?.forEach((header, i) => {
       const key = header.key.toLowerCase();
@@ -275,4 +284,10 @@ function parseMaybe(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The mapping as stored: `{preset}` or `{custom}` as plain JSON; null removes it. */
+function storedMapping(dto: FeedbackMappingDto | null | undefined): Record<string, unknown> | null {
+  if (!dto) return null;
+  return dto.preset ? { preset: dto.preset } : { custom: JSON.parse(JSON.stringify(dto.custom)) };
 }

@@ -1,6 +1,8 @@
-import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { SandboxMessagesRepository } from '@sendgate/database';
+import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { SandboxCallbackPlan, SandboxMessagesRepository } from '@sendgate/database';
 import { assertNever, parseSentRequestKey } from '@sendgate/domain';
+import { simulatedOutcome } from './simulated-outcome';
 
 /**
  * The built-in sandbox ESP, so a first sendout needs no outside service. It takes only what
@@ -9,7 +11,10 @@ import { assertNever, parseSentRequestKey } from '@sendgate/domain';
  */
 @Injectable()
 export class SandboxEspService {
-  constructor(private readonly messages: SandboxMessagesRepository) {}
+  constructor(
+    private readonly messages: SandboxMessagesRepository,
+    @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
+  ) {}
 
   async accept(key: string | undefined, body: unknown) {
     if (!key) throw badKey('the Idempotency-Key header is required');
@@ -26,8 +31,10 @@ export class SandboxEspService {
         message: 'the Idempotency-Key names no message or integration test Sendgate sent; the sandbox ESP only takes what Sendgate sends',
       });
     }
-    const to = (body as Record<string, unknown>).to;
-    await this.messages.insert({ accountId, idempotencyKey: key, to: typeof to === 'string' ? to.slice(0, 320) : null, payloadJson });
+    const given = (body as Record<string, unknown>).to;
+    const to = typeof given === 'string' ? given.slice(0, 320) : null;
+    const callback = parseSentRequestKey(key)?.kind === 'message' ? this.plan(to) : undefined; // an integration test has no delivery
+    await this.messages.insert({ accountId, idempotencyKey: key, to, payloadJson, callback });
     return { messageId: `sandbox-${key}`, status: 'ACCEPTED' };
   }
 
@@ -35,6 +42,13 @@ export class SandboxEspService {
   async list(accountId: string, limit: number, before?: number) {
     const messages = await this.messages.list(accountId, limit, before);
     return { messages, next: messages.length === limit ? messages[messages.length - 1].id : null };
+  }
+
+  /** The outcome the recipient asks for, and when its delivery callback is due (see SandboxCallbacksPoller). */
+  private plan(to: string | null): SandboxCallbackPlan {
+    const outcome = simulatedOutcome(to, this.config.sandbox.simulatorDomain);
+    const delay = outcome.late ? this.config.sandbox.lateCallbackDelayMs : this.config.sandbox.callbackDelayMs;
+    return { outcome: outcome.status, outcomeType: outcome.type, dueAt: new Date(Date.now() + delay) };
   }
 
   private async accountOf(key: string): Promise<string | undefined> {

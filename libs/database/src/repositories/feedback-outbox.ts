@@ -17,8 +17,12 @@ export interface FeedbackFailure {
   reason?: string | null;
 }
 
-/** Which messages changed: a list of ids, or every message of a sendout now in the event's state. */
-export type OutboxSelection = { messageIds: number[] } | { sendoutId: string };
+/**
+ * Which messages changed: a list of ids, every message of a sendout now in the event's state, or
+ * the messages of ESP callback events reporting the event (their failure type, code and reason
+ * then come from each event; a `failure` given still overrides them).
+ */
+export type OutboxSelection = { messageIds: number[] } | { sendoutId: string } | { espEventIds: number[] };
 
 /**
  * Queues `event` for the messages of `selection` that are in the event's state. Call it with the
@@ -33,13 +37,17 @@ export async function recordFeedback(
   const { dialect } = sql;
   const states = FEEDBACK_EVENT_STATES[event];
   const now = dialect.timestamp(new Date());
-  const insert = (where: string, params: unknown[]) =>
+  const insert = (where: string, params: unknown[], fromEvents = false) =>
     sql.run(
       `${dialect.insertIgnore} INTO feedback_deliveries
          (request_id, account_id, webhook_id, sendout_id, message_id, event, failure_type, failure_code, failure_reason,
           state, attempts, next_attempt_at, created_at)
-       SELECT ${dialect.randomId()}, s.account_id, w.webhook_id, m.sendout_id, m.id, ?, ?, ?, COALESCE(?, m.reason), ?, 0, ?, ?
-       FROM messages m
+       SELECT ${dialect.randomId()}, s.account_id, w.webhook_id, m.sendout_id, m.id, ?, ${
+         fromEvents
+           ? 'COALESCE(?, e.failure_type), COALESCE(?, e.failure_code), COALESCE(?, e.failure_reason, m.reason)'
+           : '?, ?, COALESCE(?, m.reason)'
+       }, ?, 0, ?, ?
+       FROM ${fromEvents ? 'esp_events e JOIN messages m ON m.id = e.message_id' : 'messages m'}
        JOIN sendout_feedback_webhooks w ON w.sendout_id = m.sendout_id
        JOIN sendouts s ON s.id = m.sendout_id
        WHERE ${where} AND m.state IN (${dialect.placeholders(states.length)})`,
@@ -57,6 +65,12 @@ export async function recordFeedback(
     );
   if ('sendoutId' in selection) return insert('m.sendout_id = ?', [selection.sendoutId]);
   let queued = 0;
+  if ('espEventIds' in selection) {
+    for (const ids of chunk(selection.espEventIds, IN_LIST_LIMIT)) {
+      queued += await insert(`e.id IN (${dialect.placeholders(ids.length)}) AND e.status = ?`, [...ids, event], true);
+    }
+    return queued;
+  }
   for (const ids of chunk(selection.messageIds, IN_LIST_LIMIT)) {
     queued += await insert(`m.id IN (${dialect.placeholders(ids.length)})`, ids);
   }

@@ -29,6 +29,14 @@ export class IntegrationsRepository {
     await this.rows.update({ id, accountId }, changes);
   }
 
+  /** Bumps the callback token version: every callback URL handed out before stops working. */
+  async rotateCallbackToken(accountId: string, id: string): Promise<void> {
+    await this.sql.run('UPDATE esp_integrations SET callback_token_version = callback_token_version + 1 WHERE id = ? AND account_id = ?', [
+      id,
+      accountId,
+    ]);
+  }
+
   async delete(accountId: string, id: string): Promise<void> {
     await this.rows.delete({ id, accountId });
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeOnEachDatabase } from '../../../../test/test-databases';
+import { sendoutRow } from '../../../../test/sendout-row';
+import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '../entities';
 import { SandboxMessagesRepository } from './sandbox-messages.repository';
 
 describeOnEachDatabase((db) => {
@@ -56,6 +58,55 @@ describeOnEachDatabase((db) => {
       expect(await sut.purgeReceivedBefore(cutoff)).toBeGreaterThanOrEqual(2);
 
       expect((await sut.list(accountId, 10)).map((m) => m.idempotencyKey)).toEqual([`${prefix}:3`]);
+    });
+  });
+
+  describe('when delivery callbacks are planned with the messages', () => {
+    it('answers the due ones with the integration of their sendout, until they are posted or postponed', async () => {
+      const accountId = await db.account();
+      const integrationId = randomUUID();
+      const integration: Partial<EspIntegrationEntity> = {
+        id: integrationId,
+        accountId,
+        name: 'sandbox',
+        channel: 'email',
+        url: 'http://127.0.0.1/sandbox/esp/messages',
+        payloadTemplate: '{}',
+        status: IntegrationStatus.ACTIVE,
+        identifierType: 'email',
+        authType: 'none',
+        feedbackMapping: { preset: 'sandbox' },
+      };
+      await db.dataSource.getRepository(EspIntegrationEntity).insert(integration);
+      const sendout = sendoutRow({ id: randomUUID(), accountId, integrationId });
+      await db.dataSource.getRepository(SendoutEntity).insert(sendout);
+      const past = new Date(Date.now() - 1_000);
+      const plan = (outcome: string, dueAt: Date) => ({ outcome, outcomeType: outcome === 'bounce' ? 'Complaint' : null, dueAt });
+      const keys = [1, 2, 3, 4].map((n) => `${sendout.id}:${n}`);
+      await sut.insert({ accountId, idempotencyKey: keys[0], to: 'a@x.test', payloadJson: '{}', callback: plan('delivered', past) });
+      await sut.insert({ accountId, idempotencyKey: keys[1], to: 'b@x.test', payloadJson: '{}', callback: plan('bounce', past) });
+      await sut.insert({
+        accountId,
+        idempotencyKey: keys[2],
+        to: 'c@x.test',
+        payloadJson: '{}',
+        callback: plan('delivered', new Date(Date.now() + 60_000)),
+      });
+      await sut.insert({ accountId, idempotencyKey: keys[3], to: 'd@x.test', payloadJson: '{}' });
+      const mine = async () => (await sut.dueCallbacks(new Date(), 10_000)).filter((c) => keys.includes(c.idempotencyKey));
+
+      const due = await mine();
+      expect(due.map((c) => c.feedbackMapping)).toEqual([{ preset: 'sandbox' }, { preset: 'sandbox' }]);
+      expect(due.map((c) => [c.idempotencyKey, c.outcome, c.outcomeType, c.integrationId])).toEqual(
+        [
+          [keys[0], 'delivered', null, null],
+          [keys[1], 'bounce', 'Complaint', null],
+        ].map(([k, o, t]) => [k, o, t, integrationId]),
+      );
+
+      await sut.postponeCallbacks([due[0].id], new Date(Date.now() + 60_000));
+      await sut.clearCallbacks([due[1].id]);
+      expect(await mine()).toEqual([]);
     });
   });
 });

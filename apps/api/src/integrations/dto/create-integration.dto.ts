@@ -20,6 +20,7 @@ import {
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/esp';
 import { IsText } from '../../common/field-validators';
+import { FeedbackMappingDto } from './feedback-mapping.dto';
 
 export class HeaderDto {
   @ApiProperty({ example: 'X-Api-Key' })
@@ -97,6 +98,18 @@ export class CreateIntegrationDto {
   @IsString()
   @MaxLength(200)
   messageIdPath?: string;
+
+  @ApiPropertyOptional({
+    type: FeedbackMappingDto,
+    nullable: true,
+    description: "How the ESP's delivery callbacks (posted to the integration's callbackUrl) read; null (PATCH) removes it",
+    example: { preset: 'sandbox' },
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FeedbackMappingDto)
+  feedbackMapping?: FeedbackMappingDto | null;
 }
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {

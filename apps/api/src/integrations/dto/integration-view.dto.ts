@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Channel } from '@sendgate/domain';
 import { IDENTIFIER_TYPES } from '@sendgate/esp';
 import { IntegrationStatus } from '@sendgate/database';
+import { FeedbackMappingDto } from './feedback-mapping.dto';
 
 export class HeaderViewDto {
   @ApiProperty({ example: 'X-Api-Key' })
@@ -77,6 +78,12 @@ export class IntegrationViewDto {
 
   @ApiProperty({ type: IntegrationAuthViewDto })
   auth: IntegrationAuthViewDto;
+
+  @ApiProperty({ type: FeedbackMappingDto, nullable: true })
+  feedbackMapping: FeedbackMappingDto | null;
+
+  @ApiProperty({ description: 'Where the ESP posts delivery callbacks (signed; POST .../callback-url/rotate revokes it)' })
+  callbackUrl: string;
 
   @ApiProperty({ enum: IntegrationStatus })
   status: IntegrationStatus;
