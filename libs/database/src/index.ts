@@ -19,3 +19,4 @@ export * from './repositories/accounts.repository';
 export * from './repositories/database-health';
 export * from './repositories/feedback-outbox';
 export * from './repositories/feedback-webhooks.repository';
+export * from './repositories/feedback-deliveries.repository';

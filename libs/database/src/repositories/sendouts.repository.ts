@@ -37,6 +37,12 @@ export class SendoutsRepository {
     return (await this.rows.findOneBy({ id })) ?? undefined;
   }
 
+  /** Whether the sendout reports its messages' status changes to feedback webhooks (false for an unknown id). */
+  async feedbackEnabled(id: string): Promise<boolean> {
+    const row = await this.sql.one<{ feedback_enabled: number | boolean }>('SELECT feedback_enabled FROM sendouts WHERE id = ?', [id]);
+    return Boolean(row?.feedback_enabled);
+  }
+
   /** Moves the sendout to `stage`; a finished stage also stamps completed_at. */
   async markStage(id: string, stage: SendoutStage, lastError?: string): Promise<void> {
     const now = this.sql.dialect.timestamp(new Date());
