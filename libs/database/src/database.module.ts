@@ -6,6 +6,8 @@ import { AccountsRepository } from './repositories/accounts.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { ContactsRepository } from './repositories/contacts.repository';
 import { DatabaseHealth } from './repositories/database-health';
+import { FeedbackDeliveriesRepository } from './repositories/feedback-deliveries.repository';
+import { FeedbackWebhooksRepository } from './repositories/feedback-webhooks.repository';
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
@@ -29,6 +31,8 @@ const OVER_SQL = [
   GateEndpointsRepository,
   AccountsRepository,
   DatabaseHealth,
+  FeedbackWebhooksRepository,
+  FeedbackDeliveriesRepository,
 ] as const;
 
 @Global()
