@@ -1,5 +1,5 @@
 /**
- * The feedback dispatcher: one long-running workflow (fixed id `feedback-dispatcher`, started by
+ * The feedback dispatcher: one long-running workflow (fixed id `feedback-dispatcher/<taskQueue>`, started by
  * every worker at boot with "use existing") that delivers the feedback outbox for good. It runs
  * the `dispatchFeedback` activity again and again, each run polling the outbox for `maxRunMs`,
  * and continues as new when its history grows. The state lives in the outbox (leases, attempts,

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { FEEDBACK_DISPATCHER_WORKFLOW_ID, FeedbackDispatcherInput } from '@sendgate/workflows';
+import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
 import { WorkerModule } from './worker.module';
 
@@ -54,7 +54,7 @@ async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig):
   try {
     await client.workflow.start('feedbackDispatcherWorkflow', {
       taskQueue: config.temporal.taskQueue,
-      workflowId: FEEDBACK_DISPATCHER_WORKFLOW_ID,
+      workflowId: feedbackDispatcherWorkflowId(config.temporal.taskQueue),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       args: [input],
     });
