@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SecretBox } from '../../libs/crypto/src/secret-box';
-import { FeedbackWebhooksRepository } from '../../libs/database/src/repositories/feedback-webhooks.repository';
 import { recordFeedback } from '../../libs/database/src/repositories/feedback-outbox';
 import { Sql } from '../../libs/database/src/sql';
 import { FeedbackEvent } from '../../libs/domain/src/feedback';
 import { MessageState } from '../../libs/domain/src/states';
 import { EspReceiver } from '../esp-receiver';
 import { FeedbackReceiver } from '../feedback-receiver';
+import { insertFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
@@ -33,7 +32,7 @@ describe('feedback webhooks', () => {
     gated = await startGatedStack({ env: FEEDBACK_ENV });
     ({ stack, esp, integrator } = gated);
     receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
-    webhookId = await insertWebhook(stack, receiver);
+    webhookId = await insertFeedbackWebhook(stack, receiver);
   });
 
   afterAll(async () => {
@@ -238,24 +237,6 @@ describe('feedback webhooks', () => {
     expect(new Set(events.map((e) => e.messageExecution.messageExecutionID)).size).toBe(120);
   });
 });
-
-async function insertWebhook(stack: TestStack, receiver: FeedbackReceiver): Promise<string> {
-  const box = new SecretBox(stack.config.security.encryptionKeys, stack.config.security.activeEncryptionKeyId!);
-  const id = randomUUID();
-  await new FeedbackWebhooksRepository(new Sql(stack.dataSource)).insert({
-    id,
-    accountId: stack.accountId,
-    name: 'loopback receiver',
-    channels: 'email',
-    url: receiver.url,
-    authType: 'jwt',
-    authSettings: { algorithm: 'HS256' },
-    authSecret: box.seal(receiver.secret),
-    headers: [],
-    deletedAt: null,
-  });
-  return id;
-}
 
 async function post(uri: string, body?: unknown) {
   const response = await fetch(uri, {
