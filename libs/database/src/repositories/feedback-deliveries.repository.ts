@@ -61,7 +61,8 @@ export class FeedbackDeliveriesRepository {
 
   /**
    * Leases up to `limit` due PENDING rows (lease free or expired) that have no earlier PENDING row
-   * for their message and webhook, lowest ids first, and answers them with their facts. The lease
+   * for their message and webhook, the longest due first (a sendout's: lowest ids first, along the
+   * (sendout, state, id) index), and answers them with their facts. The lease
    * is one conditional UPDATE and the read back goes by token, so concurrent claimers get
    * disjoint rows on MariaDB (row locks, current reads) and on SQLite (one writer).
    */
@@ -82,7 +83,7 @@ export class FeedbackDeliveriesRepository {
          ${filters.map((f) => `AND ${f}`).join(' ')}
          AND NOT EXISTS (SELECT 1 FROM feedback_deliveries e
                          WHERE e.message_id = d.message_id AND e.webhook_id = d.webhook_id AND e.state = ? AND e.id < d.id)
-       ORDER BY d.id LIMIT ?`,
+       ORDER BY ${options.sendoutId ? 'd.id' : 'd.next_attempt_at, d.id'} LIMIT ?`,
       [PENDING, at, at, ...params, PENDING, options.limit],
     );
     if (candidates.length === 0) return [];
