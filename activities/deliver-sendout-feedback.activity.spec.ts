@@ -140,8 +140,8 @@ describe('deliverSendoutFeedback', () => {
       },
     );
 
-    await strict.dispatchBatch({ sendoutId: deleted.sendoutId });
-    await strict.dispatchBatch({ sendoutId: refused.sendoutId });
+    await strict.dispatchBatch({ sendoutId: deleted.sendoutId, firstAttemptOnly: true });
+    await strict.dispatchBatch({ sendoutId: refused.sendoutId, firstAttemptOnly: true });
 
     expect(await deliveryStates(deleted.sendoutId)).toEqual([{ state: FeedbackDeliveryState.DEAD, error: 'webhook deleted', n: 3 }]);
     const [dead] = await deliveryStates(refused.sendoutId);
@@ -151,12 +151,19 @@ describe('deliverSendoutFeedback', () => {
 });
 
 describe('dispatchFeedback', () => {
-  it('delivers what is due until its run time is over', async () => {
-    const { sendoutId } = await sendoutWithFeedback(15);
+  it("delivers what is due until its run time is over, leaving the send path's events to the fan-out for a while", async () => {
+    const sent = await sendoutWithFeedback(4);
+    const { sendoutId } = await sendoutWithFeedback(0);
+    const accountId = await db.accountWithContacts(15);
+    await db.messages(accountId, 15, MessageState.GATED, sendoutId);
+    await new MessagesRepository(db.sql).transition(sendoutId, [MessageState.GATED], MessageState.TIMED_OUT, 'timed out', undefined, {
+      feedback: true,
+    });
 
     const result = await new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(sut.dispatchFeedback, { maxRunMs: 1_000 });
 
     expect((result as { delivered: number }).delivered).toBeGreaterThanOrEqual(15);
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 15 }]);
+    expect(await deliveryStates(sent.sendoutId)).toEqual([{ state: FeedbackDeliveryState.PENDING, error: null, n: 4 }]);
   });
 });

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { sleep } from './dispatch-feedback.activity';
+import { BATCHES_IN_FLIGHT, sleep } from './dispatch-feedback.activity';
 import { FeedbackActivityDeps } from './feedback-deps';
 import { whileBeating } from './heartbeat';
 
@@ -18,7 +18,7 @@ export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: Feedb
   return async function deliverSendoutFeedback(input: { sendoutId: string }): Promise<{ delivered: number; handedOver: number }> {
     const cancelled = Context.current().cancellationSignal;
     const total = { delivered: 0, handedOver: 0 };
-    await whileBeating(async () => {
+    const lane = async () => {
       while (!cancelled.aborted) {
         const batch = await dispatcher.dispatchBatch({ sendoutId: input.sendoutId, firstAttemptOnly: true });
         total.delivered += batch.delivered;
@@ -27,7 +27,8 @@ export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: Feedb
         if ((await deliveries.countFirstAttemptsDue(input.sendoutId)) === 0) return;
         await sleep(WAIT_FOR_OTHERS_MS, cancelled);
       }
-    });
+    };
+    await whileBeating(() => Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane)));
     // the worker is shutting down or this attempt timed out: the next attempt goes on from the outbox
     if (cancelled.aborted) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
     return total;

@@ -3,6 +3,11 @@ import { FeedbackActivityDeps } from './feedback-deps';
 import { whileBeating } from './heartbeat';
 
 const FIRST_IDLE_SLEEP_MS = 25;
+/**
+ * Batches in flight at once: one is claimed and posted while the other records its outcomes, so the
+ * receivers stay busy between claims.
+ */
+export const BATCHES_IN_FLIGHT = 2;
 
 /**
  * The dispatcher's long run: delivers the outbox batch after batch for about `maxRunMs`, then
@@ -16,7 +21,7 @@ export function dispatchFeedbackActivity({ dispatcher, pollIdleMs }: FeedbackAct
     const cancelled = Context.current().cancellationSignal;
     const until = Date.now() + input.maxRunMs;
     const total = { claimed: 0, delivered: 0, failed: 0 };
-    await whileBeating(async () => {
+    const lane = async () => {
       let idleMs = FIRST_IDLE_SLEEP_MS;
       while (!cancelled.aborted && Date.now() < until) {
         const batch = await dispatcher.dispatchBatch();
@@ -30,7 +35,8 @@ export function dispatchFeedbackActivity({ dispatcher, pollIdleMs }: FeedbackAct
         await sleep(Math.min(idleMs, Math.max(0, until - Date.now())), cancelled);
         idleMs = Math.min(pollIdleMs, idleMs * 2);
       }
-    });
+    };
+    await whileBeating(() => Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane)));
     return total;
   };
 }

@@ -144,7 +144,9 @@ describe('feedback webhooks', () => {
     const messageId = Number(sent.messageExecution.messageExecutionID);
     receiver.mode = 'unavailable';
     const sql = new Sql(stack.dataSource);
-    await sql.run("UPDATE feedback_deliveries SET state = 'PENDING', attempts = 0 WHERE message_id = ?", [messageId]);
+    await sql.run("UPDATE feedback_deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = created_at WHERE message_id = ?", [
+      messageId,
+    ]);
     await sql.transaction(async (tx) => {
       await tx.run('UPDATE messages SET state = ? WHERE id = ?', [MessageState.DELIVERED, messageId]);
       await recordFeedback(tx, FeedbackEvent.DELIVERED, { messageIds: [messageId] });

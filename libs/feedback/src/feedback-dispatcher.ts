@@ -3,6 +3,10 @@
  * that dies gives its rows up), opens their receivers (cached briefly), builds each AJO body,
  * POSTs it with bounded concurrency per receiver and in all, and records the outcomes set-based.
  *
+ * Batches may run side by side (the next one claimed and posted while the last one finishes): the
+ * per-message order holds because a row is claimable only once no earlier row of its message is
+ * still PENDING, and the concurrency bounds are the dispatcher's, shared by its batches.
+ *
  * A receiver that fails an attempt in a batch (down, timing out, answering 5xx) is not tried again
  * in that batch: its remaining rows fail with the same error and wait for their backoff, so one
  * dead receiver holds a batch for about one request time, well within the lease.
@@ -46,6 +50,9 @@ const DEFAULT_RECEIVER_CACHE_MS = 10_000;
 
 export class FeedbackDispatcher {
   private readonly receivers = new Map<string, CachedReceiver>();
+  /** Shared by every batch this dispatcher runs at once: the bounds hold across them. */
+  private readonly overall: Semaphore;
+  private readonly perReceiver = new Map<string, Semaphore>();
 
   constructor(
     private readonly deliveries: FeedbackDeliveriesRepository,
@@ -53,7 +60,9 @@ export class FeedbackDispatcher {
     private readonly sender: FeedbackSender,
     private readonly box: SecretBox,
     private readonly options: FeedbackDispatcherOptions,
-  ) {}
+  ) {
+    this.overall = new Semaphore(options.concurrency);
+  }
 
   /** Claims one batch and delivers it; answers how many rows it claimed and how they went. */
   async dispatchBatch(filter: DispatchFilter = {}): Promise<DispatchResult> {
@@ -63,8 +72,7 @@ export class FeedbackDispatcher {
     const delivered = new Map<number, number[]>();
     const failures: DeliveryFailure[] = [];
     const failing = new Map<string, Omit<DeliveryFailure, 'id' | 'attempts' | 'createdAt'>>();
-    const overall = new Semaphore(this.options.concurrency);
-    const perReceiver = new Map<string, Semaphore>();
+    const { overall, perReceiver } = this;
 
     const deliverOne = async (row: ClaimedDelivery) => {
       const cached = receivers.get(row.webhookId);

@@ -18,7 +18,10 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Only this sendout's rows (the sendout's own fan-out step). */
   sendoutId?: string;
-  /** Only rows never attempted yet. */
+  /**
+   * Only rows never attempted yet, due or not: the fan-out step takes its sendout's first attempts
+   * before the dispatcher's grace is over.
+   */
   firstAttemptOnly?: boolean;
   now?: Date;
 }
@@ -79,12 +82,12 @@ export class FeedbackDeliveriesRepository {
     if (options.firstAttemptOnly) filters.push('d.attempts = 0');
     const candidates = await this.sql.all<{ id: number | string }>(
       `SELECT d.id FROM feedback_deliveries d
-       WHERE d.state = ? AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+       WHERE d.state = ? AND ${options.firstAttemptOnly ? '' : 'd.next_attempt_at <= ? AND '}(d.lease_until IS NULL OR d.lease_until < ?)
          ${filters.map((f) => `AND ${f}`).join(' ')}
          AND NOT EXISTS (SELECT 1 FROM feedback_deliveries e
                          WHERE e.message_id = d.message_id AND e.webhook_id = d.webhook_id AND e.state = ? AND e.id < d.id)
        ORDER BY ${options.sendoutId ? 'd.id' : 'd.next_attempt_at, d.id'} LIMIT ?`,
-      [PENDING, at, at, ...params, PENDING, options.limit],
+      [PENDING, ...(options.firstAttemptOnly ? [] : [at]), at, ...params, PENDING, options.limit],
     );
     if (candidates.length === 0) return [];
     const ids = candidates.map((r) => Number(r.id));

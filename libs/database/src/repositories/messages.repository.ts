@@ -38,6 +38,14 @@ export interface ContactMessage {
 const IN_LIST_LIMIT = 1_000;
 
 /**
+ * The send path's sent and error events are the sendout's fan-out step's to deliver (it runs when
+ * sending is done); the feedback dispatcher takes them only this long after they were queued, when
+ * the fan-out did not (the sendout failed, its worker is gone). Meanwhile delivery does not compete
+ * with sending.
+ */
+export const FANOUT_GRACE_MS = 5 * 60_000;
+
+/**
  * Whether the sendout reports its messages' status changes to feedback webhooks. When on, a state
  * change and its outbox rows commit in one transaction; when off, the UPDATE runs alone, as before.
  */
@@ -76,12 +84,13 @@ export class MessagesRepository {
     to: MessageState,
     selection: OutboxSelection,
     change: (sql: Sql) => Promise<number>,
+    dueInMs = 0,
   ): Promise<number> {
     const event = feedbackEventFor(to);
     if (!options.feedback || !event) return change(this.sql);
     return this.sql.transaction(async (tx) => {
       const changed = await change(tx);
-      if (changed > 0) await recordFeedback(tx, event, selection, { type: event === FeedbackEvent.ERROR ? 'Error' : null });
+      if (changed > 0) await recordFeedback(tx, event, selection, { type: event === FeedbackEvent.ERROR ? 'Error' : null }, { dueInMs });
       return changed;
     });
   }
@@ -247,15 +256,21 @@ export class MessagesRepository {
     );
     for (const slice of chunk(withIds, IN_LIST_LIMIT)) {
       const ids = slice.map((s) => s.id);
-      changed += await this.changeWithFeedback(options, MessageState.SENT, { messageIds: ids }, (sql) => {
-        const now = sql.dialect.timestamp(new Date());
-        return sql.run(
-          `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?,
+      changed += await this.changeWithFeedback(
+        options,
+        MessageState.SENT,
+        { messageIds: ids },
+        (sql) => {
+          const now = sql.dialect.timestamp(new Date());
+          return sql.run(
+            `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?,
              esp_message_id = CASE id ${slice.map(() => 'WHEN ? THEN ?').join(' ')} END
            WHERE id IN (${sql.dialect.placeholders(slice.length)}) AND state = ?`,
-          [MessageState.SENT, now, now, ...slice.flatMap((s) => [s.id, s.espMessageId]), ...ids, MessageState.SENDING],
-        );
-      });
+            [MessageState.SENT, now, now, ...slice.flatMap((s) => [s.id, s.espMessageId]), ...ids, MessageState.SENDING],
+          );
+        },
+        FANOUT_GRACE_MS,
+      );
     }
     return changed;
   }
@@ -283,14 +298,20 @@ export class MessagesRepository {
   ): Promise<number> {
     let changed = 0;
     for (const slice of chunk(ids, IN_LIST_LIMIT)) {
-      changed += await this.changeWithFeedback(options, to, { messageIds: slice }, (sql) => {
-        const now = sql.dialect.timestamp(new Date());
-        return sql.run(
-          `UPDATE messages SET state = ?, reason = ?, sent_at = COALESCE(?, sent_at), updated_at = ?
+      changed += await this.changeWithFeedback(
+        options,
+        to,
+        { messageIds: slice },
+        (sql) => {
+          const now = sql.dialect.timestamp(new Date());
+          return sql.run(
+            `UPDATE messages SET state = ?, reason = ?, sent_at = COALESCE(?, sent_at), updated_at = ?
            WHERE id IN (${sql.dialect.placeholders(slice.length)}) AND state = ?`,
-          [to, reason?.slice(0, 500) ?? null, to === MessageState.SENT ? now : null, now, ...slice, MessageState.SENDING],
-        );
-      });
+            [to, reason?.slice(0, 500) ?? null, to === MessageState.SENT ? now : null, now, ...slice, MessageState.SENDING],
+          );
+        },
+        FANOUT_GRACE_MS,
+      );
     }
     return changed;
   }
