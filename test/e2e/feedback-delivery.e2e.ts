@@ -10,6 +10,7 @@ import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
+import { feedbackDispatcherWorkflowId } from '../../workflows/feedback-dispatcher.messages';
 
 const FEEDBACK_ENV = {
   SENDGATE_FEEDBACK_BACKOFF_INITIAL_MS: '200',
@@ -222,6 +223,10 @@ describe('feedback webhooks', () => {
   });
 
   it('loses nothing when the worker is killed mid-delivery', async () => {
+    const { client, close } = await stack.temporalClient();
+    const dispatcher = client.workflow.getHandle(feedbackDispatcherWorkflowId(stack.config.temporal.taskQueue));
+    const before = await dispatcher.describe();
+    expect(before.status.name).toBe('RUNNING');
     const seed = await seedSendout(stack, { contacts: 120, espUrl: esp.url });
     receiver.delayMs = 40;
     const sendout = await createSendout(seed);
@@ -237,6 +242,11 @@ describe('feedback webhooks', () => {
     const events = await waitForEvents(sendout.id, 120, 60_000);
     expect(events).toHaveLength(120);
     expect(new Set(events.map((e) => e.messageExecution.messageExecutionID)).size).toBe(120);
+    // the restarted worker found the dispatcher running and started no second one
+    const after = await dispatcher.describe();
+    expect(after.status.name).toBe('RUNNING');
+    expect(after.runId).toBe(before.runId);
+    await close();
   });
 });
 
