@@ -164,7 +164,7 @@ describeOnEachDatabase((db) => {
       const messages = new MessagesRepository(db.sql);
 
       await messages.markSent([{ id: ids[0] }, { id: ids[1], espMessageId: 'esp-2' }], { feedback: true });
-      await messages.markFailed([{ id: ids[2], reason: 'ESP answered 400' }], { feedback: true });
+      await messages.markFailed([{ id: ids[2], reason: 'ESP answered 400: mailbox invalid' }], { feedback: true });
       await messages.markCanceled([ids[3]], 'the sendout was cancelled');
 
       const rows = await db.sql.all<{
@@ -172,13 +172,16 @@ describeOnEachDatabase((db) => {
         event: string;
         failure_reason: string | null;
         failure_type: string | null;
-      }>('SELECT message_id, event, failure_reason, failure_type FROM feedback_deliveries WHERE sendout_id = ? ORDER BY message_id', [
-        sendoutId,
-      ]);
-      expect(rows.map((r) => [Number(r.message_id), r.event, r.failure_type, r.failure_reason])).toEqual([
-        [ids[0], 'sent', null, null],
-        [ids[1], 'sent', null, null],
-        [ids[2], 'error', 'Error', 'ESP answered 400'],
+        failure_code: string | null;
+      }>(
+        `SELECT message_id, event, failure_reason, failure_type, failure_code
+         FROM feedback_deliveries WHERE sendout_id = ? ORDER BY message_id`,
+        [sendoutId],
+      );
+      expect(rows.map((r) => [Number(r.message_id), r.event, r.failure_type, r.failure_code, r.failure_reason])).toEqual([
+        [ids[0], 'sent', null, null, null],
+        [ids[1], 'sent', null, null, null],
+        [ids[2], 'error', 'Error', '400', 'ESP answered 400: mailbox invalid'],
       ]);
     });
 

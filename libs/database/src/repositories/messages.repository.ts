@@ -5,7 +5,7 @@
  */
 import { FeedbackEvent, MessageCounts, MessageState, SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
-import { OutboxSelection, recordFeedback } from './feedback-outbox';
+import { FeedbackFailure, OutboxSelection, recordFeedback } from './feedback-outbox';
 
 export interface SendableMessage {
   id: number;
@@ -72,6 +72,15 @@ export function feedbackEventFor(state: MessageState): FeedbackEvent | undefined
   }
 }
 
+/**
+ * What an event's body reports as the failure: an error is typed 'Error', with the ESP's status as
+ * its code when the reason quotes one; the reason itself is the message's own.
+ */
+function failureOf(event: FeedbackEvent, reason: string | null): FeedbackFailure {
+  if (event !== FeedbackEvent.ERROR) return {};
+  return { type: 'Error', code: /^ESP answered (\d{3})\b/.exec(reason ?? '')?.[1] ?? null };
+}
+
 export class MessagesRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -85,12 +94,13 @@ export class MessagesRepository {
     selection: OutboxSelection,
     change: (sql: Sql) => Promise<number>,
     dueInMs = 0,
+    reason: string | null = null,
   ): Promise<number> {
     const event = feedbackEventFor(to);
     if (!options.feedback || !event) return change(this.sql);
     return this.sql.transaction(async (tx) => {
       const changed = await change(tx);
-      if (changed > 0) await recordFeedback(tx, event, selection, { type: event === FeedbackEvent.ERROR ? 'Error' : null }, { dueInMs });
+      if (changed > 0) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
       return changed;
     });
   }
@@ -311,6 +321,7 @@ export class MessagesRepository {
           );
         },
         FANOUT_GRACE_MS,
+        reason,
       );
     }
     return changed;
