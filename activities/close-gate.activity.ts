@@ -13,9 +13,12 @@ export interface GateOutcome {
  * accept committed first; then the still-gated messages follow the gate's state in one UPDATE.
  * Answers OPEN when woken early without a decision (the workflow waits again).
  */
-export function closeGateActivity({ gates, messages }: SendoutActivityDeps) {
-  const release = (sendoutId: string, to: MessageState, reason: string | null) =>
-    messages.transition(sendoutId, [MessageState.GATED], to, reason);
+export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps) {
+  // Timed-out messages report `exclude` events when the sendout has feedback on (in the same transaction).
+  const release = async (sendoutId: string, to: MessageState, reason: string | null) =>
+    messages.transition(sendoutId, [MessageState.GATED], to, reason, undefined, {
+      feedback: to === MessageState.TIMED_OUT && (await sendouts.feedbackEnabled(sendoutId)),
+    });
   return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
     if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');
     const gate = await gates.find(input.sendoutId);

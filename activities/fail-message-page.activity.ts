@@ -2,7 +2,7 @@ import { MessageState } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
 /** Gives up on a page whose retries ran out: its unsent messages become FAILED with the reason. */
-export function failMessagePageActivity({ messages }: SendoutActivityDeps) {
+export function failMessagePageActivity({ messages, sendouts }: SendoutActivityDeps) {
   return async function failMessagePage(input: {
     sendoutId: string;
     range: [number, number];
@@ -14,6 +14,7 @@ export function failMessagePageActivity({ messages }: SendoutActivityDeps) {
       MessageState.FAILED,
       `retries exhausted: ${input.reason}`,
       input.range,
+      { feedback: await sendouts.feedbackEnabled(input.sendoutId) },
     );
     return { failed };
   };

@@ -12,7 +12,9 @@ export function failSendoutActivity(deps: SendoutActivityDeps) {
   const markStage = markSendoutStageActivity(deps);
   return async function failSendout(input: { sendoutId: string; reason: string }): Promise<{ failed: number }> {
     await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'failure');
-    const failed = await deps.messages.transition(input.sendoutId, UNSENT, MessageState.FAILED, `the sendout failed: ${input.reason}`);
+    const feedback = await deps.sendouts.feedbackEnabled(input.sendoutId);
+    const reason = `the sendout failed: ${input.reason}`;
+    const failed = await deps.messages.transition(input.sendoutId, UNSENT, MessageState.FAILED, reason, undefined, { feedback });
     await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.FAILED, lastError: input.reason });
     return { failed };
   };

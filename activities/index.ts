@@ -34,3 +34,6 @@ export function createSendoutActivities(deps: SendoutActivityDeps) {
 }
 
 export type SendoutActivities = ReturnType<typeof createSendoutActivities>;
+
+export { createFeedbackActivities } from './feedback';
+export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';

@@ -7,7 +7,11 @@ export class OutcomeRecorder {
   private sentIds: Array<{ id: number; espMessageId?: string }> = [];
   private failures: FailedMessage[] = [];
 
-  constructor(private readonly messages: MessagesRepository) {}
+  /** `feedback`: the sendout reports status changes, so each batch also queues its feedback rows. */
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly feedback = false,
+  ) {}
 
   async sent(id: number, espMessageId?: string): Promise<void> {
     this.sentIds.push({ id, espMessageId });
@@ -26,12 +30,12 @@ export class OutcomeRecorder {
   private async flushSent(): Promise<void> {
     const ids = this.sentIds;
     this.sentIds = [];
-    if (ids.length > 0) await this.messages.markSent(ids);
+    if (ids.length > 0) await this.messages.markSent(ids, { feedback: this.feedback });
   }
 
   private async flushFailed(): Promise<void> {
     const failures = this.failures;
     this.failures = [];
-    if (failures.length > 0) await this.messages.markFailed(failures);
+    if (failures.length > 0) await this.messages.markFailed(failures, { feedback: this.feedback });
   }
 }

@@ -63,7 +63,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       claimed += slice.length;
       return slice;
     };
-    const recorder = new OutcomeRecorder(deps.messages);
+    const recorder = new OutcomeRecorder(deps.messages, sendout.feedbackEnabled);
     const unsent: number[] = [];
     let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
     let toRetry = 0;

@@ -29,10 +29,9 @@ export interface BenchStack {
 
 export async function startBenchStack(): Promise<BenchStack> {
   const mysqlUrl = await createTestDatabase('sendgate_bench');
-  const tuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_)/.test(name))) as Record<
-    string,
-    string
-  >;
+  const tuning = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_|SENDGATE_FEEDBACK_)/.test(name)),
+  ) as Record<string, string>;
   let receiver: ChildProcess | undefined;
   let stack: TestStack | undefined;
   const stop = async () => {

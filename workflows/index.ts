@@ -1,4 +1,5 @@
 /** What the API and tests import: workflow functions plus their messages and search attributes. */
 export * from './registry';
 export * from './sendout.messages';
+export * from './feedback-dispatcher.messages';
 export * from './search-attributes';

@@ -1,2 +1,3 @@
 /** The workflow functions a worker registers (the bundler's entry point): functions only. */
 export { sendoutWorkflow } from './sendout.workflow';
+export { feedbackDispatcherWorkflow } from './feedback-dispatcher.workflow';

@@ -22,6 +22,11 @@ export interface SendoutWorkflowInput {
   gate?: { timeoutMs: number; split: boolean };
   /** Send accepted messages no earlier than this (epoch ms). */
   sendAt?: number;
+  /**
+   * The sendout reports to feedback webhooks: before it completes, the fan-out step delivers the
+   * events its own steps queued (absent in runs started before it existed: no fan-out).
+   */
+  feedback?: boolean;
   /** Set by continue-as-new: where the previous run stopped. */
   resume?: SendoutResume;
 }

@@ -24,7 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { TemporalFailure, type RetryPolicy } from '@temporalio/common';
-import type { GateOutcome, SendoutActivities } from '../activities';
+import type { FeedbackActivities, GateOutcome, SendoutActivities } from '../activities';
 import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
 import { GateStateKey, SendoutStageKey } from './search-attributes';
@@ -43,6 +43,8 @@ const DEFAULT_EVENTS_BEFORE_CONTINUE = 5_000;
 const DEFAULT_GATE_REREAD_MS = 60_000;
 /** Patch: the gate wait re-reads the decision periodically and continues as new when long. */
 const GATE_REREADS = 'gate-rereads-decision';
+/** Patch: a sendout with feedback on delivers the first attempts of its feedback events before completing. */
+const FEEDBACK_FANOUT = 'feedback-fanout';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -196,6 +198,7 @@ class SendoutRun {
 
   private async complete(): Promise<SendoutResult> {
     const { sendoutId, gate } = this.input;
+    await this.fanOutFeedback();
     const counts = await this.acts.short.completeSendout({ sendoutId });
     this.setStage(SendoutStage.COMPLETED);
     return {
@@ -204,6 +207,20 @@ class SendoutRun {
       counts,
       ...(gate?.split && this.progress.gate ? { paths: pathsOf(this.progress) } : {}),
     };
+  }
+
+  /**
+   * Delivers the feedback events the sendout's own steps queued (sent, error, exclude): their first
+   * attempts; failures are left to the feedback dispatcher, which retries them. Feedback never
+   * fails a sendout: a fan-out out of retries also leaves its rows to the dispatcher.
+   */
+  private async fanOutFeedback(): Promise<void> {
+    if (!this.input.feedback || !patched(FEEDBACK_FANOUT)) return;
+    try {
+      await this.acts.feedback.deliverSendoutFeedback({ sendoutId: this.input.sendoutId });
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+    }
   }
 
   private continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {
@@ -283,6 +300,11 @@ function activitiesFor(tuning: SendoutTuningInput) {
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       heartbeatTimeout: tuning.heartbeatTimeoutMs,
       retry: { ...retry, maximumAttempts: 25 },
+    }),
+    feedback: proxyActivities<FeedbackActivities>({
+      startToCloseTimeout: '1h',
+      heartbeatTimeout: tuning.heartbeatTimeoutMs,
+      retry: bounded,
     }),
   };
 }

@@ -6,6 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
+import { FeedbackReceiver } from '../feedback-receiver';
+import { insertFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
@@ -132,6 +134,39 @@ describe('recording sendout histories', () => {
         runs: 'one',
         contains: ['timerFiredEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+
+    describe('with feedback on', () => {
+      let receiver: FeedbackReceiver;
+      let feedback: { webhookIds: string[] };
+
+      beforeAll(async () => {
+        receiver = await new FeedbackReceiver('replay-feedback-secret').start();
+        feedback = { webhookIds: [await insertFeedbackWebhook(stack, receiver)] };
+      });
+
+      afterAll(async () => {
+        await receiver?.stop();
+      });
+
+      it('records a sendout whose fan-out step delivers its sent events', async () => {
+        const sendout = await startSendout(gated, 'feedback', 3, { feedback });
+        await record(stack, sendout.workflowId, 'feedback-fanout', {
+          runs: 'one',
+          contains: ['markerRecordedEventAttributes'],
+          endsWith: 'workflowExecutionCompletedEventAttributes',
+        });
+        expect(receiver.accepted).toHaveLength(3);
+      });
+
+      it('records a gate that times out with feedback on: exclude events before completion', async () => {
+        const sendout = await startSendout(gated, 'feedback gate timed out', 3, { feedback, gate: { enabled: true, timeout: '3s' } });
+        await record(stack, sendout.workflowId, 'feedback-gate-timed-out', {
+          runs: 'one',
+          contains: ['markerRecordedEventAttributes', 'timerFiredEventAttributes'],
+          endsWith: 'workflowExecutionCompletedEventAttributes',
+        });
       });
     });
 

@@ -1,7 +1,10 @@
 import { Provider } from '@nestjs/common';
-import { createSendoutActivities, SendoutActivities } from '@sendgate/activities';
+import { createFeedbackActivities, createSendoutActivities, FeedbackActivities, SendoutActivities } from '@sendgate/activities';
+import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SecretBox } from '@sendgate/crypto';
 import {
+  FeedbackDeliveriesRepository,
+  FeedbackWebhooksRepository,
   GateEndpointsRepository,
   GateRepository,
   IntegrationsRepository,
@@ -13,12 +16,15 @@ import {
   Sql,
 } from '@sendgate/database';
 import { EspClient, TokenCache } from '@sendgate/esp';
+import { FeedbackDispatcher, FeedbackSender } from '@sendgate/feedback';
 import { GateNotifier, GateUris } from '@sendgate/gate';
 
 export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
+/** The EspClient of feedback deliveries: its own keep-alive pools, sized for the dispatcher's concurrency. */
+export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
-export const activitiesProvider: Provider<SendoutActivities> = {
+export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities> = {
   provide: SENDOUT_ACTIVITIES,
   inject: [
     Sql,
@@ -34,6 +40,10 @@ export const activitiesProvider: Provider<SendoutActivities> = {
     GateUris,
     GateNotifier,
     SecretBox,
+    SENDGATE_CONFIG,
+    FeedbackDeliveriesRepository,
+    FeedbackWebhooksRepository,
+    FEEDBACK_ESP_CLIENT,
   ],
   useFactory: (
     sql: Sql,
@@ -49,8 +59,12 @@ export const activitiesProvider: Provider<SendoutActivities> = {
     gateUris: GateUris,
     notifier: GateNotifier,
     secrets: SecretBox,
-  ) =>
-    createSendoutActivities({
+    config: SendgateConfig,
+    deliveries: FeedbackDeliveriesRepository,
+    webhooks: FeedbackWebhooksRepository,
+    feedbackEsp: EspClient,
+  ) => ({
+    ...createSendoutActivities({
       sendouts,
       projects,
       segments,
@@ -65,4 +79,20 @@ export const activitiesProvider: Provider<SendoutActivities> = {
       notifier,
       secrets,
     }),
+    ...createFeedbackActivities({
+      dispatcher: new FeedbackDispatcher(deliveries, webhooks, new FeedbackSender(feedbackEsp), secrets, {
+        receiverConcurrency: config.feedback.receiverConcurrency,
+        concurrency: config.feedback.concurrency,
+        batchSize: config.feedback.batchSize,
+        leaseMs: config.feedback.leaseMs,
+        retry: {
+          backoffInitialMs: config.feedback.backoffInitialMs,
+          backoffMaxMs: config.feedback.backoffMaxMs,
+          retryWindowMs: config.feedback.retryWindowHours * 3_600_000,
+        },
+      }),
+      deliveries,
+      pollIdleMs: config.feedback.pollIdleMs,
+    }),
+  }),
 };

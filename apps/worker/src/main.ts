@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
 import { WorkerModule } from './worker.module';
 
@@ -28,11 +30,36 @@ async function main(): Promise<void> {
       shutdownGraceTime: config.worker.shutdownGraceMs,
     });
     logger.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
-    await worker.run();
+    const running = worker.run();
+    await ensureFeedbackDispatcher(new Client({ connection, namespace: config.temporal.namespace }), config).catch((error: Error) =>
+      logger.warn(`could not start the feedback dispatcher (the next worker to start will): ${error.message}`),
+    );
+    await running;
     logger.log('worker drained and stopped');
   } finally {
     await connection.close();
     await app.close();
+  }
+}
+
+/**
+ * Starts the feedback dispatcher workflow unless it runs already: every worker asks at boot, the
+ * fixed id with "use existing" makes one run of it, and a worker that loses the race finds it started.
+ */
+async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig): Promise<void> {
+  const input: FeedbackDispatcherInput = {
+    maxRunMs: config.feedback.dispatcherRunMs,
+    heartbeatTimeoutMs: config.sendout.heartbeatTimeoutMs,
+  };
+  try {
+    await client.workflow.start('feedbackDispatcherWorkflow', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId: feedbackDispatcherWorkflowId(config.temporal.taskQueue),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [input],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 

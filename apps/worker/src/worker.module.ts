@@ -4,7 +4,7 @@ import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
 import { EspClient, OutboundGuard, OutboundModule, TokenCache } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
-import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
+import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES } from './activities.provider';
 
 @Module({
   imports: [DatabaseModule, CryptoModule, OutboundModule, GateModule],
@@ -14,6 +14,16 @@ import { activitiesProvider, SENDOUT_ACTIVITIES } from './activities.provider';
       inject: [SENDGATE_CONFIG, OutboundGuard],
       useFactory: (config: SendgateConfig, guard: OutboundGuard) =>
         new EspClient({ connectionsPerOrigin: config.sendout.sendConcurrency * 2, timeoutMs: config.outbound.requestTimeoutMs, guard }),
+    },
+    {
+      provide: FEEDBACK_ESP_CLIENT,
+      inject: [SENDGATE_CONFIG, OutboundGuard],
+      useFactory: (config: SendgateConfig, guard: OutboundGuard) =>
+        new EspClient({
+          connectionsPerOrigin: config.feedback.receiverConcurrency,
+          timeoutMs: config.outbound.requestTimeoutMs,
+          guard,
+        }),
     },
     {
       provide: TokenCache,
@@ -29,9 +39,12 @@ export class WorkerModule implements OnApplicationShutdown {
     return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
   }
 
-  constructor(@Inject(EspClient) private readonly esp: EspClient) {}
+  constructor(
+    @Inject(EspClient) private readonly esp: EspClient,
+    @Inject(FEEDBACK_ESP_CLIENT) private readonly feedbackEsp: EspClient,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.esp.close();
+    await Promise.all([this.esp.close(), this.feedbackEsp.close()]);
   }
 }

@@ -60,6 +60,38 @@ describe('loadConfig', () => {
     );
   });
 
+  describe('feedback', () => {
+    it('has defaults for the dispatcher', () => {
+      expect(loadConfig({}).feedback).toEqual({
+        receiverConcurrency: 16,
+        concurrency: 128,
+        batchSize: 500,
+        leaseMs: 60_000,
+        backoffInitialMs: 1_000,
+        backoffMaxMs: 600_000,
+        retryWindowHours: 24,
+        pollIdleMs: 1_000,
+        dispatcherRunMs: 300_000,
+      });
+    });
+
+    it('reads each setting', () => {
+      const sut = loadConfig({
+        SENDGATE_FEEDBACK_RECEIVER_CONCURRENCY: '4',
+        SENDGATE_FEEDBACK_BATCH_SIZE: '50',
+        SENDGATE_FEEDBACK_BACKOFF_MAX_MS: '2000',
+        SENDGATE_FEEDBACK_RETRY_WINDOW_HOURS: '48',
+      }).feedback;
+      expect(sut).toMatchObject({ receiverConcurrency: 4, batchSize: 50, backoffMaxMs: 2_000, retryWindowHours: 48 });
+    });
+
+    it('refuses a lease no longer than two outbound requests', () => {
+      expect(() => loadConfig({ SENDGATE_FEEDBACK_LEASE_MS: '20000', SENDGATE_OUTBOUND_TIMEOUT_MS: '10000' })).toThrow(
+        /SENDGATE_FEEDBACK_LEASE_MS \(20000\) must be longer than twice SENDGATE_OUTBOUND_TIMEOUT_MS/,
+      );
+    });
+  });
+
   describe('SENDGATE_DNS_SERVERS', () => {
     it('is unset by default: the system resolver', () => {
       expect(loadConfig({}).outbound.dnsServers).toBeUndefined();

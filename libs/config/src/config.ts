@@ -26,6 +26,7 @@ export interface SendgateConfig {
   sandbox: SandboxConfig;
   security: SecurityConfig;
   sendout: SendoutTuning;
+  feedback: FeedbackConfig;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
 }
 
@@ -71,6 +72,25 @@ export interface SendoutTuning {
   continueAsNewAfterEvents: number;
   /** How often a workflow waiting at its gate re-reads the decision, in case a wake-up signal was lost. */
   gateRereadMs: number;
+}
+
+/** The feedback dispatcher: how it claims, posts and retries the outbox of feedback deliveries. */
+export interface FeedbackConfig {
+  /** Requests in flight to one receiver, and in all, per dispatcher. */
+  receiverConcurrency: number;
+  concurrency: number;
+  /** Deliveries claimed at a time. */
+  batchSize: number;
+  /** How long a claim holds its rows: a dispatcher that dies gives them up after this. */
+  leaseMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** After this long a delivery that still fails is DEAD (an operator may redeliver it). */
+  retryWindowHours: number;
+  /** The longest sleep of an idle dispatcher between two looks at the outbox. */
+  pollIdleMs: number;
+  /** How long one run of the dispatcher activity lasts before the workflow starts the next. */
+  dispatcherRunMs: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +159,17 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       continueAsNewAfterEvents: read.int('SENDOUT_CONTINUE_AS_NEW_AFTER_EVENTS', 5_000, 100, 40_000),
       gateRereadMs: read.int('SENDOUT_GATE_REREAD_MS', 60_000, 1_000, 60_000),
     },
+    feedback: {
+      receiverConcurrency: read.int('SENDGATE_FEEDBACK_RECEIVER_CONCURRENCY', 16, 1, 1_000),
+      concurrency: read.int('SENDGATE_FEEDBACK_CONCURRENCY', 128, 1, 10_000),
+      batchSize: read.int('SENDGATE_FEEDBACK_BATCH_SIZE', 500, 1, 5_000),
+      leaseMs: read.int('SENDGATE_FEEDBACK_LEASE_MS', 60_000, 1_000, 3_600_000),
+      backoffInitialMs: read.int('SENDGATE_FEEDBACK_BACKOFF_INITIAL_MS', 1_000, 10, 3_600_000),
+      backoffMaxMs: read.int('SENDGATE_FEEDBACK_BACKOFF_MAX_MS', 600_000, 10, 24 * 3_600_000),
+      retryWindowHours: read.int('SENDGATE_FEEDBACK_RETRY_WINDOW_HOURS', 24, 1, 24 * 30),
+      pollIdleMs: read.int('SENDGATE_FEEDBACK_POLL_IDLE_MS', 1_000, 10, 60_000),
+      dispatcherRunMs: read.int('SENDGATE_FEEDBACK_DISPATCHER_RUN_MS', 300_000, 1_000, 3_600_000),
+    },
     worker: {
       maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),
       workflowBundlePath: read.string('WORKFLOW_BUNDLE_PATH'),
@@ -150,6 +181,13 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
   if (config.sendout.heartbeatTimeoutMs <= config.outbound.requestTimeoutMs) {
     problems.push(
       `SENDOUT_HEARTBEAT_TIMEOUT_MS (${config.sendout.heartbeatTimeoutMs}) must be longer than ` +
+        `SENDGATE_OUTBOUND_TIMEOUT_MS (${config.outbound.requestTimeoutMs})`,
+    );
+  }
+  // A lease must outlive the requests made under it, or a second dispatcher could post the same event meanwhile.
+  if (config.feedback.leaseMs <= 2 * config.outbound.requestTimeoutMs) {
+    problems.push(
+      `SENDGATE_FEEDBACK_LEASE_MS (${config.feedback.leaseMs}) must be longer than twice ` +
         `SENDGATE_OUTBOUND_TIMEOUT_MS (${config.outbound.requestTimeoutMs})`,
     );
   }

@@ -9,6 +9,7 @@ import { DatabaseHealth } from './repositories/database-health';
 import { FeedbackDeliveryLogRepository } from './repositories/feedback-delivery-log.repository';
 import { FeedbackWebhooksRepository } from './repositories/feedback-webhooks.repository';
 import { EspEventsRepository } from './repositories/esp-events.repository';
+import { FeedbackDeliveriesRepository } from './repositories/feedback-deliveries.repository';
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
@@ -35,6 +36,7 @@ const OVER_SQL = [
   FeedbackWebhooksRepository,
   FeedbackDeliveryLogRepository,
   EspEventsRepository,
+  FeedbackDeliveriesRepository,
 ] as const;
 
 @Global()

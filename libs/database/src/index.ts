@@ -21,3 +21,4 @@ export * from './repositories/feedback-outbox';
 export * from './repositories/feedback-webhooks.repository';
 export * from './repositories/feedback-delivery-log.repository';
 export * from './repositories/esp-events.repository';
+export * from './repositories/feedback-deliveries.repository';

@@ -33,6 +33,8 @@ export interface SendoutStart {
   projectName: string;
   gate?: { timeoutMs: number; split: boolean };
   sendAt?: Date;
+  /** The sendout reports to feedback webhooks: the workflow's fan-out step runs before it completes. */
+  feedback?: boolean;
 }
 
 @Injectable()
@@ -55,7 +57,15 @@ export class SendoutWorkflowGateway {
         // Running: answer it; finished: never run the sendout a second time.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [{ sendoutId: sendout.sendoutId, tuning: this.config.sendout, gate: sendout.gate, sendAt: sendout.sendAt?.getTime() }],
+        args: [
+          {
+            sendoutId: sendout.sendoutId,
+            tuning: this.config.sendout,
+            gate: sendout.gate,
+            sendAt: sendout.sendAt?.getTime(),
+            ...(sendout.feedback ? { feedback: true } : {}),
+          },
+        ],
         typedSearchAttributes: [
           { key: SendoutIdKey, value: sendout.sendoutId },
           { key: ProjectNameKey, value: sendout.projectName },

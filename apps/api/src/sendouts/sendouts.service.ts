@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
-import { GateRepository, IntegrationStatus, MessagesRepository, SendoutEntity, SendoutsRepository } from '@sendgate/database';
+import {
+  EspIntegrationEntity,
+  FeedbackWebhooksRepository,
+  GateRepository,
+  IntegrationStatus,
+  MessagesRepository,
+  SendoutEntity,
+  SendoutsRepository,
+} from '@sendgate/database';
 import {
   canonicalHash,
   ContentTemplate,
@@ -25,7 +33,7 @@ import { ProjectsService } from '../projects/projects.service';
 import { SegmentsService } from '../segments/segments.service';
 import { badRequest } from '../common/validation';
 import { notFound } from '../common/not-found';
-import { CreateSendoutDto } from './dto/create-sendout.dto';
+import { CreateSendoutDto, SendoutFeedbackDto } from './dto/create-sendout.dto';
 import { SendoutPlan, planSendout } from './sendout-rules';
 
 export interface SendoutView {
@@ -54,6 +62,7 @@ export interface SendoutView {
   lastError: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  feedback: { webhookIds: string[] } | null;
 }
 
 @Injectable()
@@ -68,6 +77,7 @@ export class SendoutsService {
     private readonly projects: ProjectsService,
     private readonly segments: SegmentsService,
     private readonly integrations: IntegrationsService,
+    private readonly feedbackWebhooks: FeedbackWebhooksRepository,
   ) {}
 
   /**
@@ -104,6 +114,7 @@ export class SendoutsService {
       });
     }
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
+    const webhookIds = dto.feedback ? await this.feedbackWebhooksFor(accountId, integration, dto.feedback) : [];
 
     const sendout: Partial<SendoutEntity> = {
       id,
@@ -126,8 +137,9 @@ export class SendoutsService {
       sendAt: plan.sendAt ?? null,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
+      feedbackEnabled: webhookIds.length > 0,
     };
-    if (!(await this.sendouts.insert(sendout))) {
+    if (!(await this.sendouts.insert(sendout, webhookIds))) {
       // A concurrent retry of the same request inserted it first: answer that one.
       const earlier = idempotencyKey !== undefined ? await this.replay(accountId, id, requestHash!) : undefined;
       if (earlier) return earlier;
@@ -136,6 +148,31 @@ export class SendoutsService {
     }
     await this.startWorkflow(sendout as SendoutEntity, project.name, plan);
     return { view: await this.get(accountId, id), created: true };
+  }
+
+  /**
+   * The webhooks a new sendout reports to: the listed ones, each a webhook of the account for the
+   * integration's channel (else a 400 naming it), or all such webhooks as they are now.
+   */
+  private async feedbackWebhooksFor(accountId: string, integration: EspIntegrationEntity, feedback: SendoutFeedbackDto): Promise<string[]> {
+    const ofChannel = (await this.feedbackWebhooks.list(accountId))
+      .filter((w) => w.channels.split(',').includes(integration.channel))
+      .map((w) => w.id);
+    if (feedback.allWebhooks) return ofChannel;
+    const usable = new Set(ofChannel);
+    const ids = feedback.webhookIds ?? [];
+    const errors = ids.flatMap((id, i) =>
+      usable.has(id)
+        ? []
+        : [
+            {
+              field: `feedback.webhookIds[${i}]`,
+              message: `is not a feedback webhook of this account for the ${integration.channel} channel`,
+            },
+          ],
+    );
+    if (errors.length > 0) throw badRequest(errors);
+    return [...new Set(ids)];
   }
 
   /**
@@ -202,6 +239,7 @@ export class SendoutsService {
       lastError: sendout.lastError,
       createdAt: sendout.createdAt,
       completedAt: sendout.completedAt,
+      feedback: sendout.feedbackEnabled ? { webhookIds: await this.feedbackWebhooks.forSendout(id) } : null,
     };
   }
 
@@ -247,6 +285,7 @@ export class SendoutsService {
         projectName,
         gate: plan.gate,
         sendAt: plan.sendAt,
+        feedback: sendout.feedbackEnabled,
       });
     } catch (error) {
       const message = (error as Error).message;

@@ -6,6 +6,7 @@ import { SandboxAccounts1764200000000 } from './1764200000000-sandbox-accounts';
 import { SendoutIdempotency1764300000000 } from './1764300000000-sendout-idempotency';
 import { SendoutWorkflowStarted1764400000000 } from './1764400000000-sendout-workflow-started';
 import { DeliveryFeedback1764500000000 } from './1764500000000-delivery-feedback';
+import { FeedbackLeases1764510000000 } from './1764510000000-feedback-leases';
 import { EspCallbacks1764530000000 } from './1764530000000-esp-callbacks';
 
 /** Every migration, oldest first. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   SendoutIdempotency1764300000000,
   SendoutWorkflowStarted1764400000000,
   DeliveryFeedback1764500000000,
+  FeedbackLeases1764510000000,
   EspCallbacks1764530000000,
 ];

@@ -91,7 +91,7 @@ export class FeedbackDeliveryLogRepository {
    */
   async redeliver(accountId: string, webhookId: string, id: number, now = new Date()): Promise<RedeliverOutcome> {
     const changed = await this.sql.run(
-      `UPDATE feedback_deliveries SET state = ?, next_attempt_at = ?, lease_until = NULL
+      `UPDATE feedback_deliveries SET state = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL
        WHERE id = ? AND webhook_id = ? AND account_id = ? AND state = ?`,
       [FeedbackDeliveryState.PENDING, this.sql.dialect.timestamp(now), id, webhookId, accountId, FeedbackDeliveryState.DEAD],
     );

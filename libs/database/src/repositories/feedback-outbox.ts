@@ -17,6 +17,14 @@ export interface FeedbackFailure {
   reason?: string | null;
 }
 
+export interface OutboxOptions {
+  /**
+   * When the dispatcher may first take the rows, from now (default 0). The send path's own events
+   * are left to the sendout's fan-out step for a while, so delivery does not compete with sending.
+   */
+  dueInMs?: number;
+}
+
 /**
  * Which messages changed: a list of ids, every message of a sendout now in the event's state, or
  * the messages of ESP callback events reporting the event (their failure type, code and reason
@@ -33,10 +41,13 @@ export async function recordFeedback(
   event: FeedbackEvent,
   selection: OutboxSelection,
   failure: FeedbackFailure = {},
+  options: OutboxOptions = {},
 ): Promise<number> {
   const { dialect } = sql;
   const states = FEEDBACK_EVENT_STATES[event];
-  const now = dialect.timestamp(new Date());
+  const at = new Date();
+  const now = dialect.timestamp(at);
+  const due = dialect.timestamp(new Date(at.getTime() + (options.dueInMs ?? 0)));
   const insert = (where: string, params: unknown[], fromEvents = false) =>
     sql.run(
       `${dialect.insertIgnore} INTO feedback_deliveries
@@ -57,7 +68,7 @@ export async function recordFeedback(
         failure.code?.slice(0, 64) ?? null,
         failure.reason?.slice(0, 500) ?? null,
         FeedbackDeliveryState.PENDING,
-        now,
+        due,
         now,
         ...params,
         ...states,

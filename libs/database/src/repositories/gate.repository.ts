@@ -2,8 +2,9 @@
  * The gate's state changes, each a conditional UPDATE so that integrator, timer, sender and
  * operator can race and exactly one wins; the caller learns which state the row is in.
  */
-import { GateState, MessageState } from '@sendgate/domain';
+import { FeedbackEvent, GateState, MessageState } from '@sendgate/domain';
 import { Sql, chunk, readTimestamp } from '../sql';
+import { recordFeedback } from './feedback-outbox';
 
 export interface GateRow {
   sendoutId: string;
@@ -77,20 +78,27 @@ export class GateRepository {
     );
   }
 
-  /** Rejects one contact's message unless it is already on its way; answers the state it is in now. */
+  /**
+   * Rejects one contact's message unless it is already on its way; answers the state it is in now.
+   * The reject and its `exclude` feedback rows (none when the sendout reports to no webhook) commit together.
+   */
   async reject(sendoutId: string, messageId: number, reason: string | null): Promise<{ changed: boolean; state?: MessageState }> {
-    const changed = await this.sql.run(
-      `UPDATE messages SET state = ?, reason = ?, updated_at = ?
-       WHERE id = ? AND sendout_id = ? AND state IN (${this.sql.dialect.placeholders(REJECTABLE.length)})`,
-      [
-        MessageState.REJECTED,
-        reason ?? 'rejected at the send gate',
-        this.sql.dialect.timestamp(new Date()),
-        messageId,
-        sendoutId,
-        ...REJECTABLE,
-      ],
-    );
+    const changed = await this.sql.transaction(async (tx) => {
+      const rejected = await tx.run(
+        `UPDATE messages SET state = ?, reason = ?, updated_at = ?
+         WHERE id = ? AND sendout_id = ? AND state IN (${tx.dialect.placeholders(REJECTABLE.length)})`,
+        [
+          MessageState.REJECTED,
+          reason ?? 'rejected at the send gate',
+          tx.dialect.timestamp(new Date()),
+          messageId,
+          sendoutId,
+          ...REJECTABLE,
+        ],
+      );
+      if (rejected === 1) await recordFeedback(tx, FeedbackEvent.EXCLUDE, { messageIds: [messageId] });
+      return rejected;
+    });
     if (changed === 1) return { changed: true, state: MessageState.REJECTED };
     const row = await this.sql.one<{ state: MessageState }>('SELECT state FROM messages WHERE id = ? AND sendout_id = ?', [
       messageId,

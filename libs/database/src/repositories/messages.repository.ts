@@ -3,8 +3,9 @@
  * claims and outcomes are one UPDATE per batch, each conditional on the current state so that
  * concurrent actors cannot both win.
  */
-import { MessageCounts, MessageState, SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
+import { FeedbackEvent, MessageCounts, MessageState, SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
+import { FeedbackFailure, OutboxSelection, recordFeedback } from './feedback-outbox';
 
 export interface SendableMessage {
   id: number;
@@ -36,8 +37,73 @@ export interface ContactMessage {
 
 const IN_LIST_LIMIT = 1_000;
 
+/**
+ * The send path's sent and error events are the sendout's fan-out step's to deliver (it runs when
+ * sending is done); the feedback dispatcher takes them only this long after they were queued, when
+ * the fan-out did not (the sendout failed, its worker is gone). Meanwhile delivery does not compete
+ * with sending.
+ */
+export const FANOUT_GRACE_MS = 5 * 60_000;
+
+/**
+ * Whether the sendout reports its messages' status changes to feedback webhooks. When on, a state
+ * change and its outbox rows commit in one transaction; when off, the UPDATE runs alone, as before.
+ */
+export interface FeedbackOption {
+  feedback?: boolean;
+}
+
+/** The feedback event a transition to `state` reports, if any (CANCELED, ACCEPTED... report none). */
+export function feedbackEventFor(state: MessageState): FeedbackEvent | undefined {
+  switch (state) {
+    case MessageState.SENT:
+      return FeedbackEvent.SENT;
+    case MessageState.FAILED:
+      return FeedbackEvent.ERROR;
+    case MessageState.REJECTED:
+    case MessageState.TIMED_OUT:
+      return FeedbackEvent.EXCLUDE;
+    case MessageState.DELIVERED:
+      return FeedbackEvent.DELIVERED;
+    case MessageState.BOUNCED:
+      return FeedbackEvent.BOUNCE;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What an event's body reports as the failure: an error is typed 'Error', with the ESP's status as
+ * its code when the reason quotes one; the reason itself is the message's own.
+ */
+function failureOf(event: FeedbackEvent, reason: string | null): FeedbackFailure {
+  if (event !== FeedbackEvent.ERROR) return {};
+  return { type: 'Error', code: /^ESP answered (\d{3})\b/.exec(reason ?? '')?.[1] ?? null };
+}
+
 export class MessagesRepository {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Runs a state change and, when the sendout has feedback on and `to` reports an event, queues
+   * that event for the changed messages in the same transaction.
+   */
+  private async changeWithFeedback(
+    options: FeedbackOption,
+    to: MessageState,
+    selection: OutboxSelection,
+    change: (sql: Sql) => Promise<number>,
+    dueInMs = 0,
+    reason: string | null = null,
+  ): Promise<number> {
+    const event = feedbackEventFor(to);
+    if (!options.feedback || !event) return change(this.sql);
+    return this.sql.transaction(async (tx) => {
+      const changed = await change(tx);
+      if (changed > 0) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
+      return changed;
+    });
+  }
 
   /**
    * Inserts the next page of a segment's contacts as messages, starting after the highest
@@ -109,12 +175,22 @@ export class MessagesRepository {
    * Moves a sendout's messages that are still in one of `from` to `to` with a reason, in one
    * conditional UPDATE (within `range` when given): gate outcomes, cancels, exhausted retries.
    */
-  async transition(sendoutId: string, from: MessageState[], to: MessageState, reason: string | null, range?: IdRange): Promise<number> {
+  async transition(
+    sendoutId: string,
+    from: MessageState[],
+    to: MessageState,
+    reason: string | null,
+    range?: IdRange,
+    options: FeedbackOption = {},
+  ): Promise<number> {
     const within = range ? ' AND id BETWEEN ? AND ?' : '';
-    return this.sql.run(
-      `UPDATE messages SET state = ?, reason = ?, updated_at = ?
-       WHERE sendout_id = ?${within} AND state IN (${this.sql.dialect.placeholders(from.length)})`,
-      [to, reason?.slice(0, 500) ?? null, this.sql.dialect.timestamp(new Date()), sendoutId, ...(range ?? []), ...from],
+    // The outbox selects the sendout's messages now in `to`: earlier ones already have their row (unique key).
+    return this.changeWithFeedback(options, to, { sendoutId }, (sql) =>
+      sql.run(
+        `UPDATE messages SET state = ?, reason = ?, updated_at = ?
+         WHERE sendout_id = ?${within} AND state IN (${sql.dialect.placeholders(from.length)})`,
+        [to, reason?.slice(0, 500) ?? null, sql.dialect.timestamp(new Date()), sendoutId, ...(range ?? []), ...from],
+      ),
     );
   }
 
@@ -180,20 +256,30 @@ export class MessagesRepository {
   }
 
   /** SENDING → SENT, keeping the ESP's message id where it gave one (one UPDATE per batch). */
-  async markSent(sent: Array<{ id: number; espMessageId?: string }>): Promise<number> {
+  async markSent(sent: Array<{ id: number; espMessageId?: string }>, options: FeedbackOption = {}): Promise<number> {
     const withIds = sent.filter((s) => s.espMessageId !== undefined);
     let changed = await this.finishClaimed(
       sent.filter((s) => s.espMessageId === undefined).map((s) => s.id),
       MessageState.SENT,
       null,
+      options,
     );
     for (const slice of chunk(withIds, IN_LIST_LIMIT)) {
-      const now = this.sql.dialect.timestamp(new Date());
-      changed += await this.sql.run(
-        `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?,
-           esp_message_id = CASE id ${slice.map(() => 'WHEN ? THEN ?').join(' ')} END
-         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
-        [MessageState.SENT, now, now, ...slice.flatMap((s) => [s.id, s.espMessageId]), ...slice.map((s) => s.id), MessageState.SENDING],
+      const ids = slice.map((s) => s.id);
+      changed += await this.changeWithFeedback(
+        options,
+        MessageState.SENT,
+        { messageIds: ids },
+        (sql) => {
+          const now = sql.dialect.timestamp(new Date());
+          return sql.run(
+            `UPDATE messages SET state = ?, sent_at = ?, updated_at = ?,
+             esp_message_id = CASE id ${slice.map(() => 'WHEN ? THEN ?').join(' ')} END
+           WHERE id IN (${sql.dialect.placeholders(slice.length)}) AND state = ?`,
+            [MessageState.SENT, now, now, ...slice.flatMap((s) => [s.id, s.espMessageId]), ...ids, MessageState.SENDING],
+          );
+        },
+        FANOUT_GRACE_MS,
       );
     }
     return changed;
@@ -205,11 +291,11 @@ export class MessagesRepository {
   }
 
   /** Records permanent failures, one UPDATE per distinct reason. */
-  async markFailed(failures: FailedMessage[]): Promise<number> {
+  async markFailed(failures: FailedMessage[], options: FeedbackOption = {}): Promise<number> {
     const byReason = new Map<string, number[]>();
     for (const f of failures) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.id]);
     let changed = 0;
-    for (const [reason, ids] of byReason) changed += await this.finishClaimed(ids, MessageState.FAILED, reason);
+    for (const [reason, ids] of byReason) changed += await this.finishClaimed(ids, MessageState.FAILED, reason, options);
     return changed;
   }
 
@@ -218,15 +304,24 @@ export class MessagesRepository {
     ids: number[],
     to: MessageState.SENT | MessageState.FAILED | MessageState.CANCELED,
     reason: string | null,
+    options: FeedbackOption = {},
   ): Promise<number> {
-    const now = this.sql.dialect.timestamp(new Date());
-    const sentAt = to === MessageState.SENT ? now : null;
     let changed = 0;
     for (const slice of chunk(ids, IN_LIST_LIMIT)) {
-      changed += await this.sql.run(
-        `UPDATE messages SET state = ?, reason = ?, sent_at = COALESCE(?, sent_at), updated_at = ?
-         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
-        [to, reason?.slice(0, 500) ?? null, sentAt, now, ...slice, MessageState.SENDING],
+      changed += await this.changeWithFeedback(
+        options,
+        to,
+        { messageIds: slice },
+        (sql) => {
+          const now = sql.dialect.timestamp(new Date());
+          return sql.run(
+            `UPDATE messages SET state = ?, reason = ?, sent_at = COALESCE(?, sent_at), updated_at = ?
+           WHERE id IN (${sql.dialect.placeholders(slice.length)}) AND state = ?`,
+            [to, reason?.slice(0, 500) ?? null, to === MessageState.SENT ? now : null, now, ...slice, MessageState.SENDING],
+          );
+        },
+        FANOUT_GRACE_MS,
+        reason,
       );
     }
     return changed;

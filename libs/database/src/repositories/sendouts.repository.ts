@@ -4,7 +4,7 @@
  */
 import { FINISHED_STAGES, SendoutStage, isFinished } from '@sendgate/domain';
 import { SendoutEntity } from '../entities/sendout.entity';
-import { Sql } from '../sql';
+import { Sql, inTransaction } from '../sql';
 
 export class SendoutsRepository {
   constructor(private readonly sql: Sql) {}
@@ -17,9 +17,19 @@ export class SendoutsRepository {
    * Stores a new sendout. Answers false, storing nothing, when its id is taken (a concurrent retry
    * of the same request inserted it first); any other refusal is thrown.
    */
-  async insert(sendout: Partial<SendoutEntity>): Promise<boolean> {
+  async insert(sendout: Partial<SendoutEntity>, feedbackWebhookIds: string[] = []): Promise<boolean> {
     try {
-      await this.rows.insert(sendout);
+      if (feedbackWebhookIds.length === 0) await this.rows.insert(sendout);
+      else {
+        // the sendout and the webhooks it reports to are stored together, or neither is
+        await inTransaction(this.sql.dataSource, async (manager) => {
+          await manager.getRepository(SendoutEntity).insert(sendout);
+          await manager.query(
+            `INSERT INTO sendout_feedback_webhooks (sendout_id, webhook_id) VALUES ${feedbackWebhookIds.map(() => '(?, ?)').join(', ')}`,
+            feedbackWebhookIds.flatMap((webhookId) => [sendout.id, webhookId]),
+          );
+        });
+      }
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -35,6 +45,12 @@ export class SendoutsRepository {
   /** Any account's sendout, for the workflow's activities (which get ids the API already checked). */
   async findById(id: string): Promise<SendoutEntity | undefined> {
     return (await this.rows.findOneBy({ id })) ?? undefined;
+  }
+
+  /** Whether the sendout reports its messages' status changes to feedback webhooks (false for an unknown id). */
+  async feedbackEnabled(id: string): Promise<boolean> {
+    const row = await this.sql.one<{ feedback_enabled: number | boolean }>('SELECT feedback_enabled FROM sendouts WHERE id = ?', [id]);
+    return Boolean(row?.feedback_enabled);
   }
 
   /** Moves the sendout to `stage`; a finished stage also stamps completed_at. */

@@ -72,6 +72,32 @@ export class SendoutGateDto {
   actions?: GateAction[];
 }
 
+export const MAX_FEEDBACK_WEBHOOKS = 100;
+
+/** Which feedback webhooks receive the sendout's message status changes: listed ones, or all of its channel. */
+export class SendoutFeedbackDto {
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: "Feedback webhooks of the account for the sendout's channel (exactly one of webhookIds and allWebhooks)",
+  })
+  @ExactlyOneOf(['webhookIds', 'allWebhooks'])
+  @ValidateIf((o: SendoutFeedbackDto) => o.webhookIds !== undefined && o.webhookIds !== null)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_FEEDBACK_WEBHOOKS)
+  @IsUUID(undefined, { each: true })
+  webhookIds?: string[];
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description: "Every feedback webhook of the account for the sendout's channel, as they are when the sendout is created",
+  })
+  @IsOptional()
+  @IsIn([true])
+  allWebhooks?: true;
+}
+
 export class CreateSendoutDto {
   @ApiProperty()
   @IsUUID()
@@ -142,4 +168,11 @@ export class CreateSendoutDto {
   @ValidateNested()
   @Type(() => SendoutContentDto)
   content: SendoutContentDto;
+
+  @ApiPropertyOptional({ type: SendoutFeedbackDto, description: 'Report every message status change to feedback webhooks' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SendoutFeedbackDto)
+  feedback?: SendoutFeedbackDto;
 }

@@ -51,6 +51,11 @@ export class GatePathCountsDto {
   timedOut: number;
 }
 
+export class SendoutFeedbackViewDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The feedback webhooks that receive its status changes' })
+  webhookIds: string[];
+}
+
 export class SendoutViewDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -107,6 +112,9 @@ export class SendoutViewDto {
 
   @ApiProperty({ type: Date, nullable: true })
   completedAt: Date | null;
+
+  @ApiProperty({ type: SendoutFeedbackViewDto, nullable: true, description: 'null when the sendout reports to no feedback webhook' })
+  feedback: SendoutFeedbackViewDto | null;
 }
 
 export class PathContactDto {

@@ -1,0 +1,169 @@
+/**
+ * The feedback activities without a worker: a real activity context, SQLite in memory with the
+ * product's migrations, the real dispatcher and sender, and feedback receivers as real servers on
+ * 127.0.0.1 that verify every JWT.
+ */
+import { randomUUID } from 'node:crypto';
+import { SecretBox } from '@sendgate/crypto';
+import {
+  FeedbackDeliveriesRepository,
+  FeedbackWebhooksRepository,
+  MessagesRepository,
+  ProjectsRepository,
+  SendoutsRepository,
+} from '@sendgate/database';
+import { FeedbackDeliveryState, MessageState } from '@sendgate/domain';
+import { EspClient, OutboundGuard } from '@sendgate/esp';
+import { FeedbackDispatcher, FeedbackSender } from '@sendgate/feedback';
+import { ActivityEnvironment } from '../test/activity-environment';
+import { FeedbackReceiver } from '../test/feedback-receiver';
+import { sendoutRow } from '../test/sendout-row';
+import { TestDatabase } from '../test/test-databases';
+import { createFeedbackActivities } from './index';
+
+const db = new TestDatabase('sqlite');
+const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
+const client = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 2_000, guard: new OutboundGuard({ allowPrivateNetworks: true }) });
+const receiver = new FeedbackReceiver('activity-test-secret');
+let sut: ReturnType<typeof createFeedbackActivities>;
+let webhooks: FeedbackWebhooksRepository;
+
+beforeAll(async () => {
+  await Promise.all([db.open(), receiver.start()]);
+  webhooks = new FeedbackWebhooksRepository(db.sql);
+  const deliveries = new FeedbackDeliveriesRepository(db.sql);
+  const dispatcher = new FeedbackDispatcher(deliveries, webhooks, new FeedbackSender(client), secrets, {
+    receiverConcurrency: 2,
+    concurrency: 8,
+    batchSize: 7,
+    leaseMs: 10_000,
+    retry: { backoffInitialMs: 60_000, backoffMaxMs: 600_000, retryWindowMs: 24 * 3_600_000 },
+    receiverCacheMs: 0,
+  });
+  sut = createFeedbackActivities({ dispatcher, deliveries, pollIdleMs: 50 });
+});
+
+afterAll(async () => {
+  await client.close();
+  await Promise.all([db.close(), receiver.stop()]);
+});
+
+beforeEach(() => {
+  receiver.mode = 'up';
+});
+
+/** A webhook of a new account to the receiver (or `url`), and a sendout reporting to it with `count` messages SENDING. */
+async function sendoutWithFeedback(count: number, url = receiver.url) {
+  const accountId = await db.accountWithContacts(count);
+  const projectId = randomUUID();
+  await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
+  const webhookId = randomUUID();
+  await webhooks.insert({
+    id: webhookId,
+    accountId,
+    name: 'receiver',
+    channels: 'email',
+    url,
+    authType: 'jwt',
+    authSettings: { algorithm: 'HS256' },
+    authSecret: secrets.seal(receiver.secret),
+    headers: [],
+    deletedAt: null,
+  });
+  const sendoutId = randomUUID();
+  await new SendoutsRepository(db.sql).insert(sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId }), [
+    webhookId,
+  ]);
+  const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
+  await new MessagesRepository(db.sql).markSent(
+    ids.map((id) => ({ id })),
+    { feedback: true },
+  );
+  return { accountId, sendoutId, webhookId, ids };
+}
+
+async function deliveryStates(sendoutId: string) {
+  const rows = await db.sql.all<{ state: string; n: number | string; last_error: string | null }>(
+    'SELECT state, last_error, COUNT(*) AS n FROM feedback_deliveries WHERE sendout_id = ? GROUP BY state, last_error',
+    [sendoutId],
+  );
+  return rows.map((r) => ({ state: r.state, error: r.last_error, n: Number(r.n) }));
+}
+
+describe('deliverSendoutFeedback', () => {
+  it("delivers every event of the sendout's first attempts, signed, then returns", async () => {
+    const { sendoutId, ids } = await sendoutWithFeedback(20);
+
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+
+    expect(result).toEqual({ delivered: 20, handedOver: 0 });
+    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 20 }]);
+    const received = receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendoutId);
+    expect(received.map((e) => Number(e.body.messageExecution.messageExecutionID)).sort((a, b) => a - b)).toEqual(ids);
+    expect(received[0].claims).toMatchObject({ jti: received[0].requestId, body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('hands failed first attempts over to the dispatcher instead of waiting for the receiver', async () => {
+    const { sendoutId } = await sendoutWithFeedback(10);
+    receiver.mode = 'unavailable';
+
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+
+    expect(result).toEqual({ delivered: 0, handedOver: 10 });
+    const rows = await db.sql.all<{ attempts: number | string; last_status: number | string | null }>(
+      'SELECT attempts, last_status FROM feedback_deliveries WHERE sendout_id = ? AND state = ?',
+      [sendoutId, FeedbackDeliveryState.PENDING],
+    );
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => Number(r.attempts) === 1)).toBe(true);
+    // one receiver failing in a batch is not hammered: the rest of its batch waits for the backoff
+    expect(receiver.downHits).toBeLessThan(10);
+  });
+
+  it('gives up at once on a deleted webhook and on an address it may not connect to', async () => {
+    const deleted = await sendoutWithFeedback(3);
+    await webhooks.delete(deleted.accountId, deleted.webhookId);
+    const refused = await sendoutWithFeedback(2, 'http://127.0.0.1:1/');
+    const strict = new FeedbackDispatcher(
+      new FeedbackDeliveriesRepository(db.sql),
+      webhooks,
+      new FeedbackSender(
+        new EspClient({ connectionsPerOrigin: 1, timeoutMs: 2_000, guard: new OutboundGuard({ allowPrivateNetworks: false }) }),
+      ),
+      secrets,
+      {
+        receiverConcurrency: 1,
+        concurrency: 1,
+        batchSize: 10,
+        leaseMs: 10_000,
+        retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
+      },
+    );
+
+    await strict.dispatchBatch({ sendoutId: deleted.sendoutId, firstAttemptOnly: true });
+    await strict.dispatchBatch({ sendoutId: refused.sendoutId, firstAttemptOnly: true });
+
+    expect(await deliveryStates(deleted.sendoutId)).toEqual([{ state: FeedbackDeliveryState.DEAD, error: 'webhook deleted', n: 3 }]);
+    const [dead] = await deliveryStates(refused.sendoutId);
+    expect(dead).toMatchObject({ state: FeedbackDeliveryState.DEAD, n: 2 });
+    expect(dead.error).toMatch(/^destination refused/);
+  });
+});
+
+describe('dispatchFeedback', () => {
+  it("delivers what is due until its run time is over, leaving the send path's events to the fan-out for a while", async () => {
+    const sent = await sendoutWithFeedback(4);
+    const { sendoutId } = await sendoutWithFeedback(0);
+    const accountId = await db.accountWithContacts(15);
+    await db.messages(accountId, 15, MessageState.GATED, sendoutId);
+    await new MessagesRepository(db.sql).transition(sendoutId, [MessageState.GATED], MessageState.TIMED_OUT, 'timed out', undefined, {
+      feedback: true,
+    });
+
+    const result = await new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(sut.dispatchFeedback, { maxRunMs: 1_000 });
+
+    expect((result as { delivered: number }).delivered).toBeGreaterThanOrEqual(15);
+    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 15 }]);
+    expect(await deliveryStates(sent.sendoutId)).toEqual([{ state: FeedbackDeliveryState.PENDING, error: null, n: 4 }]);
+  });
+});

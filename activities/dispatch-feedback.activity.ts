@@ -1,0 +1,56 @@
+import { Context } from '@temporalio/activity';
+import { FeedbackActivityDeps } from './feedback-deps';
+import { whileBeating } from './heartbeat';
+
+const FIRST_IDLE_SLEEP_MS = 25;
+/**
+ * Batches in flight at once: one is claimed and posted while the other records its outcomes, so the
+ * receivers stay busy between claims.
+ */
+export const BATCHES_IN_FLIGHT = 2;
+
+/**
+ * The dispatcher's long run: delivers the outbox batch after batch for about `maxRunMs`, then
+ * returns so the workflow can start the next run (and keep its history short). When the outbox has
+ * nothing due it sleeps, twice as long each empty look, up to the configured idle sleep.
+ * Stops early, between batches, when the worker shuts down; what it leased and did not settle
+ * comes back to any dispatcher once the lease expires.
+ */
+export function dispatchFeedbackActivity({ dispatcher, pollIdleMs }: FeedbackActivityDeps) {
+  return async function dispatchFeedback(input: { maxRunMs: number }): Promise<{ claimed: number; delivered: number; failed: number }> {
+    const cancelled = Context.current().cancellationSignal;
+    const until = Date.now() + input.maxRunMs;
+    const total = { claimed: 0, delivered: 0, failed: 0 };
+    const lane = async () => {
+      let idleMs = FIRST_IDLE_SLEEP_MS;
+      while (!cancelled.aborted && Date.now() < until) {
+        const batch = await dispatcher.dispatchBatch();
+        total.claimed += batch.claimed;
+        total.delivered += batch.delivered;
+        total.failed += batch.failed;
+        if (batch.claimed > 0) {
+          idleMs = FIRST_IDLE_SLEEP_MS;
+          continue;
+        }
+        await sleep(Math.min(idleMs, Math.max(0, until - Date.now())), cancelled);
+        idleMs = Math.min(pollIdleMs, idleMs * 2);
+      }
+    };
+    await whileBeating(() => Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane)));
+    return total;
+  };
+}
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}

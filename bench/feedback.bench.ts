@@ -1,0 +1,179 @@
+/**
+ * Benchmark: delivery feedback. The same BENCH_CONTACTS (default 100,000) contacts are sent twice,
+ * feedback off then on (to a loopback receiver in this process), and the report sets side by side:
+ * the send rate with feedback off and on (the outbox must not halve sending), the feedback events
+ * delivered per second, and the raw keep-alive POST rate to the same receiver measured in this run.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { FeedbackWebhooksRepository } from '../libs/database/src/repositories/feedback-webhooks.repository';
+import { rawUndiciPostRate } from './baselines';
+import { BenchStack, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+
+async function main(): Promise<void> {
+  const receiver = await startReceiver();
+  const stack = await startBenchStack();
+  try {
+    console.log(`feedback benchmark: ${CONTACTS.toLocaleString('en')} contacts, MariaDB/MySQL, ${require('node:os').cpus().length} cores`);
+    const audience = await prepareAudience(stack, {
+      name: 'feedback bench',
+      cohort: 'fbench',
+      count: CONTACTS,
+      payloadTemplate: '{"to":"${email}","subject":"${subject}","messageId":"${messageId}"}',
+    });
+    const webhookId = randomUUID();
+    await new FeedbackWebhooksRepository(stack.sql).insert({
+      id: webhookId,
+      accountId: (await stack.sql.one<{ account_id: string }>('SELECT account_id FROM projects WHERE id = ?', [audience.projectId]))!
+        .account_id,
+      name: 'loopback receiver',
+      channels: 'email',
+      url: receiver.url,
+      authType: 'none',
+      authSettings: null,
+      authSecret: null,
+      headers: [],
+      deletedAt: null,
+    });
+    const rawPost = await rawUndiciPostRate(receiver.url, 20_000, stack.config.feedback.receiverConcurrency);
+    receiver.reset();
+
+    const off = await runSendout(stack, audience, undefined);
+    const on = await runSendout(stack, audience, { webhookIds: [webhookId] });
+    const delivered = await waitForEvents(receiver, CONTACTS);
+
+    printTable([
+      ['sending, feedback off', `${fmt(off.sendRate)} msg/s in ${off.sendSeconds.toFixed(2)} s`],
+      ['sending, feedback on (outbox rows in the same transactions)', `${fmt(on.sendRate)} msg/s in ${on.sendSeconds.toFixed(2)} s`],
+      ['  ratio on / off', `${((on.sendRate / off.sendRate) * 100).toFixed(0)}%`],
+      ['feedback events delivered (first to last receipt)', `${fmt(delivered.rate)} events/s (${fmt(delivered.count)} events)`],
+      [`  baseline: raw keep-alive POST to the receiver (${stack.config.feedback.receiverConcurrency} in flight)`, `${fmt(rawPost)} req/s`],
+      ['  ratio', `${((delivered.rate / rawPost) * 100).toFixed(0)}%`],
+      ['sendout with feedback: POST → COMPLETED (fan-out included)', `${on.endToEnd.toFixed(2)} s`],
+      ['  of which the fan-out step', `${on.fanOutSeconds.toFixed(2)} s`],
+    ]);
+    if (delivered.count !== CONTACTS) throw new Error(`expected ${CONTACTS} distinct events, got ${delivered.count}`);
+  } finally {
+    await stack.stop();
+    receiver.close();
+  }
+}
+
+async function runSendout(
+  stack: BenchStack,
+  audience: { projectId: string; segmentId: string; integrationId: string },
+  feedback: { webhookIds: string[] } | undefined,
+) {
+  const started = performance.now();
+  const sendout = await stack.call('POST', '/v1/sendouts', {
+    projectId: audience.projectId,
+    name: feedback ? 'feedback on' : 'feedback off',
+    segmentId: audience.segmentId,
+    integrationId: audience.integrationId,
+    content: { subject: 'Hello {{ contact.firstName }}' },
+    ...(feedback ? { feedback } : {}),
+  });
+  let view: any;
+  do {
+    await new Promise((r) => setTimeout(r, 200));
+    view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
+  } while (view.stage !== 'COMPLETED' && view.stage !== 'FAILED');
+  const endToEnd = (performance.now() - started) / 1000;
+  const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
+  const sendSeconds = spans.sendMessagePage ?? NaN;
+  return { sendRate: view.counts.SENT / sendSeconds, sendSeconds, endToEnd, fanOutSeconds: spans.deliverSendoutFeedback ?? 0 };
+}
+
+/** Seconds from the first scheduling to the last completion of each activity type, from the history. */
+async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = new Map<string, { type: string; at: number }>();
+    const spans: Record<string, { first: number; last: number }> = {};
+    for (const event of history.events ?? []) {
+      const at = Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) scheduled.set(String(event.eventId), { type, at });
+      const done = event.activityTaskCompletedEventAttributes;
+      if (done) {
+        const start = scheduled.get(String(done.scheduledEventId))!;
+        const span = (spans[start.type] ??= { first: start.at, last: at });
+        span.first = Math.min(span.first, start.at);
+        span.last = Math.max(span.last, at);
+      }
+    }
+    return Object.fromEntries(Object.entries(spans).map(([type, s]) => [type, (s.last - s.first) / 1000]));
+  } finally {
+    await connection.close();
+  }
+}
+
+async function waitForEvents(receiver: Awaited<ReturnType<typeof startReceiver>>, expected: number) {
+  const deadline = Date.now() + 600_000;
+  while (receiver.requestIds.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const seconds = (receiver.lastAt - receiver.firstAt) / 1000;
+  return { count: receiver.requestIds.size, rate: receiver.requestIds.size / seconds };
+}
+
+/** A bare keep-alive receiver counting distinct requestIds and when the first and last arrived. */
+async function startReceiver() {
+  const state = { requestIds: new Set<string>(), firstAt: 0, lastAt: 0 };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const now = Date.now();
+      try {
+        const requestId = (JSON.parse(body) as { requestId?: string }).requestId;
+        if (requestId) {
+          state.requestIds.add(requestId);
+          state.firstAt ||= now;
+          state.lastAt = now;
+        }
+      } catch {
+        // a baseline request: not JSON of an event
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    get url() {
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/feedback`;
+    },
+    get requestIds() {
+      return state.requestIds;
+    },
+    get firstAt() {
+      return state.firstAt;
+    },
+    get lastAt() {
+      return state.lastAt;
+    },
+    reset: () => {
+      state.requestIds.clear();
+      state.firstAt = 0;
+      state.lastAt = 0;
+    },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,245 @@
+/**
+ * The feedback outbox's delivery side: leases of due rows for one dispatcher at a time, the facts
+ * each feedback body is made of, and the outcomes of attempts, all set-based.
+ *
+ * Per-message order: a row is claimable only while no earlier (lower id) PENDING row exists for the
+ * same message and webhook, so a receiver gets `sent` before `delivered` even when `sent` needs
+ * retries. Rows of one claim therefore name each (message, webhook) at most once.
+ */
+import { randomBytes } from 'node:crypto';
+import { Channel, FeedbackDeliveryState, FeedbackEvent, FeedbackFacts } from '@sendgate/domain';
+import { Sql, chunk, readTimestamp } from '../sql';
+
+const IN_LIST_LIMIT = 1_000;
+const PENDING = FeedbackDeliveryState.PENDING;
+
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  /** Only this sendout's rows (the sendout's own fan-out step). */
+  sendoutId?: string;
+  /**
+   * Only rows never attempted yet, due or not: the fan-out step takes its sendout's first attempts
+   * before the dispatcher's grace is over.
+   */
+  firstAttemptOnly?: boolean;
+  now?: Date;
+}
+
+/** A leased delivery with everything its body and its retry schedule need. */
+export interface ClaimedDelivery {
+  id: number;
+  webhookId: string;
+  attempts: number;
+  createdAt: Date;
+  facts: FeedbackFacts;
+}
+
+export interface DeliveryFailure {
+  id: number;
+  /** Attempts before this one and the row's age: they decide the next attempt and when it is dead. */
+  attempts: number;
+  createdAt: Date;
+  status?: number;
+  error: string;
+  retryAfterMs?: number;
+  /** Retrying cannot help (the webhook is deleted, the guard refuses its address): DEAD at once. */
+  final?: boolean;
+}
+
+export interface FeedbackRetryPolicy {
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  retryWindowMs: number;
+}
+
+/** When a failed attempt is tried again: exponential backoff, no earlier than the receiver's Retry-After. */
+export function nextAttemptDelayMs(attemptsBefore: number, policy: FeedbackRetryPolicy, retryAfterMs = 0): number {
+  const backoff = Math.min(policy.backoffMaxMs, policy.backoffInitialMs * 2 ** Math.min(attemptsBefore, 40));
+  return Math.max(backoff, Math.min(retryAfterMs, policy.backoffMaxMs));
+}
+
+export class FeedbackDeliveriesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * Leases up to `limit` due PENDING rows (lease free or expired) that have no earlier PENDING row
+   * for their message and webhook, the longest due first (a sendout's: lowest ids first, along the
+   * (sendout, state, id) index), and answers them with their facts. The lease
+   * is one conditional UPDATE and the read back goes by token, so concurrent claimers get
+   * disjoint rows on MariaDB (row locks, current reads) and on SQLite (one writer).
+   */
+  async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {
+    const { dialect } = this.sql;
+    const now = options.now ?? new Date();
+    const at = dialect.timestamp(now);
+    const filters: string[] = [];
+    const params: unknown[] = [];
+    if (options.sendoutId) {
+      filters.push('d.sendout_id = ?');
+      params.push(options.sendoutId);
+    }
+    if (options.firstAttemptOnly) filters.push('d.attempts = 0');
+    const candidates = await this.sql.all<{ id: number | string }>(
+      `SELECT d.id FROM feedback_deliveries d
+       WHERE d.state = ? AND ${options.firstAttemptOnly ? '' : 'd.next_attempt_at <= ? AND '}(d.lease_until IS NULL OR d.lease_until < ?)
+         ${filters.map((f) => `AND ${f}`).join(' ')}
+         AND NOT EXISTS (SELECT 1 FROM feedback_deliveries e
+                         WHERE e.message_id = d.message_id AND e.webhook_id = d.webhook_id AND e.state = ? AND e.id < d.id)
+       ORDER BY ${options.sendoutId ? 'd.id' : 'd.next_attempt_at, d.id'} LIMIT ?`,
+      [PENDING, ...(options.firstAttemptOnly ? [] : [at]), at, ...params, PENDING, options.limit],
+    );
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((r) => Number(r.id));
+    const token = randomBytes(16).toString('hex');
+    await this.sql.run(
+      `UPDATE feedback_deliveries SET lease_until = ?, lease_token = ?
+       WHERE id IN (${dialect.placeholders(ids.length)}) AND state = ? AND (lease_until IS NULL OR lease_until < ?)`,
+      [dialect.timestamp(new Date(now.getTime() + options.leaseMs)), token, ...ids, PENDING, at],
+    );
+    return this.loadLeased(ids, token);
+  }
+
+  /** The leased rows with their message, contact, sendout and project, in one query. */
+  private async loadLeased(ids: number[], token: string): Promise<ClaimedDelivery[]> {
+    const rows = await this.sql.all<{
+      id: number | string;
+      request_id: string;
+      account_id: string;
+      webhook_id: string;
+      sendout_id: string;
+      message_id: number | string;
+      event: FeedbackEvent;
+      failure_type: string | null;
+      failure_code: string | null;
+      failure_reason: string | null;
+      attempts: number | string;
+      created_at: Date | string;
+      message_attempts: number | string | null;
+      channel: Channel | null;
+      project_id: string | null;
+      project_name: string | null;
+      email: string | null;
+      phone: string | null;
+    }>(
+      `SELECT d.id, d.request_id, d.account_id, d.webhook_id, d.sendout_id, d.message_id, d.event, d.failure_type, d.failure_code,
+              d.failure_reason, d.attempts, d.created_at, m.attempts AS message_attempts, i.channel,
+              p.id AS project_id, p.name AS project_name, c.email, c.phone
+       FROM feedback_deliveries d
+       LEFT JOIN messages m ON m.id = d.message_id
+       LEFT JOIN contacts c ON c.id = m.contact_id
+       LEFT JOIN sendouts s ON s.id = d.sendout_id
+       LEFT JOIN projects p ON p.id = s.project_id
+       LEFT JOIN esp_integrations i ON i.id = s.integration_id
+       WHERE d.id IN (${this.sql.dialect.placeholders(ids.length)}) AND d.lease_token = ?
+       ORDER BY d.id`,
+      [...ids, token],
+    );
+    return rows.map((r) => {
+      const failed = r.event === FeedbackEvent.ERROR || r.event === FeedbackEvent.BOUNCE || r.event === FeedbackEvent.EXCLUDE;
+      return {
+        id: Number(r.id),
+        webhookId: r.webhook_id,
+        attempts: Number(r.attempts),
+        createdAt: readTimestamp(r.created_at),
+        facts: {
+          requestId: r.request_id,
+          accountId: r.account_id,
+          project: { id: r.project_id ?? '', name: r.project_name ?? '' },
+          channel: r.channel ?? Channel.EMAIL,
+          messageId: Number(r.message_id),
+          messageType: 'marketing',
+          campaignId: r.sendout_id,
+          // a sendout's content never changes once stored: the sendout is its own (only) version
+          campaignVersionId: r.sendout_id,
+          event: r.event,
+          ...(failed ? { failure: { type: r.failure_type, code: r.failure_code, reason: r.failure_reason } } : {}),
+          retryCount: Math.max(0, Number(r.message_attempts ?? 1) - 1),
+          email: r.email,
+          phone: r.phone,
+        },
+      };
+    });
+  }
+
+  /** Delivered: one UPDATE per slice of ids that got the same answer status. */
+  async markDelivered(ids: number[], status: number, now = new Date()): Promise<number> {
+    const { dialect } = this.sql;
+    let changed = 0;
+    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+      changed += await this.sql.run(
+        `UPDATE feedback_deliveries
+         SET state = ?, attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ?,
+             lease_until = NULL, lease_token = NULL
+         WHERE id IN (${dialect.placeholders(slice.length)}) AND state = ?`,
+        [FeedbackDeliveryState.DELIVERED, status, dialect.timestamp(now), ...slice, PENDING],
+      );
+    }
+    return changed;
+  }
+
+  /**
+   * Failed attempts: each row is tried again after its backoff, or becomes DEAD once that would
+   * fall past its retry window (or at once when `final`). One UPDATE per (status, error, next
+   * attempt, dead) group: rows of a batch share a few attempt counts, so groups are few.
+   */
+  async markFailed(failures: DeliveryFailure[], policy: FeedbackRetryPolicy, now = new Date()): Promise<number> {
+    const { dialect } = this.sql;
+    const groups = new Map<string, { status: number | null; error: string; next: Date; dead: boolean; ids: number[] }>();
+    for (const f of failures) {
+      const next = new Date(now.getTime() + nextAttemptDelayMs(f.attempts, policy, f.retryAfterMs));
+      const dead = Boolean(f.final) || next.getTime() > f.createdAt.getTime() + policy.retryWindowMs;
+      const error = f.error.slice(0, 500);
+      const key = JSON.stringify([f.status ?? null, error, dead ? 0 : next.getTime(), dead]);
+      const group = groups.get(key) ?? { status: f.status ?? null, error, next, dead, ids: [] };
+      group.ids.push(f.id);
+      groups.set(key, group);
+    }
+    let changed = 0;
+    for (const group of groups.values()) {
+      for (const slice of chunk(group.ids, IN_LIST_LIMIT)) {
+        changed += await this.sql.run(
+          `UPDATE feedback_deliveries
+           SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?,
+               lease_until = NULL, lease_token = NULL
+           WHERE id IN (${dialect.placeholders(slice.length)}) AND state = ?`,
+          [
+            group.dead ? FeedbackDeliveryState.DEAD : PENDING,
+            group.status,
+            group.error,
+            dialect.timestamp(group.dead ? now : group.next),
+            ...slice,
+            PENDING,
+          ],
+        );
+      }
+    }
+    return changed;
+  }
+
+  /** Gives leased rows back untouched (a dispatcher stopping before it tried them). */
+  async release(ids: number[]): Promise<void> {
+    for (const slice of chunk(ids, IN_LIST_LIMIT)) {
+      await this.sql.run(
+        `UPDATE feedback_deliveries SET lease_until = NULL, lease_token = NULL
+         WHERE id IN (${this.sql.dialect.placeholders(slice.length)}) AND state = ?`,
+        [...slice, PENDING],
+      );
+    }
+  }
+
+  /**
+   * How many of the sendout's rows still wait for their first attempt and are not held back by an
+   * earlier row of their message that is being retried (those are the dispatcher's).
+   */
+  async countFirstAttemptsDue(sendoutId: string): Promise<number> {
+    const row = await this.sql.one<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM feedback_deliveries d
+       WHERE d.sendout_id = ? AND d.state = ? AND d.attempts = 0
+         AND NOT EXISTS (SELECT 1 FROM feedback_deliveries e
+                         WHERE e.message_id = d.message_id AND e.webhook_id = d.webhook_id AND e.state = ? AND e.id < d.id)`,
+      [sendoutId, PENDING, PENDING],
+    );
+    return Number(row?.n ?? 0);
+  }
+}
