@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
+import { FeedbackReceiver } from '../feedback-receiver';
+import { createFeedbackWebhook } from '../feedback-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
@@ -263,6 +265,7 @@ describe('ESP delivery callbacks', () => {
 describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callbacks on %s", (database) => {
   let sending: SendingStack;
   let stack: TestStack;
+  let receiver: FeedbackReceiver;
 
   beforeAll(async () => {
     ({ stack } = sending = await startSendingStack({
@@ -271,12 +274,15 @@ describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callback
         SENDGATE_SANDBOX_CALLBACK_DELAY_MS: '200',
         SENDGATE_SANDBOX_LATE_CALLBACK_DELAY_MS: '1500',
         SENDGATE_SANDBOX_CALLBACK_POLL_MS: '200',
+        SENDGATE_FEEDBACK_POLL_IDLE_MS: '200',
       },
     }));
+    receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
   });
 
   afterAll(async () => {
     await sending?.stop();
+    await receiver?.stop();
   });
 
   const counts = async (sendoutId: string) => (await expectStatus(stack.request('GET', `/v1/sendouts/${sendoutId}`), 200)).counts;
@@ -319,6 +325,7 @@ describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callback
           segmentId: segment.id,
           integrationId: integration.id,
           content: { subject: 'Hi', html: '<p>Hi</p>' },
+          feedback: { webhookIds: [await createFeedbackWebhook(stack, receiver)] },
         }),
         202,
       );
@@ -333,6 +340,35 @@ describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callback
       });
       const stored = await events(integration.id);
       expect(stored.find((e: any) => e.failureType === 'Complaint')).toMatchObject({ status: 'bounce', state: 'APPLIED' });
+
+      // Each message's feedback, in order: sent first, then what the callback reported.
+      const rows: Array<{ id: number | string; email: string }> = await stack.dataSource.query(
+        'SELECT m.id, c.email FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.sendout_id = ?',
+        [sendout.id],
+      );
+      const feedbackOf = () => Object.fromEntries(rows.map((r) => [r.email, receiver.eventsOf(r.id)]));
+      const expected = {
+        'ada@example.com': ['sent', 'delivered'],
+        'delay@simulator.sendgate.test': ['sent', 'delivered'],
+        'bounce@simulator.sendgate.test': ['sent', 'bounce'],
+        'complaint@simulator.sendgate.test': ['sent', 'bounce'],
+        'fail@simulator.sendgate.test': ['sent', 'error'],
+      };
+      await waitFor('every feedback event to arrive', 60_000, async () => Object.values(feedbackOf()).flat().length >= 10).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; received: ${JSON.stringify(feedbackOf())}`);
+        },
+      );
+      expect(feedbackOf()).toEqual(expected);
+      const bounce = receiver.accepted.find((e) => e.body.messageDeliveryFeedback.messageFailure?.type === 'Complaint');
+      expect(bounce?.body).toMatchObject({
+        eventType: 'message.feedback',
+        channel: 'email',
+        identityMap: { email: [{ id: 'complaint@simulator.sendgate.test', primary: true }] },
+        messageExecution: { messageType: 'marketing', campaignID: sendout.id },
+        messageDeliveryFeedback: { feedbackStatus: { value: 'bounce' }, messageFailure: { category: 'async' } },
+      });
+      expect(receiver.refused).toEqual([]);
     });
   });
 });

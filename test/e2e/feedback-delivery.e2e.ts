@@ -5,7 +5,7 @@ import { FeedbackEvent } from '../../libs/domain/src/feedback';
 import { MessageState } from '../../libs/domain/src/states';
 import { EspReceiver } from '../esp-receiver';
 import { FeedbackReceiver } from '../feedback-receiver';
-import { insertFeedbackWebhook } from '../feedback-scenario';
+import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
@@ -33,7 +33,7 @@ describe('feedback webhooks', () => {
     gated = await startGatedStack({ env: FEEDBACK_ENV });
     ({ stack, esp, integrator } = gated);
     receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
-    webhookId = await insertFeedbackWebhook(stack, receiver);
+    webhookId = await createFeedbackWebhook(stack, receiver);
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { FeedbackReceiver } from '../feedback-receiver';
-import { insertFeedbackWebhook } from '../feedback-scenario';
+import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
@@ -143,7 +143,7 @@ describe('recording sendout histories', () => {
 
       beforeAll(async () => {
         receiver = await new FeedbackReceiver('replay-feedback-secret').start();
-        feedback = { webhookIds: [await insertFeedbackWebhook(stack, receiver)] };
+        feedback = { webhookIds: [await createFeedbackWebhook(stack, receiver)] };
       });
 
       afterAll(async () => {

@@ -46,7 +46,8 @@ export class FeedbackWebhooksRepository {
   async attachToSendout(sendoutId: string, webhookIds: string[]): Promise<void> {
     if (webhookIds.length === 0) return;
     await this.sql.run(
-      `${this.sql.dialect.insertIgnore} INTO sendout_feedback_webhooks (sendout_id, webhook_id) VALUES ${webhookIds.map(() => '(?, ?)').join(', ')}`,
+      `${this.sql.dialect.insertIgnore} INTO sendout_feedback_webhooks (sendout_id, webhook_id)
+       VALUES ${webhookIds.map(() => '(?, ?)').join(', ')}`,
       webhookIds.flatMap((id) => [sendoutId, id]),
     );
   }
