@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { EspEventsRepository } from '@sendgate/database';
+import { PeriodicPass } from '../common/periodic-pass';
 
 const PAGE = 1_000;
 const MAX_PAGES_PER_PASS = 100;
@@ -12,42 +13,27 @@ const MAX_PAGES_PER_PASS = 100;
  * become UNMATCHED. Every API process runs it: each statement is conditional on the current state.
  */
 @Injectable()
-export class EspEventsApplier implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('EspEventsApplier');
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<void>;
-
+export class EspEventsApplier extends PeriodicPass {
   constructor(
     private readonly events: EspEventsRepository,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void (this.pass ??= this.run().finally(() => (this.pass = undefined))),
-      this.config.api.espEventsApplyIntervalMs,
-    );
-    this.timer.unref();
+  ) {
+    super(new Logger('EspEventsApplier'), 'apply pending callback events');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  protected intervalMs(): number {
+    return this.config.api.espEventsApplyIntervalMs;
   }
 
-  private async run(): Promise<void> {
-    try {
-      let after = 0;
-      for (let page = 0; page < MAX_PAGES_PER_PASS; page++) {
-        const ids = await this.events.pendingIds(after, PAGE);
-        if (ids.length === 0) break;
-        await this.events.apply(ids);
-        after = ids[ids.length - 1];
-      }
-      const unmatched = await this.events.markUnmatched(new Date(Date.now() - this.config.api.espEventsUnmatchedAfterMs));
-      if (unmatched > 0) this.logger.log(`${unmatched} callback event(s) matched no message: marked UNMATCHED`);
-    } catch (error) {
-      this.logger.warn(`applying pending callback events failed (retried next pass): ${(error as Error).message}`);
+  protected async pass(): Promise<void> {
+    let after = 0;
+    for (let page = 0; page < MAX_PAGES_PER_PASS; page++) {
+      const ids = await this.events.pendingIds(after, PAGE);
+      if (ids.length === 0) break;
+      await this.events.apply(ids);
+      after = ids[ids.length - 1];
     }
+    const unmatched = await this.events.markUnmatched(new Date(Date.now() - this.config.api.espEventsUnmatchedAfterMs));
+    if (unmatched > 0) this.logger.log(`${unmatched} callback event(s) matched no message: marked UNMATCHED`);
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { DueSandboxCallback, SandboxMessagesRepository } from '@sendgate/database';
 import { MappedStatus, SandboxCallbackBody, isSandboxPreset } from '@sendgate/esp';
+import { PeriodicPass } from '../common/periodic-pass';
 import { CallbackUrls } from '../integrations/callback-urls';
 import { outcomeDetails } from './simulated-outcome';
 
@@ -21,44 +22,29 @@ const RETRY_AFTER_MS = 30_000;
  * guard (rightly, for integrators' URLs) refuses unless private networks are allowed.
  */
 @Injectable()
-export class SandboxCallbacksPoller implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('SandboxCallbacks');
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<void>;
-
+export class SandboxCallbacksPoller extends PeriodicPass {
   constructor(
     private readonly messages: SandboxMessagesRepository,
     private readonly urls: CallbackUrls,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void (this.pass ??= this.run().finally(() => (this.pass = undefined))),
-      this.config.sandbox.callbackPollMs,
-    );
-    this.timer.unref();
+  ) {
+    super(new Logger('SandboxCallbacks'), 'post sandbox callbacks');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  protected intervalMs(): number {
+    return this.config.sandbox.callbackPollMs;
   }
 
-  private async run(): Promise<void> {
-    try {
-      const due = await this.messages.dueCallbacks(new Date(), PER_PASS);
-      const byIntegration = new Map<string, DueSandboxCallback[]>();
-      const dropped: number[] = [];
-      for (const callback of due) {
-        if (callback.integrationId === null || !isSandboxPreset(callback.feedbackMapping)) dropped.push(callback.id);
-        else byIntegration.set(callback.integrationId, [...(byIntegration.get(callback.integrationId) ?? []), callback]);
-      }
-      await this.messages.clearCallbacks(dropped);
-      await Promise.all([...byIntegration.values()].map((callbacks) => this.post(callbacks)));
-    } catch (error) {
-      this.logger.warn(`posting sandbox callbacks failed (retried next pass): ${(error as Error).message}`);
+  protected async pass(): Promise<void> {
+    const due = await this.messages.dueCallbacks(new Date(), PER_PASS);
+    const byIntegration = new Map<string, DueSandboxCallback[]>();
+    const dropped: number[] = [];
+    for (const callback of due) {
+      if (callback.integrationId === null || !isSandboxPreset(callback.feedbackMapping)) dropped.push(callback.id);
+      else byIntegration.set(callback.integrationId, [...(byIntegration.get(callback.integrationId) ?? []), callback]);
     }
+    await this.messages.clearCallbacks(dropped);
+    await Promise.all([...byIntegration.values()].map((callbacks) => this.post(callbacks)));
   }
 
   private async post(callbacks: DueSandboxCallback[]): Promise<void> {

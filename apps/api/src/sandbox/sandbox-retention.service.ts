@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SandboxMessagesRepository } from '@sendgate/database';
+import { PeriodicPass } from '../common/periodic-pass';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -9,25 +10,14 @@ const PURGE_INTERVAL_MS = 10 * 60_000;
  * are deleted at start and every ten minutes. Every API process does it; the DELETE is idempotent.
  */
 @Injectable()
-export class SandboxRetentionService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('SandboxRetention');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+export class SandboxRetentionService extends PeriodicPass {
+  protected readonly passAtStart = true;
 
   constructor(
     private readonly messages: SandboxMessagesRepository,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.tick();
-    this.timer = setInterval(() => this.tick(), PURGE_INTERVAL_MS).unref();
-  }
-
-  /** Stops the timer and lets a running purge finish before the database closes. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  ) {
+    super(new Logger('SandboxRetention'), 'purge the sandbox');
   }
 
   /** Deletes what was received before the retention period; answers how many rows. */
@@ -35,15 +25,12 @@ export class SandboxRetentionService implements OnApplicationBootstrap, OnModule
     return this.messages.purgeReceivedBefore(new Date(now.getTime() - this.config.sandbox.retentionHours * 3_600_000));
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.purge()
-      .then((deleted) => {
-        if (deleted > 0) this.logger.log(`purged ${deleted} sandbox message(s) past retention`);
-      })
-      .catch((error: Error) => this.logger.warn(`sandbox purge failed (retried in ten minutes): ${error.message}`))
-      .finally(() => {
-        this.running = undefined;
-      });
+  protected intervalMs(): number {
+    return PURGE_INTERVAL_MS;
+  }
+
+  protected async pass(): Promise<void> {
+    const deleted = await this.purge();
+    if (deleted > 0) this.logger.log(`purged ${deleted} sandbox message(s) past retention`);
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SendoutsRepository } from '@sendgate/database';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
+import { PeriodicPass } from '../common/periodic-pass';
 import { SendoutsService } from './sendouts.service';
 
 const PER_PASS = 100;
@@ -13,46 +14,33 @@ const PER_PASS = 100;
  * sendout's), so several API processes doing it at once start each workflow once.
  */
 @Injectable()
-export class UnstartedSendoutsReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('UnstartedSendouts');
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<void>;
-
+export class UnstartedSendoutsReconciler extends PeriodicPass {
   constructor(
     private readonly sendouts: SendoutsRepository,
     private readonly service: SendoutsService,
     private readonly workflows: SendoutWorkflowGateway,
     @Inject(SENDGATE_CONFIG) private readonly config: SendgateConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const every = Math.max(1_000, Math.floor(this.config.api.unstartedSendoutAfterMs / 2));
-    this.timer = setInterval(() => void (this.pass ??= this.reconcile().finally(() => (this.pass = undefined))), every);
-    this.timer.unref();
+  ) {
+    super(new Logger('UnstartedSendouts'), 'start unstarted sendouts');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  protected intervalMs(): number {
+    return Math.max(1_000, Math.floor(this.config.api.unstartedSendoutAfterMs / 2));
   }
 
-  private async reconcile(): Promise<void> {
-    try {
-      const stuck = await this.sendouts.findUnstarted(new Date(Date.now() - this.config.api.unstartedSendoutAfterMs), PER_PASS);
-      if (stuck.length === 0) return;
-      // With Temporal down a start would fail and mark the sendout FAILED: wait for it to return instead.
-      await this.workflows.ping();
-      for (const sendout of stuck) {
-        try {
-          await this.service.startStored(sendout);
-          this.logger.log(`started the workflow of sendout ${sendout.id}, stored ${sendout.createdAt.toISOString()} without one`);
-        } catch (error) {
-          // One that cannot start (its project gone, say) ends FAILED; the others go on.
-          this.logger.warn(`could not start the workflow of sendout ${sendout.id}: ${(error as Error).message}`);
-        }
+  protected async pass(): Promise<void> {
+    const stuck = await this.sendouts.findUnstarted(new Date(Date.now() - this.config.api.unstartedSendoutAfterMs), PER_PASS);
+    if (stuck.length === 0) return;
+    // With Temporal down a start would fail and mark the sendout FAILED: wait for it to return instead.
+    await this.workflows.ping();
+    for (const sendout of stuck) {
+      try {
+        await this.service.startStored(sendout);
+        this.logger.log(`started the workflow of sendout ${sendout.id}, stored ${sendout.createdAt.toISOString()} without one`);
+      } catch (error) {
+        // One that cannot start (its project gone, say) ends FAILED; the others go on.
+        this.logger.warn(`could not start the workflow of sendout ${sendout.id}: ${(error as Error).message}`);
       }
-    } catch (error) {
-      this.logger.warn(`could not start unstarted sendouts: ${(error as Error).message}`);
     }
   }
 }
