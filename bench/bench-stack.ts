@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { SendgateConfig } from '../libs/config/src/config';
 import { Sql } from '../libs/database/src/sql';
 import { TestStack } from '../test/harness';
@@ -116,6 +117,31 @@ export function printTable(rows: Array<[string, string]>): void {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** Seconds from the first scheduling to the last completion of each activity type, from the history. */
+export async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = new Map<string, { type: string; at: number }>();
+    const spans: Record<string, { first: number; last: number }> = {};
+    for (const event of history.events ?? []) {
+      const at = Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) scheduled.set(String(event.eventId), { type, at });
+      const done = event.activityTaskCompletedEventAttributes;
+      if (done) {
+        const start = scheduled.get(String(done.scheduledEventId))!;
+        const span = (spans[start.type] ??= { first: start.at, last: at });
+        span.first = Math.min(span.first, start.at);
+        span.last = Math.max(span.last, at);
+      }
+    }
+    return Object.fromEntries(Object.entries(spans).map(([type, s]) => [type, (s.last - s.first) / 1000]));
+  } finally {
+    await connection.close();
+  }
+}
 
 /** The integrator's webhook endpoint: records gate webhooks by sendout. */
 export async function startIntegrator() {

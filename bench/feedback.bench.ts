@@ -8,10 +8,9 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { FeedbackWebhooksRepository } from '../libs/database/src/repositories/feedback-webhooks.repository';
 import { rawUndiciPostRate } from './baselines';
-import { BenchStack, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { BenchStack, activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 
@@ -87,31 +86,6 @@ async function runSendout(
   const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
   const sendSeconds = spans.sendMessagePage ?? NaN;
   return { sendRate: view.counts.SENT / sendSeconds, sendSeconds, endToEnd, fanOutSeconds: spans.deliverSendoutFeedback ?? 0 };
-}
-
-/** Seconds from the first scheduling to the last completion of each activity type, from the history. */
-async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
-  const connection = await Connection.connect({ address });
-  try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    const scheduled = new Map<string, { type: string; at: number }>();
-    const spans: Record<string, { first: number; last: number }> = {};
-    for (const event of history.events ?? []) {
-      const at = Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
-      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (type) scheduled.set(String(event.eventId), { type, at });
-      const done = event.activityTaskCompletedEventAttributes;
-      if (done) {
-        const start = scheduled.get(String(done.scheduledEventId))!;
-        const span = (spans[start.type] ??= { first: start.at, last: at });
-        span.first = Math.min(span.first, start.at);
-        span.last = Math.max(span.last, at);
-      }
-    }
-    return Object.fromEntries(Object.entries(spans).map(([type, s]) => [type, (s.last - s.first) / 1000]));
-  } finally {
-    await connection.close();
-  }
 }
 
 async function waitForEvents(receiver: Awaited<ReturnType<typeof startReceiver>>, expected: number) {

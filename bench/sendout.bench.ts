@@ -3,9 +3,8 @@
  * Phase timings come from the workflow's history; baselines are measured in the same run.
  */
 import 'reflect-metadata';
-import { Client, Connection } from '@temporalio/client';
 import { rawInsertRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
-import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 
@@ -47,7 +46,8 @@ async function main(): Promise<void> {
     } while (view.stage !== 'COMPLETED' && view.stage !== 'FAILED');
     const endToEnd = (performance.now() - started) / 1000;
 
-    const phases = await phaseDurations(stack.config.temporal.address, sendout.workflowId);
+    const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
+    const phases = { generate: spans.generateMessages ?? NaN, send: spans.sendMessagePage ?? NaN };
     const stats = await stack.espStats();
     const generationRate = view.total / phases.generate;
     const sendRate = view.counts.SENT / phases.send;
@@ -68,32 +68,6 @@ async function main(): Promise<void> {
       throw new Error('the sendout did not send every message exactly once');
   } finally {
     await stack.stop();
-  }
-}
-
-/** Seconds spent generating and sending, from the workflow history's activity events. */
-async function phaseDurations(address: string, workflowId: string): Promise<{ generate: number; send: number }> {
-  const connection = await Connection.connect({ address });
-  try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    const scheduled = new Map<string, { type: string; at: number }>();
-    const spans: Record<string, { first: number; last: number }> = {};
-    for (const event of history.events ?? []) {
-      const at = Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
-      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (type) scheduled.set(String(event.eventId), { type, at });
-      const done = event.activityTaskCompletedEventAttributes;
-      if (done) {
-        const start = scheduled.get(String(done.scheduledEventId))!;
-        const span = (spans[start.type] ??= { first: start.at, last: at });
-        span.first = Math.min(span.first, start.at);
-        span.last = Math.max(span.last, at);
-      }
-    }
-    const seconds = (type: string) => (spans[type] ? (spans[type].last - spans[type].first) / 1000 : NaN);
-    return { generate: seconds('generateMessages'), send: seconds('sendMessagePage') };
-  } finally {
-    await connection.close();
   }
 }
 

@@ -23,6 +23,11 @@ export const FEEDBACK_EVENT_STATES: Record<FeedbackEvent, MessageState[]> = {
   [FeedbackEvent.EXCLUDE]: [MessageState.REJECTED, MessageState.TIMED_OUT],
 };
 
+/** The feedback event a message's move to `state` reports, if any (CANCELED, ACCEPTED… report none). */
+export function feedbackEventFor(state: MessageState): FeedbackEvent | undefined {
+  return (Object.keys(FEEDBACK_EVENT_STATES) as FeedbackEvent[]).find((event) => FEEDBACK_EVENT_STATES[event].includes(state));
+}
+
 /** Where one feedback delivery (an event for one webhook) stands. */
 export enum FeedbackDeliveryState {
   PENDING = 'PENDING',

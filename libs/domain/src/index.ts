@@ -7,3 +7,4 @@ export * from './identifiers';
 export * from './gate';
 export * from './json-limits';
 export * from './feedback';
+export * from './collections';

@@ -19,7 +19,7 @@ import type {
   FeedbackRetryPolicy,
   FeedbackWebhooksRepository,
 } from '@sendgate/database';
-import { feedbackBody } from '@sendgate/domain';
+import { feedbackBody, groupBy } from '@sendgate/domain';
 import { openReceiver } from './feedback-receiver';
 import { FeedbackReceiver, FeedbackSender } from './feedback-sender';
 
@@ -69,7 +69,7 @@ export class FeedbackDispatcher {
     const claimed = await this.deliveries.claim({ limit: this.options.batchSize, leaseMs: this.options.leaseMs, ...filter });
     if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
     const receivers = await this.receiversFor(claimed);
-    const delivered = new Map<number, number[]>();
+    const delivered: Array<{ id: number; status: number }> = [];
     const failures: DeliveryFailure[] = [];
     const failing = new Map<string, Omit<DeliveryFailure, 'id' | 'attempts' | 'createdAt'>>();
     const { overall, perReceiver } = this;
@@ -89,8 +89,7 @@ export class FeedbackDispatcher {
           const attempt = await this.sender.deliver(cached.receiver!, feedbackBody(row.facts));
           switch (attempt.kind) {
             case 'delivered':
-              delivered.set(attempt.status, [...(delivered.get(attempt.status) ?? []), row.id]);
-              return;
+              return void delivered.push({ id: row.id, status: attempt.status });
             case 'failed': {
               const failure = { status: attempt.status, error: attempt.error, retryAfterMs: attempt.retryAfterMs };
               failing.set(row.webhookId, failure);
@@ -111,12 +110,15 @@ export class FeedbackDispatcher {
         claimed.map((row) => deliverOne(row).catch((error: Error) => void failures.push({ ...row, error: error.message }))),
       );
     } finally {
-      for (const [status, ids] of delivered) await this.deliveries.markDelivered(ids, status);
+      for (const [status, rows] of groupBy(delivered, (d) => d.status)) {
+        await this.deliveries.markDelivered(
+          rows.map((d) => d.id),
+          status,
+        );
+      }
       if (failures.length > 0) await this.deliveries.markFailed(failures, this.options.retry);
     }
-    let deliveredCount = 0;
-    for (const ids of delivered.values()) deliveredCount += ids.length;
-    return { claimed: claimed.length, delivered: deliveredCount, failed: failures.length };
+    return { claimed: claimed.length, delivered: delivered.length, failed: failures.length };
   }
 
   /** The receivers of a batch, opened, from the cache or one read of their rows. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { DueSandboxCallback, SandboxMessagesRepository } from '@sendgate/database';
+import { groupBy } from '@sendgate/domain';
 import { MappedStatus, SandboxCallbackBody, isSandboxPreset } from '@sendgate/esp';
 import { PeriodicPass } from '../common/periodic-pass';
 import { CallbackUrls } from '../integrations/callback-urls';
@@ -37,13 +38,9 @@ export class SandboxCallbacksPoller extends PeriodicPass {
 
   protected async pass(): Promise<void> {
     const due = await this.messages.dueCallbacks(new Date(), PER_PASS);
-    const byIntegration = new Map<string, DueSandboxCallback[]>();
-    const dropped: number[] = [];
-    for (const callback of due) {
-      if (callback.integrationId === null || !isSandboxPreset(callback.feedbackMapping)) dropped.push(callback.id);
-      else byIntegration.set(callback.integrationId, [...(byIntegration.get(callback.integrationId) ?? []), callback]);
-    }
-    await this.messages.clearCallbacks(dropped);
+    const postable = (c: DueSandboxCallback) => c.integrationId !== null && isSandboxPreset(c.feedbackMapping);
+    await this.messages.clearCallbacks(due.filter((c) => !postable(c)).map((c) => c.id));
+    const byIntegration = groupBy(due.filter(postable), (c) => c.integrationId);
     await Promise.all([...byIntegration.values()].map((callbacks) => this.post(callbacks)));
   }
 

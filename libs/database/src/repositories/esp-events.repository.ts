@@ -6,7 +6,7 @@
  * the outbox, and mark the events. Events whose message is not SENT yet stay PENDING and are
  * applied by a later pass, in the order the statuses go (delivered, then a late bounce).
  */
-import { FeedbackEvent, MessageState } from '@sendgate/domain';
+import { FeedbackEvent, MessageState, groupBy } from '@sendgate/domain';
 import { Sql, chunk, isLockConflict, readTimestamp } from '../sql';
 import { recordFeedback } from './feedback-outbox';
 
@@ -200,13 +200,10 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
      WHERE ${inIds} AND state = ? AND message_id IS NULL AND esp_message_id IS NOT NULL`,
     [...ids, EspEventState.PENDING],
   );
-  const byIntegration = new Map<string, Array<{ id: number; espMessageId: string }>>();
-  for (const e of unmatched) {
-    byIntegration.set(e.integration_id, [
-      ...(byIntegration.get(e.integration_id) ?? []),
-      { id: Number(e.id), espMessageId: e.esp_message_id },
-    ]);
-  }
+  const byIntegration = groupBy(
+    unmatched.map((e) => ({ id: Number(e.id), integrationId: e.integration_id, espMessageId: e.esp_message_id })),
+    (e) => e.integrationId,
+  );
   for (const [integrationId, events] of byIntegration) {
     const espIds = [...new Set(events.map((e) => e.espMessageId))];
     const found = await tx.all<{ id: number | string; esp_message_id: string }>(

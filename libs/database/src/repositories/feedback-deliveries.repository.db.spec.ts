@@ -4,7 +4,6 @@ import { describeOnEachDatabase, TestDatabase } from '../../../../test/test-data
 import { sendoutRow } from '../../../../test/sendout-row';
 import { FeedbackDeliveriesRepository, FeedbackRetryPolicy } from './feedback-deliveries.repository';
 import { recordFeedback } from './feedback-outbox';
-import { FeedbackWebhooksRepository } from './feedback-webhooks.repository';
 import { MessagesRepository } from './messages.repository';
 import { ProjectsRepository } from './projects.repository';
 import { SendoutsRepository } from './sendouts.repository';
@@ -18,11 +17,11 @@ async function sendoutWithFeedback(db: TestDatabase, count: number, state: Messa
   const projectId = randomUUID();
   await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
   const sendoutId = randomUUID();
+  const webhookId = randomUUID();
   await new SendoutsRepository(db.sql).insert(
     sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId, feedbackEnabled: true }),
+    [webhookId],
   );
-  const webhookId = randomUUID();
-  await new FeedbackWebhooksRepository(db.sql).attachToSendout(sendoutId, [webhookId]);
   const { ids } = await db.messages(accountId, count, state, sendoutId);
   await recordFeedback(db.sql, event, { sendoutId });
   return { accountId, projectId, sendoutId, webhookId, ids };

@@ -42,16 +42,6 @@ export class FeedbackWebhooksRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Records which webhooks a sendout reports to; call it in the transaction that stores the sendout. */
-  async attachToSendout(sendoutId: string, webhookIds: string[]): Promise<void> {
-    if (webhookIds.length === 0) return;
-    await this.sql.run(
-      `${this.sql.dialect.insertIgnore} INTO sendout_feedback_webhooks (sendout_id, webhook_id)
-       VALUES ${webhookIds.map(() => '(?, ?)').join(', ')}`,
-      webhookIds.flatMap((id) => [sendoutId, id]),
-    );
-  }
-
   async forSendout(sendoutId: string): Promise<string[]> {
     const rows = await this.sql.all<{ webhook_id: string }>(
       'SELECT webhook_id FROM sendout_feedback_webhooks WHERE sendout_id = ? ORDER BY webhook_id',

@@ -3,7 +3,15 @@
  * claims and outcomes are one UPDATE per batch, each conditional on the current state so that
  * concurrent actors cannot both win.
  */
-import { FeedbackEvent, MessageCounts, MessageState, SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
+import {
+  FeedbackEvent,
+  MessageCounts,
+  MessageState,
+  SegmentFilter,
+  compileSegmentFilter,
+  feedbackEventFor,
+  groupBy,
+} from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
 import { FeedbackFailure, OutboxSelection, recordFeedback } from './feedback-outbox';
 
@@ -51,25 +59,6 @@ export const FANOUT_GRACE_MS = 5 * 60_000;
  */
 export interface FeedbackOption {
   feedback?: boolean;
-}
-
-/** The feedback event a transition to `state` reports, if any (CANCELED, ACCEPTED... report none). */
-export function feedbackEventFor(state: MessageState): FeedbackEvent | undefined {
-  switch (state) {
-    case MessageState.SENT:
-      return FeedbackEvent.SENT;
-    case MessageState.FAILED:
-      return FeedbackEvent.ERROR;
-    case MessageState.REJECTED:
-    case MessageState.TIMED_OUT:
-      return FeedbackEvent.EXCLUDE;
-    case MessageState.DELIVERED:
-      return FeedbackEvent.DELIVERED;
-    case MessageState.BOUNCED:
-      return FeedbackEvent.BOUNCE;
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -292,10 +281,15 @@ export class MessagesRepository {
 
   /** Records permanent failures, one UPDATE per distinct reason. */
   async markFailed(failures: FailedMessage[], options: FeedbackOption = {}): Promise<number> {
-    const byReason = new Map<string, number[]>();
-    for (const f of failures) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.id]);
     let changed = 0;
-    for (const [reason, ids] of byReason) changed += await this.finishClaimed(ids, MessageState.FAILED, reason, options);
+    for (const [reason, group] of groupBy(failures, (f) => f.reason)) {
+      changed += await this.finishClaimed(
+        group.map((f) => f.id),
+        MessageState.FAILED,
+        reason,
+        options,
+      );
+    }
     return changed;
   }
 
