@@ -1,19 +1,30 @@
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
+import { generateRestOfList } from './listed-contacts';
 import { markSendoutStageActivity } from './mark-sendout-stage.activity';
 
 const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.ACCEPTED];
 
 /**
- * After an operator's cancel: closes an open gate, and every message that has not been claimed
- * for sending becomes CANCELED (set-based, conditional on the state, so a concurrent send claim
- * and this update cannot both win).
+ * After an operator's cancel: closes an open gate, and every message that has not been claimed for
+ * sending becomes CANCELED, a list's contacts not generated yet included (set-based, conditional on
+ * the state, so a concurrent send claim and this update cannot both win).
  */
 export function cancelSendoutActivity(deps: SendoutActivityDeps) {
   const markStage = markSendoutStageActivity(deps);
   return async function cancelSendout(input: { sendoutId: string }): Promise<{ canceled: number }> {
     await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'operator');
-    const canceled = await deps.messages.transition(input.sendoutId, NOT_YET_SENT, MessageState.CANCELED, 'the sendout was cancelled');
+    await generateRestOfList(deps, input.sendoutId);
+    // a request with a notifyUrl gets each cancelled message's report pushed (queued in the same transaction)
+    const feedback = { feedback: await deps.sendouts.feedbackEnabled(input.sendoutId) };
+    const canceled = await deps.messages.transition(
+      input.sendoutId,
+      NOT_YET_SENT,
+      MessageState.CANCELED,
+      'the sendout was cancelled',
+      undefined,
+      feedback,
+    );
     await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.CANCELED });
     return { canceled };
   };

@@ -14,10 +14,11 @@ export interface GateOutcome {
  * Answers OPEN when woken early without a decision (the workflow waits again).
  */
 export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps) {
-  // Timed-out messages report `exclude` events when the sendout has feedback on (in the same transaction).
+  // Timed-out messages report `exclude` events, and timed-out or cancelled ones their notifyUrl report,
+  // when the sendout has feedback on (in the same transaction).
   const release = async (sendoutId: string, to: MessageState, reason: string | null) =>
     messages.transition(sendoutId, [MessageState.GATED], to, reason, undefined, {
-      feedback: to === MessageState.TIMED_OUT && (await sendouts.feedbackEnabled(sendoutId)),
+      feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
   return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
     if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');

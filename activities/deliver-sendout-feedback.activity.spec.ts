@@ -17,6 +17,7 @@ import { EspClient, OutboundGuard } from '@sendgate/esp';
 import { FeedbackDispatcher, FeedbackSender } from '@sendgate/feedback';
 import { ActivityEnvironment } from '../test/activity-environment';
 import { FeedbackReceiver } from '../test/feedback-receiver';
+import { seedEmailBulk } from '../test/email-rows';
 import { sendoutRow } from '../test/sendout-row';
 import { TestDatabase } from '../test/test-databases';
 import { createFeedbackActivities } from './index';
@@ -24,12 +25,19 @@ import { createFeedbackActivities } from './index';
 const db = new TestDatabase('sqlite');
 const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
 const client = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 2_000, guard: new OutboundGuard({ allowPrivateNetworks: true }) });
+/** An outbound client that refuses loopback and private addresses, as production does by default. */
+const strictClient = new EspClient({
+  connectionsPerOrigin: 1,
+  timeoutMs: 2_000,
+  guard: new OutboundGuard({ allowPrivateNetworks: false }),
+});
 const receiver = new FeedbackReceiver('activity-test-secret');
+const notifyReceiver = new FeedbackReceiver('', false);
 let sut: ReturnType<typeof createFeedbackActivities>;
 let webhooks: FeedbackWebhooksRepository;
 
 beforeAll(async () => {
-  await Promise.all([db.open(), receiver.start()]);
+  await Promise.all([db.open(), receiver.start(), notifyReceiver.start()]);
   webhooks = new FeedbackWebhooksRepository(db.sql);
   const deliveries = new FeedbackDeliveriesRepository(db.sql);
   const dispatcher = new FeedbackDispatcher(deliveries, webhooks, new FeedbackSender(client), secrets, {
@@ -44,13 +52,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client.close();
-  await Promise.all([db.close(), receiver.stop()]);
+  await Promise.all([client.close(), strictClient.close()]);
+  await Promise.all([db.close(), receiver.stop(), notifyReceiver.stop()]);
 });
 
 beforeEach(() => {
   receiver.mode = 'up';
 });
+
+/** A dispatcher through the strict client that retries at once, one delivery at a time. */
+function strictDispatcher(): FeedbackDispatcher {
+  return new FeedbackDispatcher(new FeedbackDeliveriesRepository(db.sql), webhooks, new FeedbackSender(strictClient), secrets, {
+    receiverConcurrency: 1,
+    concurrency: 1,
+    batchSize: 10,
+    leaseMs: 10_000,
+    retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
+  });
+}
 
 /** A webhook of a new account to the receiver (or `url`), and a sendout reporting to it with `count` messages SENDING. */
 async function sendoutWithFeedback(count: number, url = receiver.url) {
@@ -124,21 +143,7 @@ describe('deliverSendoutFeedback', () => {
     const deleted = await sendoutWithFeedback(3);
     await webhooks.delete(deleted.accountId, deleted.webhookId);
     const refused = await sendoutWithFeedback(2, 'http://127.0.0.1:1/');
-    const strict = new FeedbackDispatcher(
-      new FeedbackDeliveriesRepository(db.sql),
-      webhooks,
-      new FeedbackSender(
-        new EspClient({ connectionsPerOrigin: 1, timeoutMs: 2_000, guard: new OutboundGuard({ allowPrivateNetworks: false }) }),
-      ),
-      secrets,
-      {
-        receiverConcurrency: 1,
-        concurrency: 1,
-        batchSize: 10,
-        leaseMs: 10_000,
-        retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
-      },
-    );
+    const strict = strictDispatcher();
 
     await strict.dispatchBatch({ sendoutId: deleted.sendoutId, firstAttemptOnly: true });
     await strict.dispatchBatch({ sendoutId: refused.sendoutId, firstAttemptOnly: true });
@@ -165,5 +170,52 @@ describe('dispatchFeedback', () => {
     expect((result as { delivered: number }).delivered).toBeGreaterThanOrEqual(15);
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 15 }]);
     expect(await deliveryStates(sent.sendoutId)).toEqual([{ state: FeedbackDeliveryState.PENDING, error: null, n: 4 }]);
+  });
+});
+
+describe('the notifyUrl push of an email API request', () => {
+  /** A request to `count` recipients whose messages are SENDING, with a notifyUrl and no feedback webhook. */
+  async function requestWithNotifyUrl(count: number, notifyUrl: string) {
+    const accountId = await db.accountWithContacts(count);
+    const sendoutId = randomUUID();
+    await new SendoutsRepository(db.sql).insert(
+      sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), kind: 'single', feedbackEnabled: true }),
+    );
+    const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
+    const recipients = Array.from({ length: count }, (_, i) => ({ externalId: `c-${i + 1}`, to: `c-${i + 1}@example.com` }));
+    const { bulkId } = await seedEmailBulk(db.sql, { accountId, sendoutId, recipients, notifyUrl, callbackData: 'cb-1' });
+    return { sendoutId, ids, bulkId };
+  }
+
+  it("delivers a send failure's report in the sendout's fan-out step, as {results: [report]}", async () => {
+    const { sendoutId, ids, bulkId } = await requestWithNotifyUrl(2, notifyReceiver.url);
+    await new MessagesRepository(db.sql).markFailed(
+      ids.map((id) => ({ id, reason: 'ESP answered 422: no such mailbox' })),
+      { feedback: true },
+    );
+
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+
+    expect(result).toEqual({ delivered: 2, handedOver: 0 });
+    const pushed = notifyReceiver.accepted.filter((e) => e.body.results[0].bulkId === bulkId);
+    expect(pushed).toHaveLength(2);
+    expect(pushed[0].claims).toEqual({ contentType: 'application/json' });
+    expect(pushed[0].body.results[0]).toMatchObject({
+      callbackData: 'cb-1',
+      status: { groupName: 'UNDELIVERABLE' },
+      error: { name: 'EC_INTERNAL_SYSTEM_ERROR', description: 'ESP answered 422: no such mailbox' },
+    });
+  });
+
+  it('gives up at once on a notifyUrl the outbound guard refuses', async () => {
+    const { sendoutId, ids } = await requestWithNotifyUrl(1, 'http://127.0.0.1:1/reports');
+    await new MessagesRepository(db.sql).markFailed([{ id: ids[0], reason: 'rendering failed' }], { feedback: true });
+    const strict = strictDispatcher();
+
+    await strict.dispatchBatch({ sendoutId, firstAttemptOnly: true });
+
+    const [dead] = await deliveryStates(sendoutId);
+    expect(dead).toMatchObject({ state: FeedbackDeliveryState.DEAD, n: 1 });
+    expect(dead.error).toMatch(/^destination refused/);
   });
 });

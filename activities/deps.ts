@@ -1,5 +1,7 @@
 import { SecretBox } from '@sendgate/crypto';
 import {
+  EmailBulksRepository,
+  EmailSendsRepository,
   GateEndpointsRepository,
   GateRepository,
   IntegrationsRepository,
@@ -20,6 +22,9 @@ export interface SendoutActivityDeps {
   integrations: IntegrationsRepository;
   gateEndpoints: GateEndpointsRepository;
   messages: MessagesRepository;
+  emailBulks: EmailBulksRepository;
+  /** The bulk, recipients and files of a sendout made by the email API. */
+  emailSends: EmailSendsRepository;
   gates: GateRepository;
   esp: EspClient;
   /** OAuth2 access tokens per integration, shared by every send of this worker. */

@@ -10,6 +10,8 @@ import { notifyGateActivity } from './notify-gate.activity';
 import { openGateActivity } from './open-gate.activity';
 import { planSendPagesActivity } from './plan-send-pages.activity';
 import { readGateStateActivity } from './read-gate-state.activity';
+import { EmailLogActivityDeps, purgeEmailLogsActivity } from './purge-email-logs.activity';
+import { saveSendoutScheduleActivity } from './save-sendout-schedule.activity';
 import { sendMessagePageActivity } from './send-message-page.activity';
 
 export type { SendoutActivityDeps } from './deps';
@@ -30,10 +32,20 @@ export function createSendoutActivities(deps: SendoutActivityDeps) {
     completeSendout: completeSendoutActivity(deps),
     cancelSendout: cancelSendoutActivity(deps),
     failSendout: failSendoutActivity(deps),
+    saveSendoutSchedule: saveSendoutScheduleActivity(deps),
   };
 }
 
 export type SendoutActivities = ReturnType<typeof createSendoutActivities>;
+
+export type { EmailLogActivityDeps } from './purge-email-logs.activity';
+
+/** The activities of the email log purge (run by the `email-log-purge` Schedule). */
+export function createEmailLogActivities(deps: EmailLogActivityDeps) {
+  return { purgeEmailLogs: purgeEmailLogsActivity(deps) };
+}
+
+export type EmailLogActivities = ReturnType<typeof createEmailLogActivities>;
 
 export { createFeedbackActivities } from './feedback';
 export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';

@@ -4,33 +4,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { SecretBox, TokenSigner } from '@sendgate/crypto';
 import {
   EspIntegrationEntity,
-  GateEndpointsRepository,
-  GateRepository,
-  IntegrationsRepository,
   IntegrationStatus,
   MessagesRepository,
-  ProjectsRepository,
-  RateLimiter,
-  SegmentsRepository,
   SendoutEntity,
-  SendoutsRepository,
+  EmailSendsRepository,
+  ContactsRepository,
 } from '@sendgate/database';
 import { MessageContent, MessageState, SendoutStage } from '@sendgate/domain';
-import { EspClient, OutboundGuard, TokenCache } from '@sendgate/esp';
-import { GateNotifier, GateUris } from '@sendgate/gate';
+import { EspClient, OutboundGuard } from '@sendgate/esp';
 import { ActivityEnvironment } from '../test/activity-environment';
 import { sendoutRow } from '../test/sendout-row';
 import { EspReceiver } from '../test/esp-receiver';
 import { TestDatabase } from '../test/test-databases';
 import { freePort, waitFor } from '../test/wait';
+import { TEST_SECRETS, sendoutActivityDeps } from '../test/sendout-activity-deps';
 import { createSendoutActivities } from './index';
 
 const db = new TestDatabase('sqlite');
 const esp = new EspReceiver();
-const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
+const secrets = TEST_SECRETS;
 const guard = new OutboundGuard({ allowPrivateNetworks: true });
 const espClient = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 10_000, guard });
 let sut: ReturnType<typeof createSendoutActivities>['sendMessagePage'];
@@ -38,21 +32,7 @@ let env: ActivityEnvironment;
 
 beforeAll(async () => {
   await Promise.all([db.open(), esp.start()]);
-  sut = createSendoutActivities({
-    sendouts: new SendoutsRepository(db.sql),
-    projects: new ProjectsRepository(db.sql),
-    segments: new SegmentsRepository(db.sql),
-    integrations: new IntegrationsRepository(db.sql),
-    gateEndpoints: new GateEndpointsRepository(db.sql),
-    messages: new MessagesRepository(db.sql),
-    gates: new GateRepository(db.sql),
-    esp: espClient,
-    tokens: new TokenCache({ timeoutMs: 2_000, guard }),
-    limiter: new RateLimiter(db.sql),
-    gateUris: new GateUris(new TokenSigner('test-signing-key-0123456789abcdefghijklmnop'), 'http://127.0.0.1:3000', 60_000),
-    notifier: new GateNotifier(2_000, guard),
-    secrets,
-  }).sendMessagePage;
+  sut = createSendoutActivities(sendoutActivityDeps(db, espClient, guard)).sendMessagePage;
 });
 
 afterAll(async () => {
@@ -112,6 +92,96 @@ async function failureOf(work: Promise<unknown>): Promise<unknown> {
 }
 
 describe('sendMessagePage', () => {
+  describe('when the sendout came from the email API', () => {
+    it("sends to each recipient's address with its placeholders over the defaults (ours win a clash) and the request's files", async () => {
+      const accountId = await db.account();
+      const integrationId = randomUUID();
+      await db.dataSource.getRepository(EspIntegrationEntity).insert({
+        id: integrationId,
+        accountId,
+        name: 'fake ESP',
+        channel: 'email',
+        url: esp.url,
+        payloadTemplate:
+          '{"to":"${email}","from":"${from}","subject":"${subject}","html":"${html}","bulkId":"${bulkId}",' +
+          '"id":"${emailMessageId}","cc":"${cc}","files":"${attachments}"}',
+        status: IntegrationStatus.ACTIVE,
+        identifierType: 'email',
+        headers: [],
+        messageIdPath: null,
+        authType: 'none',
+        authSettings: null,
+        authSecrets: null,
+        rateLimitPerSecond: null,
+      });
+      const address = `Ann.${randomUUID().slice(0, 6)}@Example.com`;
+      const contacts = await new ContactsRepository(db.sql).ensure(accountId, [{ externalId: address.toLowerCase(), email: address }]);
+      const sendout = sendoutRow({
+        accountId,
+        integrationId,
+        name: 'email bulk-1',
+        kind: 'single',
+        contactIds: [address.toLowerCase()],
+        content: { subject: 'Hi {{ name }} ({{ sendout.name }})', html: '<p>{{ company }}</p>' },
+        stage: SendoutStage.SENDING,
+      });
+      const file = {
+        disposition: 'attachment' as const,
+        filename: 'a.pdf',
+        contentType: 'application/pdf',
+        content: Buffer.from('%PDF-1.7'),
+      };
+      await new EmailSendsRepository(db.sql).store({
+        sendout,
+        feedbackWebhookIds: [],
+        bulk: {
+          sendoutId: sendout.id!,
+          accountId,
+          bulkId: `bulk-${randomUUID()}`,
+          fromAddress: 'jane@example.com',
+          envelope: { from: 'Jane <jane@example.com>', cc: ['c@example.com'], defaultPlaceholders: { company: 'ACME', name: 'you' } },
+          callbackData: null,
+          notifyUrl: null,
+          notifyContentType: null,
+        },
+        recipients: [
+          {
+            contactId: contacts.get(address.toLowerCase())!,
+            messageId: 'client-1',
+            to: address,
+            placeholders: { name: 'Ann', sendout: 'x' },
+          },
+        ],
+        files: [file],
+      });
+      await new MessagesRepository(db.sql).generateForExternalIds({
+        sendoutId: sendout.id!,
+        accountId,
+        externalIds: [address.toLowerCase()],
+        state: MessageState.ACCEPTED,
+      });
+      const [{ id }] = await db.sql.all<{ id: number | string }>('SELECT id FROM messages WHERE sendout_id = ?', [sendout.id]);
+
+      const range: [number, number] = [Number(id), Number(id)];
+      expect(await env.run(sut, { sendoutId: sendout.id!, range, concurrency: 1 })).toEqual({
+        sent: 1,
+        failed: 0,
+      });
+
+      const body = JSON.parse(esp.requests.find((r) => r.key.startsWith(`${sendout.id}:`))!.body);
+      expect(body).toEqual({
+        to: address,
+        from: 'Jane <jane@example.com>',
+        subject: 'Hi Ann (email bulk-1)',
+        html: '<p>ACME</p>',
+        bulkId: expect.stringMatching(/^bulk-/),
+        id: 'client-1',
+        cc: ['c@example.com'],
+        files: [{ name: 'a.pdf', contentType: 'application/pdf', disposition: 'attachment', content: file.content.toString('base64') }],
+      });
+    });
+  });
+
   describe('when the ESP accepts every message', () => {
     it('sends each message once under its idempotency key, with secrets opened, and records SENT', async () => {
       const { sendoutId, ids, range } = await sendout(3);

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate } from '@sendgate/domain';
-import { SendableMessage } from '@sendgate/database';
+import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate, PayloadVariable } from '@sendgate/domain';
+import { EmailSendsRepository, SendableMessage } from '@sendgate/database';
 import { EspOutcome, isOutboundRefusal, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { forEachConcurrentPaged } from './concurrency';
 import { yieldToEventLoop } from './event-loop';
@@ -39,6 +39,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
     const content = compileContent(sendout.content);
     const payload = PayloadTemplate.compile(integration.payloadTemplate);
+    const email = await loadEmailRequest(deps.emailSends, input.sendoutId, payload.uses('attachments'));
     // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
     const staticHeaders = openHeaders(integration.headers, deps.secrets);
     const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
@@ -73,7 +74,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         if (cancelled.aborted) return void unsent.push(message.id);
         let body: string;
         try {
-          body = renderPayload(message, sendout, content, payload, integration.identifierType);
+          body = renderPayload(message, sendout, content, payload, integration.identifierType, email);
         } catch (error) {
           // A template at its render limit held the event loop that long: let the loop run
           // (the heartbeat timer, other pages) before this lane renders again.
@@ -124,12 +125,17 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
     }
     if (cancelled.aborted) {
       // Cancelled by an operator: what was not posted is never sent, loaded or not.
-      await deps.messages.markCanceled(unsent, 'the sendout was cancelled');
+      const feedback = { feedback: sendout.feedbackEnabled };
+      await deps.messages.markCanceled(unsent, 'the sendout was cancelled', feedback);
       if (loadedUpTo < input.range[1]) {
-        await deps.messages.transition(input.sendoutId, [MessageState.SENDING], MessageState.CANCELED, 'the sendout was cancelled', [
-          loadedUpTo + 1,
-          input.range[1],
-        ]);
+        await deps.messages.transition(
+          input.sendoutId,
+          [MessageState.SENDING],
+          MessageState.CANCELED,
+          'the sendout was cancelled',
+          [loadedUpTo + 1, input.range[1]],
+          feedback,
+        );
       }
       throw new CancelledFailure('the sendout was cancelled');
     }
@@ -156,16 +162,55 @@ function compileContent(content: MessageContent): ContentTemplate {
   }
 }
 
+/** What a sendout of the email API adds to every message: read once per page, never in workflow history. */
+interface EmailRequestContext {
+  vars: Partial<Record<PayloadVariable, unknown>>;
+  defaultPlaceholders: Record<string, unknown>;
+}
+
+/** Undefined for a sendout not made by the email API; files are read only when the template uses them. */
+async function loadEmailRequest(
+  sends: EmailSendsRepository,
+  sendoutId: string,
+  withFiles: boolean,
+): Promise<EmailRequestContext | undefined> {
+  const bulk = await sends.findBulk(sendoutId);
+  if (!bulk) return undefined;
+  const files = withFiles ? await sends.files(sendoutId) : [];
+  const { envelope } = bulk;
+  return {
+    vars: {
+      from: envelope.from,
+      replyTo: envelope.replyTo ?? null,
+      cc: envelope.cc ?? [],
+      bcc: envelope.bcc ?? [],
+      headers: envelope.headers ?? {},
+      bulkId: bulk.bulkId,
+      attachments: files.map((f) => ({
+        name: f.filename,
+        contentType: f.contentType,
+        disposition: f.disposition,
+        content: f.content.toString('base64'),
+      })),
+    },
+    defaultPlaceholders: envelope.defaultPlaceholders ?? {},
+  };
+}
+
 function renderPayload(
   message: SendableMessage,
   sendout: { id: string; name: string },
   content: ContentTemplate,
   payload: PayloadTemplate,
   identifierType: string,
+  email: EmailRequestContext | undefined,
 ): string {
   const contact = { ...message.attributes, externalId: message.externalId, email: message.email, phone: message.phone };
   const gate = message.gateData;
-  const rendered = content.render({ contact, gate, sendout: { id: sendout.id, name: sendout.name } });
+  // An email API recipient's placeholders over the request's defaults, as top-level variables ({{name}});
+  // contact, gate and sendout win a clash.
+  const placeholders = email ? { ...email.defaultPlaceholders, ...message.placeholders } : {};
+  const rendered = content.render({ ...placeholders, contact, gate, sendout: { id: sendout.id, name: sendout.name } });
   return payload.renderJson({
     contact,
     gate,
@@ -181,6 +226,8 @@ function renderPayload(
       idempotencyKey: message.idempotencyKey,
       contactId: String(message.contactId),
       externalId: message.externalId,
+      ...email?.vars,
+      ...(message.emailMessageId !== undefined ? { emailMessageId: message.emailMessageId } : {}),
     },
   });
 }

@@ -30,7 +30,14 @@ export class FeedbackReceiver {
   delayMs = 0;
   private server?: Server;
 
-  constructor(readonly secret: string) {}
+  /**
+   * `verifyJwt` false: a receiver without auth (an email API request's notifyUrl); its requests are
+   * keyed by their first report's messageId, and `claims.contentType` is the request's content type.
+   */
+  constructor(
+    readonly secret: string,
+    private readonly verifyJwt = true,
+  ) {}
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -73,6 +80,13 @@ export class FeedbackReceiver {
       return void res.end('{"error":"down for maintenance"}');
     }
     const authorization = String(req.headers.authorization ?? '');
+    if (!this.verifyJwt) {
+      const body = JSON.parse(raw);
+      const claims = { contentType: req.headers['content-type'] };
+      this.accepted.push({ requestId: String(body.results?.[0]?.messageId), body, claims, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"ok":true}');
+    }
     try {
       const token = authorization.replace(/^Bearer /, '');
       const { payload } = await jwtVerify(token, createSecretKey(Buffer.from(this.secret, 'utf8')), { algorithms: ['HS256'] });

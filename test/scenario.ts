@@ -108,3 +108,26 @@ export async function waitForContinueAsNew(stack: TestStack, workflowId: string,
     await close();
   }
 }
+
+/**
+ * An ACTIVE email integration to the stack's own sandbox ESP, keeping the sandbox's message id;
+ * with `callbacks` (the default) it reads the sandbox's delivery callbacks. Answers its id.
+ */
+export async function sandboxIntegration(
+  stack: TestStack,
+  options: { payloadTemplate?: string; callbacks?: boolean } = {},
+): Promise<string> {
+  const integration = await expectStatus(
+    stack.request('POST', '/v1/integrations', {
+      name: `sandbox ${randomUUID().slice(0, 8)}`,
+      channel: 'email',
+      url: `${stack.baseUrl}/sandbox/esp/messages`,
+      payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}"}',
+      messageIdPath: 'messageId',
+      ...(options.callbacks === false ? {} : { feedbackMapping: { preset: 'sandbox' } }),
+    }),
+    201,
+  );
+  await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
+  return integration.id;
+}

@@ -2,4 +2,5 @@
 export * from './registry';
 export * from './sendout.messages';
 export * from './feedback-dispatcher.messages';
+export * from './email-log-purge.messages';
 export * from './search-attributes';

@@ -1,3 +1,4 @@
 /** The workflow functions a worker registers (the bundler's entry point): functions only. */
 export { sendoutWorkflow } from './sendout.workflow';
 export { feedbackDispatcherWorkflow } from './feedback-dispatcher.workflow';
+export { emailLogPurgeWorkflow } from './email-log-purge.workflow';

@@ -1,5 +1,5 @@
 /** Inputs, results, signals and queries of the sendout workflow: ids and counts only. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateState } from '../libs/domain/src/gate';
 import type { MessageCounts, SendoutStage } from '../libs/domain/src/states';
 
@@ -22,6 +22,11 @@ export interface SendoutWorkflowInput {
   gate?: { timeoutMs: number; split: boolean };
   /** Send accepted messages no earlier than this (epoch ms). */
   sendAt?: number;
+  /**
+   * Held before sending until resumed (absent: not paused). Set by continue-as-new, with `sendAt`,
+   * to the schedule in force when the run continued.
+   */
+  paused?: boolean;
   /**
    * The sendout reports to feedback webhooks: before it completes, the fan-out step delivers the
    * events its own steps queued (absent in runs started before it existed: no fan-out).
@@ -59,6 +64,20 @@ export interface SendoutProgress {
   pagesInFlight: number;
   pagesDone: number;
   gate?: { state: GateState; expiresAt?: string } & Partial<GatePaths>;
+  /** The schedule in force: when to send (ISO 8601) and whether the client paused it. */
+  schedule?: SendoutSchedule;
+}
+
+/** When a sendout sends: `sendAt` as ISO 8601 (absent: as soon as it may), and whether it is held. */
+export interface SendoutSchedule {
+  sendAt?: string;
+  paused: boolean;
+}
+
+/** A change to the schedule: a new `sendAt` (epoch ms), a pause (`paused: true`) or a resume. */
+export interface SendoutScheduleChange {
+  sendAt?: number;
+  paused?: boolean;
 }
 
 export interface SendoutResult {
@@ -70,6 +89,13 @@ export interface SendoutResult {
 }
 
 export const progressQuery = defineQuery<SendoutProgress>('progress');
+
+/**
+ * Reschedules, pauses or resumes a sendout that has not started sending; answers the schedule now
+ * in force, once it is stored in the database. Refused (the validator throws) once sending started
+ * or the sendout finished.
+ */
+export const scheduleUpdate = defineUpdate<SendoutSchedule, [SendoutScheduleChange]>('schedule');
 
 /** A wake-up after a gate decision was committed to the database; it carries nothing. */
 export const gateDecidedSignal = defineSignal('gateDecided');

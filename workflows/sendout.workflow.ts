@@ -11,6 +11,8 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -28,12 +30,16 @@ import type { FeedbackActivities, GateOutcome, SendoutActivities } from '../acti
 import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
 import { GateStateKey, SendoutStageKey } from './search-attributes';
+import { ScheduleHold } from './sendout-schedule';
 import {
   gateDecidedSignal,
   progressQuery,
+  scheduleUpdate,
   SendoutProgress,
   SendoutResult,
   SendoutResume,
+  SendoutSchedule,
+  SendoutScheduleChange,
   SendoutTuningInput,
   SendoutWorkflowInput,
 } from './sendout.messages';
@@ -45,6 +51,8 @@ const DEFAULT_GATE_REREAD_MS = 60_000;
 const GATE_REREADS = 'gate-rereads-decision';
 /** Patch: a sendout with feedback on delivers the first attempts of its feedback events before completing. */
 const FEEDBACK_FANOUT = 'feedback-fanout';
+/** Patch: the schedule step waits for a sendAt and a pause that the `schedule` update may change. */
+const BULK_SCHEDULE = 'bulk-schedule';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -68,6 +76,9 @@ class SendoutRun {
   readonly progress: SendoutProgress;
   readonly wake = { gate: false };
   readonly phase: 'generate' | 'gate' | 'send';
+  readonly schedule: ScheduleHold;
+  /** Schedule changes are stored one after the other, so the database ends with the latest. */
+  private storing: Promise<unknown> = Promise.resolve();
 
   constructor(readonly input: SendoutWorkflowInput) {
     const { resume } = input;
@@ -82,8 +93,16 @@ class SendoutRun {
       pagesDone: 0,
       ...(resume?.paths ? { gate: { state: GateState.ACCEPTED, ...resume.paths } } : {}),
     };
-    setHandler(progressQuery, () => ({ ...this.progress }));
+    this.schedule = new ScheduleHold(input);
+    setHandler(progressQuery, () => ({ ...this.progress, schedule: this.schedule.view() }));
     setHandler(gateDecidedSignal, () => void (this.wake.gate = true));
+    setHandler(scheduleUpdate, (change) => this.changeSchedule(change), {
+      validator: (change) => {
+        const refusal = this.phase === 'send' || isOver(this.progress.stage) ? 'the sendout has already started sending' : undefined;
+        const why = refusal ?? this.schedule.refusal(change);
+        if (why) throw ApplicationFailure.nonRetryable(why, 'ScheduleChangeRefused');
+      },
+    });
   }
 
   async execute(): Promise<SendoutResult> {
@@ -98,15 +117,44 @@ class SendoutRun {
         const outcome = await this.passGate(gate.timeoutMs);
         if (outcome.state !== GateState.ACCEPTED) return this.complete();
       }
-      if (sendAt !== undefined && sendAt > Date.now()) {
-        await this.enterStage(SendoutStage.SCHEDULED);
-        await sleep(sendAt - Date.now());
-      }
+      await this.waitForSchedule(sendAt);
       await this.enterStage(SendoutStage.SENDING);
     }
     const stoppedAt = await sendPages(this.input, this.acts, this.progress);
     if (stoppedAt !== undefined) return this.continueAs({ phase: 'send', afterMessageId: stoppedAt });
     return this.complete();
+  }
+
+  /**
+   * Holds the sendout in SCHEDULED until its time, or while paused. Runs that got here under older
+   * code slept once until the input's `sendAt` and cannot be changed.
+   */
+  private async waitForSchedule(sendAt: number | undefined): Promise<void> {
+    if (patched(BULK_SCHEDULE)) {
+      if (this.schedule.holds()) {
+        await this.enterStage(SendoutStage.SCHEDULED);
+        await this.schedule.wait();
+      }
+      this.schedule.pass();
+    } else {
+      if (sendAt !== undefined && sendAt > Date.now()) {
+        this.schedule.enterLegacy();
+        await this.enterStage(SendoutStage.SCHEDULED);
+        await sleep(sendAt - Date.now());
+      }
+      this.schedule.pass();
+    }
+  }
+
+  /** The `schedule` update (its validator passed): applied at once, answered once stored. */
+  private async changeSchedule(change: SendoutScheduleChange): Promise<SendoutSchedule> {
+    this.schedule.apply(change);
+    const store = () =>
+      this.acts.local.saveSendoutSchedule({ sendoutId: this.input.sendoutId, sendAt: this.schedule.sendAt, paused: this.schedule.paused });
+    const stored = this.storing.then(store);
+    this.storing = stored.catch(() => undefined);
+    await stored;
+    return this.schedule.view();
   }
 
   /** An operator cancelled: nothing more is claimed or sent; what was not sent becomes CANCELED. */
@@ -198,6 +246,7 @@ class SendoutRun {
 
   private async complete(): Promise<SendoutResult> {
     const { sendoutId, gate } = this.input;
+    await condition(allHandlersFinished); // a schedule change being stored is answered first
     await this.fanOutFeedback();
     const counts = await this.acts.short.completeSendout({ sendoutId });
     this.setStage(SendoutStage.COMPLETED);
@@ -223,10 +272,17 @@ class SendoutRun {
     }
   }
 
-  private continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {
+  private async continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {
     const { generated, sent, failed } = this.progress;
     const paths = this.progress.gate && this.progress.gate.state !== GateState.OPEN ? pathsOf(this.progress) : undefined;
-    return continueAsNew<typeof sendoutWorkflow>({ ...this.input, resume: { ...at, generated, sent, failed, paths } });
+    await condition(allHandlersFinished); // a schedule change being stored is answered first, and carried
+    const { sendAt, paused } = this.schedule;
+    return continueAsNew<typeof sendoutWorkflow>({
+      ...this.input,
+      sendAt,
+      ...(paused ? { paused } : {}),
+      resume: { ...at, generated, sent, failed, paths },
+    });
   }
 }
 
@@ -277,6 +333,10 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
 
 function pathsOf(progress: SendoutProgress) {
   return { accepted: progress.gate?.accepted ?? 0, rejected: progress.gate?.rejected ?? 0, timedOut: progress.gate?.timedOut ?? 0 };
+}
+
+function isOver(stage: SendoutStage): boolean {
+  return [SendoutStage.SENDING, SendoutStage.COMPLETED, SendoutStage.CANCELED, SendoutStage.FAILED].includes(stage);
 }
 
 function historyIsLong(limit: number): boolean {

@@ -36,6 +36,7 @@ describe('API keys', () => {
         prefix: created.prefix,
         createdAt: created.createdAt,
         revokedAt: null,
+        emailDefaults: null, // none set yet (PUT /v1/api-keys/:id/email-defaults)
       });
       expect(JSON.stringify(listed)).not.toContain(created.key);
       expect(JSON.stringify(listed)).not.toMatch(/hash/i);

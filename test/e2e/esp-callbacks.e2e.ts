@@ -3,7 +3,7 @@ import { EspReceiver } from '../esp-receiver';
 import { FeedbackReceiver } from '../feedback-receiver';
 import { createFeedbackWebhook } from '../feedback-scenario';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, sandboxIntegration, seedSendout, startSendingStack, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 interface SentMessage {
@@ -306,24 +306,13 @@ describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callback
         stack.request('POST', '/v1/segments', { name: tag, filter: { all: [{ attribute: 'cohort', op: 'eq', value: tag }] } }),
         201,
       );
-      const integration = await expectStatus(
-        stack.request('POST', '/v1/integrations', {
-          name: `sandbox ${tag}`,
-          channel: 'email',
-          url: `${stack.baseUrl}/sandbox/esp/messages`,
-          payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
-          messageIdPath: 'messageId',
-          feedbackMapping: { preset: 'sandbox' },
-        }),
-        201,
-      );
-      await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
+      const integrationId = await sandboxIntegration(stack);
       const sendout = await expectStatus(
         stack.request('POST', '/v1/sendouts', {
           projectId: project.id,
           name: 'sandbox loop',
           segmentId: segment.id,
-          integrationId: integration.id,
+          integrationId,
           content: { subject: 'Hi', html: '<p>Hi</p>' },
           feedback: { webhookIds: [await createFeedbackWebhook(stack, receiver)] },
         }),
@@ -338,7 +327,7 @@ describe.each(['mysql', 'sqlite'] as const)("the sandbox ESP's delivery callback
       }).catch((error: Error) => {
         throw new Error(`${error.message}; counts: ${JSON.stringify(last)}`);
       });
-      const stored = await events(integration.id);
+      const stored = await events(integrationId);
       expect(stored.find((e: any) => e.failureType === 'Complaint')).toMatchObject({ status: 'bounce', state: 'APPLIED' });
 
       // Each message's feedback, in order: sent first, then what the callback reported.

@@ -50,6 +50,7 @@ describe('the API under malformed input', () => {
       expect.arrayContaining([
         'POST /v1/contacts/batch',
         'POST /v1/sendouts',
+        'POST /email/3/send',
         'PUT /v1/integrations/:id/auth',
         'POST /gate/v1/data/:token',
         'GET /gate/v1/items/:token',
@@ -75,8 +76,10 @@ describe('the API under malformed input', () => {
       expect(report(outcomes.filter((o) => (o.status ?? 0) >= 500))).toEqual([]);
     });
 
-    it('shapes every error as {statusCode, error, message}, with a short message', () => {
-      const misshapen = outcomes.filter((o) => o.status !== undefined && o.status >= 400 && !hasErrorShape(o.status, o.body));
+    it("shapes every error as {statusCode, error, message} (Infobip's shape on /email), with a short message", () => {
+      const misshapen = outcomes.filter(
+        (o) => o.status !== undefined && o.status >= 400 && !hasErrorShape(o.status, o.body, o.request.path),
+      );
       expect(report(misshapen)).toEqual([]);
     });
 
@@ -181,6 +184,8 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
     samples: {
       'POST /v1/projects': { name: 'fuzz project' },
       'PUT /v1/projects/:id/send-gate': { actions: [{ id: 'check-consent' }] },
+      'PUT /v1/projects/:id/email-defaults': { integrationId: integration.id, gate: { enabled: true, timeout: '15m' } },
+      'PUT /v1/api-keys/:id/email-defaults': { projectId: project.id, integrationId: integration.id },
       'POST /v1/contacts/batch': {
         contacts: [{ externalId: 'fuzz-1', email: 'a@example.com', phone: '+447700900123', attributes: { tier: 'gold', score: 3 } }],
       },
@@ -255,9 +260,13 @@ async function run(baseUrl: string, build: (index: number) => FuzzRequest): Prom
   return outcomes;
 }
 
-function hasErrorShape(status: number, text = ''): boolean {
+function hasErrorShape(status: number, text = '', path = ''): boolean {
   try {
     const body = JSON.parse(text);
+    if (path.startsWith('/email/')) {
+      const error = body.requestError?.serviceException;
+      return typeof error?.messageId === 'string' && typeof error.text === 'string' && error.text.length < 4_000;
+    }
     return (
       body.statusCode === status && body.error === STATUS_CODES[status] && typeof body.message === 'string' && body.message.length < 4_000
     );

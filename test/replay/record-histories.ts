@@ -11,6 +11,7 @@ import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
+import { scheduleUpdate } from '../../workflows/sendout.messages';
 import { writeHistories } from './histories';
 
 type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
@@ -133,6 +134,31 @@ describe('recording sendout histories', () => {
       await record(stack, sendout.workflowId, 'scheduled', {
         runs: 'one',
         contains: ['timerFiredEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+
+    it('records a scheduled sendout paused, then resumed', async () => {
+      const sendAt = Date.now() + 3_000;
+      const sendout = await startSendout(gated, 'scheduled paused', 3, { sendAt: new Date(sendAt).toISOString() });
+      const { client, close } = await stack.temporalClient();
+      try {
+        const handle = client.workflow.getHandle(sendout.workflowId);
+        expect(await handle.executeUpdate(scheduleUpdate, { args: [{ paused: true }] })).toMatchObject({ paused: true });
+        await waitForStage(stack, sendout.id, 'SCHEDULED');
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, sendAt + 2_000 - Date.now())));
+        expect((await waitForStage(stack, sendout.id, 'SCHEDULED')).counts.SENT).toBe(0);
+        expect(await handle.executeUpdate(scheduleUpdate, { args: [{ paused: false }] })).toMatchObject({ paused: false });
+      } finally {
+        await close();
+      }
+      await record(stack, sendout.workflowId, 'scheduled-paused-resumed', {
+        runs: 'one',
+        contains: [
+          'markerRecordedEventAttributes',
+          'workflowExecutionUpdateAcceptedEventAttributes',
+          'workflowExecutionUpdateCompletedEventAttributes',
+        ],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
     });

@@ -10,6 +10,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
 import { ContactsModule } from './contacts/contacts.module';
+import { EmailModule } from './email/email.module';
 import { FeedbackWebhooksModule } from './feedback-webhooks/feedback-webhooks.module';
 import { HealthModule } from './health/health.module';
 import { HooksModule } from './hooks/hooks.module';
@@ -44,6 +45,7 @@ export class AppModule {
         SendGateModule,
         FeedbackWebhooksModule,
         HooksModule,
+        EmailModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter, answerFrameworkError } from './common/api-exception.filter';
 import { DEFAULT_BODY_LIMIT, applyBodyLimits } from './common/body-limits';
 import { registerBodyParsers } from './common/body-parsers';
+import { registerMultipart } from './common/multipart';
 import { createValidationPipe } from './common/validation';
 import { checkGateTokensFirst } from './send-gate/gate-token.hook';
 
@@ -29,6 +30,7 @@ export async function createApiApp(
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  await registerMultipart(app); // the email API's send
   // onRoute hooks: they see the routes Nest registers in app.init(), so they are added before it.
   applyBodyLimits(fastify);
   checkGateTokensFirst(fastify, app.get(GateUris));

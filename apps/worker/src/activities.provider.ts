@@ -1,8 +1,17 @@
 import { Provider } from '@nestjs/common';
-import { createFeedbackActivities, createSendoutActivities, FeedbackActivities, SendoutActivities } from '@sendgate/activities';
+import {
+  createEmailLogActivities,
+  createFeedbackActivities,
+  createSendoutActivities,
+  EmailLogActivities,
+  FeedbackActivities,
+  SendoutActivities,
+} from '@sendgate/activities';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SecretBox } from '@sendgate/crypto';
 import {
+  EmailBulksRepository,
+  EmailSendsRepository,
   FeedbackDeliveriesRepository,
   FeedbackWebhooksRepository,
   GateEndpointsRepository,
@@ -24,7 +33,7 @@ export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
-export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities> = {
+export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities> = {
   provide: SENDOUT_ACTIVITIES,
   inject: [
     Sql,
@@ -34,6 +43,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     IntegrationsRepository,
     GateEndpointsRepository,
     MessagesRepository,
+    EmailSendsRepository,
     GateRepository,
     EspClient,
     TokenCache,
@@ -44,6 +54,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     FeedbackDeliveriesRepository,
     FeedbackWebhooksRepository,
     FEEDBACK_ESP_CLIENT,
+    EmailBulksRepository,
   ],
   useFactory: (
     sql: Sql,
@@ -53,6 +64,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     integrations: IntegrationsRepository,
     gateEndpoints: GateEndpointsRepository,
     messages: MessagesRepository,
+    emailSends: EmailSendsRepository,
     gates: GateRepository,
     esp: EspClient,
     tokens: TokenCache,
@@ -63,6 +75,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     deliveries: FeedbackDeliveriesRepository,
     webhooks: FeedbackWebhooksRepository,
     feedbackEsp: EspClient,
+    emailBulks: EmailBulksRepository,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -71,6 +84,8 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
       integrations,
       gateEndpoints,
       messages,
+      emailBulks,
+      emailSends,
       gates,
       esp,
       tokens,
@@ -94,5 +109,6 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
       deliveries,
       pollIdleMs: config.feedback.pollIdleMs,
     }),
+    ...createEmailLogActivities({ emailBulks, emailSends }),
   }),
 };

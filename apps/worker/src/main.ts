@@ -12,6 +12,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
+import { ensureEmailLogPurgeSchedule } from './email-log-purge-schedule';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -31,8 +32,12 @@ async function main(): Promise<void> {
     });
     logger.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
     const running = worker.run();
-    await ensureFeedbackDispatcher(new Client({ connection, namespace: config.temporal.namespace }), config).catch((error: Error) =>
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    await ensureFeedbackDispatcher(client, config).catch((error: Error) =>
       logger.warn(`could not start the feedback dispatcher (the next worker to start will): ${error.message}`),
+    );
+    await ensureEmailLogPurgeSchedule(client, config).catch((error: Error) =>
+      logger.warn(`could not create the email log purge schedule (the next worker to start will): ${error.message}`),
     );
     await running;
     logger.log('worker drained and stopped');

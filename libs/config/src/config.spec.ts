@@ -18,6 +18,15 @@ describe('loadConfig', () => {
     expect(sut.api).toMatchObject({ espEventsApplyIntervalMs: 5_000, espEventsUnmatchedAfterMs: 3_600_000 });
   });
 
+  it('runs 16 workflow starts after the answer with 1,000 waiting, and can leave them all to the reconciler', () => {
+    expect(loadConfig({}).api.workflowStarts).toEqual({ concurrency: 16, queued: 1_000 });
+    expect(loadConfig({ SENDGATE_WORKFLOW_START_CONCURRENCY: '0', SENDGATE_WORKFLOW_START_QUEUE: '0' }).api.workflowStarts).toEqual({
+      concurrency: 0,
+      queued: 0,
+    });
+    expect(() => loadConfig({ SENDGATE_WORKFLOW_START_CONCURRENCY: '257' })).toThrow(/SENDGATE_WORKFLOW_START_CONCURRENCY/);
+  });
+
   it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
     expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toMatchObject({
       enabled: true,

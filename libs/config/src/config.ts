@@ -16,6 +16,11 @@ export interface SendgateConfig {
     bootstrapApiKey?: string;
     /** A sendout still CREATED this long without a confirmed workflow start gets its workflow started. */
     unstartedSendoutAfterMs: number;
+    /**
+     * Workflow starts of email API sends, run after the answer: so many at a time, so many more
+     * waiting; beyond that (or with concurrency 0) the reconciler above starts them.
+     */
+    workflowStarts: { concurrency: number; queued: number };
     /** ESP callback events waiting for their message (not SENT yet) are applied this often. */
     espEventsApplyIntervalMs: number;
     /** A callback event that matches no message this long after it came is marked UNMATCHED. */
@@ -27,6 +32,8 @@ export interface SendgateConfig {
   security: SecurityConfig;
   sendout: SendoutTuning;
   feedback: FeedbackConfig;
+  /** The Infobip-compatible email API. */
+  email: EmailApiConfig;
   worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
 }
 
@@ -93,6 +100,17 @@ export interface FeedbackConfig {
   dispatcherRunMs: number;
 }
 
+export interface EmailApiConfig {
+  /** How long the logs show a request's recipients (and what is kept of them before the purge). */
+  logRetentionHours: number;
+  /** How often the email log purge Schedule runs. */
+  logPurgeEveryMinutes: number;
+  /** One request's attachments and inline images together, in bytes. */
+  maxAttachmentBytes: number;
+  /** Attachments go to this directory (shared by API and workers) instead of the database. */
+  attachmentsDir?: string;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -133,6 +151,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       publicBaseUrl,
       bootstrapApiKey: read.string('SENDGATE_BOOTSTRAP_API_KEY'),
       unstartedSendoutAfterMs: read.int('SENDGATE_UNSTARTED_SENDOUT_AFTER_MS', 60_000, 1_000, 3_600_000),
+      workflowStarts: {
+        concurrency: read.int('SENDGATE_WORKFLOW_START_CONCURRENCY', 16, 0, 256),
+        queued: read.int('SENDGATE_WORKFLOW_START_QUEUE', 1_000, 0, 100_000),
+      },
       espEventsApplyIntervalMs: read.int('SENDGATE_ESP_EVENTS_APPLY_INTERVAL_MS', 5_000, 100, 3_600_000),
       espEventsUnmatchedAfterMs: read.int('SENDGATE_ESP_EVENTS_UNMATCHED_AFTER_MS', 3_600_000, 1_000, 30 * 24 * 3_600_000),
     },
@@ -169,6 +191,13 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       retryWindowHours: read.int('SENDGATE_FEEDBACK_RETRY_WINDOW_HOURS', 24, 1, 24 * 30),
       pollIdleMs: read.int('SENDGATE_FEEDBACK_POLL_IDLE_MS', 1_000, 10, 60_000),
       dispatcherRunMs: read.int('SENDGATE_FEEDBACK_DISPATCHER_RUN_MS', 300_000, 1_000, 3_600_000),
+    },
+    email: {
+      logRetentionHours: read.int('SENDGATE_EMAIL_LOG_RETENTION_HOURS', 48, 1, 24 * 365),
+      logPurgeEveryMinutes: read.int('SENDGATE_EMAIL_LOG_PURGE_EVERY_MINUTES', 60, 1, 24 * 60),
+      // one request's attachments and inline images together (the request body may be this plus 1 MB of fields)
+      maxAttachmentBytes: read.int('SENDGATE_EMAIL_MAX_ATTACHMENT_BYTES', 20 * 1024 * 1024, 1, 100 * 1024 * 1024),
+      attachmentsDir: read.string('SENDGATE_EMAIL_ATTACHMENTS_DIR'),
     },
     worker: {
       maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),

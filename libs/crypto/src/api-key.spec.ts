@@ -18,7 +18,10 @@ describe('API keys', () => {
     ['Bearer sg_abc', 'sg_abc'],
     ['App sg_abc', 'sg_abc'],
     ['bearer   sg_abc  ', 'sg_abc'],
-    ['Basic Zm9vOmJhcg==', undefined],
+    ['Basic Zm9vOmJhcg==', 'bar'],
+    [`Basic ${Buffer.from('user:sg_abc').toString('base64')}`, 'sg_abc'],
+    [`Basic ${Buffer.from('no-colon').toString('base64')}`, undefined],
+    [`Basic ${Buffer.from('user:').toString('base64')}`, undefined],
     ['Bearer', undefined],
     [undefined, undefined],
   ])('are read from "%s"', (header, expected) => {

@@ -6,6 +6,8 @@ import { AccountsRepository } from './repositories/accounts.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { ContactsRepository } from './repositories/contacts.repository';
 import { DatabaseHealth } from './repositories/database-health';
+import { EmailReportsRepository } from './repositories/email-reports.repository';
+import { EmailBulksRepository } from './repositories/email-bulks.repository';
 import { FeedbackDeliveryLogRepository } from './repositories/feedback-delivery-log.repository';
 import { FeedbackWebhooksRepository } from './repositories/feedback-webhooks.repository';
 import { EspEventsRepository } from './repositories/esp-events.repository';
@@ -18,6 +20,7 @@ import { ProjectsRepository } from './repositories/projects.repository';
 import { SandboxMessagesRepository } from './repositories/sandbox-messages.repository';
 import { SegmentsRepository } from './repositories/segments.repository';
 import { SendoutsRepository } from './repositories/sendouts.repository';
+import { EmailSendsRepository } from './repositories/email-sends.repository';
 import { Sql } from './sql';
 
 /** Every class here is built over the Sql helper alone. */
@@ -37,6 +40,8 @@ const OVER_SQL = [
   FeedbackDeliveryLogRepository,
   EspEventsRepository,
   FeedbackDeliveriesRepository,
+  EmailReportsRepository,
+  EmailBulksRepository,
 ] as const;
 
 @Global()
@@ -50,9 +55,14 @@ const OVER_SQL = [
     { provide: Sql, inject: [DataSource], useFactory: (ds: DataSource) => new Sql(ds) },
     ...OVER_SQL.map((repository) => ({ provide: repository, inject: [Sql], useFactory: (sql: Sql) => new repository(sql) })),
     { provide: ApiKeysRepository, inject: [DataSource], useFactory: (ds: DataSource) => new ApiKeysRepository(ds) },
+    {
+      provide: EmailSendsRepository,
+      inject: [Sql, SENDGATE_CONFIG],
+      useFactory: (sql: Sql, config: SendgateConfig) => new EmailSendsRepository(sql, config.email.attachmentsDir),
+    },
   ],
   // Not the DataSource: services and activities reach the database through repositories only.
-  exports: [Sql, ...OVER_SQL, ApiKeysRepository],
+  exports: [Sql, ...OVER_SQL, ApiKeysRepository, EmailSendsRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -56,6 +56,19 @@ export class SqlDialect implements FilterDialect {
     return this.kind === 'mysql' ? "REPLACE(UUID(), '-', '')" : 'lower(hex(randomblob(16)))';
   }
 
+  /**
+   * After a table name: read the table along `index`. MariaDB's planner may otherwise walk the
+   * primary key for an ORDER BY id LIMIT, across every account's rows.
+   */
+  forceIndex(index: string): string {
+    return this.kind === 'mysql' ? `FORCE INDEX (${index})` : `INDEXED BY ${index}`;
+  }
+
+  /** After SELECT: join the tables in the order written (a filter on a joined table must not make it the driving one). */
+  get straightJoin(): string {
+    return this.kind === 'mysql' ? 'STRAIGHT_JOIN' : '';
+  }
+
   placeholders(count: number): string {
     return new Array(count).fill('?').join(', ');
   }

@@ -17,6 +17,8 @@ export interface RenderContext {
   contact: Record<string, unknown>;
   gate: Record<string, unknown>;
   sendout: { id: string; name: string };
+  /** Top-level variables beside these three: an email API recipient's placeholders (`{{name}}`). */
+  [variable: string]: unknown;
 }
 
 type Field = 'subject' | 'html' | 'text';

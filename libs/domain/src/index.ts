@@ -8,3 +8,5 @@ export * from './gate';
 export * from './json-limits';
 export * from './feedback';
 export * from './collections';
+export * from './infobip';
+export * from './send-at';

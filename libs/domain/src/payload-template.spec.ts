@@ -57,6 +57,26 @@ describe('PayloadTemplate', () => {
     });
   });
 
+  it('says which variables it reads, so that what it never reads (attachments) need not be loaded', () => {
+    const sut = PayloadTemplate.compile('{"to":"${email}","files":"${attachments}","note":"for ${contact.name}"}');
+    expect(['email', 'attachments', 'contact', 'from'].map((v) => sut.uses(v as never))).toEqual([true, true, true, false]);
+    expect(PayloadTemplate.compile('{"to":"${email}"}').uses('attachments')).toBe(false);
+  });
+
+  it('renders the email API variables: the attachments list keeps its JSON shape', () => {
+    const sut = PayloadTemplate.compile('{"from":"${from}","cc":"${cc}","attachments":"${attachments}","id":"${emailMessageId}"}');
+    const attachments = [{ name: 'a.pdf', contentType: 'application/pdf', disposition: 'attachment', content: 'JVBERg==' }];
+    expect(
+      JSON.parse(
+        sut.renderJson({
+          contact: {},
+          gate: {},
+          vars: { from: 'Jane <j@example.com>', cc: ['c@example.com'], attachments, emailMessageId: 'm1' },
+        }),
+      ),
+    ).toEqual({ from: 'Jane <j@example.com>', cc: ['c@example.com'], attachments, id: 'm1' });
+  });
+
   it('refuses unknown variables and invalid JSON, naming where', () => {
     expect(() => PayloadTemplate.compile('{"a":["${nope}"]}')).toThrow(PayloadTemplateError);
     try {

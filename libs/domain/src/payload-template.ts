@@ -19,6 +19,15 @@ export const PAYLOAD_VARIABLES = [
   'idempotencyKey',
   'contactId',
   'externalId',
+  // a sendout of the email API: the request's envelope and files, and the client-visible ids
+  'from',
+  'replyTo',
+  'cc',
+  'bcc',
+  'headers',
+  'attachments',
+  'bulkId',
+  'emailMessageId',
 ] as const;
 export type PayloadVariable = (typeof PAYLOAD_VARIABLES)[number];
 
@@ -37,7 +46,15 @@ const PLACEHOLDER = /\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?
 const WHOLE_PLACEHOLDER = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}$/;
 
 export class PayloadTemplate {
-  private constructor(private readonly render: Render) {}
+  private constructor(
+    private readonly render: Render,
+    private readonly variables: ReadonlySet<string>,
+  ) {}
+
+  /** Whether the template reads this variable (`${attachments}`): what it never reads need not be loaded. */
+  uses(variable: PayloadVariable): boolean {
+    return this.variables.has(variable);
+  }
 
   /** Parses and checks a template; throws PayloadTemplateError naming every problem. */
   static compile(source: string, field = 'payloadTemplate'): PayloadTemplate {
@@ -51,9 +68,10 @@ export class PayloadTemplate {
       throw new PayloadTemplateError([{ field, message: `is not valid JSON: ${(error as Error).message}` }]);
     }
     const errors: FieldError[] = [];
-    const render = compileNode(tree, field, errors);
+    const variables = new Set<string>();
+    const render = compileNode(tree, field, errors, variables);
     if (errors.length > 0) throw new PayloadTemplateError(errors);
-    return new PayloadTemplate(render);
+    return new PayloadTemplate(render, variables);
   }
 
   renderJson(ctx: PayloadContext): string {
@@ -67,14 +85,14 @@ export class PayloadTemplateError extends Error {
   }
 }
 
-function compileNode(node: unknown, path: string, errors: FieldError[]): Render {
-  if (typeof node === 'string') return compileString(node, path, errors);
+function compileNode(node: unknown, path: string, errors: FieldError[], variables: Set<string>): Render {
+  if (typeof node === 'string') return compileString(node, path, errors, variables);
   if (Array.isArray(node)) {
-    const items = node.map((item, i) => compileNode(item, `${path}[${i}]`, errors));
+    const items = node.map((item, i) => compileNode(item, `${path}[${i}]`, errors, variables));
     return (ctx) => items.map((item) => item(ctx));
   }
   if (node !== null && typeof node === 'object') {
-    const entries = Object.entries(node).map(([key, value]) => [key, compileNode(value, `${path}.${key}`, errors)] as const);
+    const entries = Object.entries(node).map(([key, value]) => [key, compileNode(value, `${path}.${key}`, errors, variables)] as const);
     return (ctx) => {
       const out: Record<string, unknown> = {};
       for (const [key, render] of entries) out[key] = render(ctx);
@@ -84,17 +102,17 @@ function compileNode(node: unknown, path: string, errors: FieldError[]): Render 
   return () => node;
 }
 
-function compileString(source: string, path: string, errors: FieldError[]): Render {
+function compileString(source: string, path: string, errors: FieldError[], variables: Set<string>): Render {
   const whole = WHOLE_PLACEHOLDER.exec(source);
   if (whole) {
-    const lookup = compileLookup(whole[1], path, errors);
+    const lookup = compileLookup(whole[1], path, errors, variables);
     return (ctx) => lookup(ctx) ?? null;
   }
   const parts: Array<string | Render> = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
     if (match.index! > last) parts.push(source.slice(last, match.index));
-    const lookup = compileLookup(match[1], path, errors);
+    const lookup = compileLookup(match[1], path, errors, variables);
     parts.push((ctx) => {
       const value = lookup(ctx);
       if (value === undefined || value === null) return '';
@@ -107,8 +125,9 @@ function compileString(source: string, path: string, errors: FieldError[]): Rend
   return (ctx) => parts.map((part) => (typeof part === 'string' ? part : part(ctx))).join('');
 }
 
-function compileLookup(name: string, path: string, errors: FieldError[]): Render {
+function compileLookup(name: string, path: string, errors: FieldError[], variables: Set<string>): Render {
   const [head, tail] = name.split('.');
+  variables.add(head);
   if ((head === 'contact' || head === 'gate') && tail !== undefined && isInheritedName(tail)) {
     errors.push({ field: path, message: `uses \${${name}}: ${JSON.stringify(tail)} names a built-in property of every object, not data` });
     return () => undefined;

@@ -1,7 +1,8 @@
 /**
  * Delivers the feedback outbox a batch at a time: claims due deliveries (a lease, so a dispatcher
- * that dies gives its rows up), opens their receivers (cached briefly), builds each AJO body,
- * POSTs it with bounded concurrency per receiver and in all, and records the outcomes set-based.
+ * that dies gives its rows up), opens their receivers (cached briefly), builds each AJO body (or,
+ * for an email API request's notifyUrl, the `{results: [report]}` push), POSTs it with bounded
+ * concurrency per receiver and in all, and records the outcomes set-based.
  *
  * Batches may run side by side (the next one claimed and posted while the last one finishes): the
  * per-message order holds because a row is claimable only once no earlier row of its message is
@@ -21,7 +22,7 @@ import type {
 } from '@sendgate/database';
 import { feedbackBody, groupBy } from '@sendgate/domain';
 import { openReceiver } from './feedback-receiver';
-import { FeedbackReceiver, FeedbackSender } from './feedback-sender';
+import { FeedbackAttempt, FeedbackReceiver, FeedbackSender } from './feedback-sender';
 
 export interface FeedbackDispatcherOptions {
   receiverConcurrency: number;
@@ -75,34 +76,49 @@ export class FeedbackDispatcher {
     const { overall, perReceiver } = this;
 
     const deliverOne = async (row: ClaimedDelivery) => {
-      const cached = receivers.get(row.webhookId);
-      if (!cached?.receiver) {
-        const problem = cached?.problem ?? { error: 'webhook deleted', final: true };
-        return void failures.push({ ...row, error: problem.error, final: problem.final });
+      let attempt: () => Promise<FeedbackAttempt>;
+      // the receiver, for the concurrency bound and for "failed once in this batch"
+      let receiverKey = row.webhookId;
+      if (row.target === 'notify') {
+        const { notify, report } = row;
+        if (!notify || !report) return void failures.push({ ...row, error: 'the request is gone', final: true });
+        attempt = () => this.sender.push(notify, { results: [report] });
+        // each request names its notifyUrl: the receiver is the host it points to, shared by many requests
+        receiverKey = `notify:${originOf(notify.url)}`;
+      } else {
+        const receiver = receivers.get(row.webhookId)?.receiver;
+        if (!receiver) {
+          const problem = receivers.get(row.webhookId)?.problem ?? { error: 'webhook deleted', final: true };
+          return void failures.push({ ...row, error: problem.error, final: problem.final });
+        }
+        const facts = row.facts;
+        attempt = () => this.sender.deliver(receiver, feedbackBody(facts));
       }
-      let lane = perReceiver.get(row.webhookId);
-      if (!lane) perReceiver.set(row.webhookId, (lane = new Semaphore(this.options.receiverConcurrency)));
+      let lane = perReceiver.get(receiverKey);
+      if (!lane) perReceiver.set(receiverKey, (lane = new Semaphore(this.options.receiverConcurrency)));
       await lane.run(() =>
         overall.run(async () => {
-          const earlier = failing.get(row.webhookId);
+          const earlier = failing.get(receiverKey);
           if (earlier) return void failures.push({ ...row, ...earlier });
-          const attempt = await this.sender.deliver(cached.receiver!, feedbackBody(row.facts));
-          switch (attempt.kind) {
+          const outcome = await attempt();
+          switch (outcome.kind) {
             case 'delivered':
-              return void delivered.push({ id: row.id, status: attempt.status });
+              return void delivered.push({ id: row.id, status: outcome.status });
             case 'failed': {
-              const failure = { status: attempt.status, error: attempt.error, retryAfterMs: attempt.retryAfterMs };
-              failing.set(row.webhookId, failure);
+              const failure = { status: outcome.status, error: outcome.error, retryAfterMs: outcome.retryAfterMs };
+              failing.set(receiverKey, failure);
               return void failures.push({ ...row, ...failure });
             }
             case 'refused': {
-              const failure = { error: `destination refused: ${attempt.error}`, final: true };
-              failing.set(row.webhookId, failure);
+              const failure = { error: `destination refused: ${outcome.error}`, final: true };
+              failing.set(receiverKey, failure);
               return void failures.push({ ...row, ...failure });
             }
           }
         }),
       );
+      // notifyUrl hosts come and go with the requests: a lane nobody waits on is not kept
+      if (lane.idle) perReceiver.delete(receiverKey);
     };
 
     try {
@@ -125,7 +141,9 @@ export class FeedbackDispatcher {
   private async receiversFor(rows: ClaimedDelivery[]): Promise<Map<string, CachedReceiver>> {
     const now = Date.now();
     const ttl = this.options.receiverCacheMs ?? DEFAULT_RECEIVER_CACHE_MS;
-    const ids = [...new Set(rows.map((r) => r.webhookId))];
+    // a report push carries its own receiver (the request's notifyUrl)
+    const ids = [...new Set(rows.filter((r) => r.target === 'webhook').map((r) => r.webhookId))];
+    if (ids.length === 0) return new Map();
     const stale = ids.filter((id) => (this.receivers.get(id)?.at ?? -Infinity) + ttl < now);
     if (stale.length > 0) {
       if (this.receivers.size > 10_000) this.receivers.clear();
@@ -149,12 +167,25 @@ export class FeedbackDispatcher {
   }
 }
 
+/** The scheme, host and port of a URL (the URL itself when it does not parse: its attempt fails on its own). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** At most `limit` tasks at a time, in arrival order. */
 class Semaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly limit: number) {}
+
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     // a finishing task hands its permit straight to the next waiter

@@ -3,7 +3,7 @@
  * receivers) a signed Authorization header, POSTed over the shared keep-alive pools of an
  * EspClient (which connects only through the OutboundGuard). Every non-2xx answer is worth a
  * retry (a receiver answering 401 may be fixed by its operator within the retry window); only a
- * destination the guard refuses is final.
+ * destination the guard refuses is final. The email API's notifyUrl pushes go the same way.
  */
 import type { FeedbackBody } from '@sendgate/domain';
 import { EspClient } from '@sendgate/esp';
@@ -40,7 +40,20 @@ export class FeedbackSender {
         return { kind: 'failed', error: `could not sign the request: ${(error as Error).message}` };
       }
     }
-    const outcome = await this.client.post({ url: receiver.url, headers, body: text });
+    return this.post(receiver.url, headers, text);
+  }
+
+  /**
+   * A notifyUrl push: the body as JSON, under the request's content type. The URL is the client's
+   * own: the EspClient connects only where the OutboundGuard allows, so a private address is
+   * refused (final) unless configured.
+   */
+  async push(target: { url: string; contentType: string }, body: unknown): Promise<FeedbackAttempt> {
+    return this.post(target.url, { 'content-type': target.contentType }, JSON.stringify(body));
+  }
+
+  private async post(url: string, headers: Record<string, string>, text: string): Promise<FeedbackAttempt> {
+    const outcome = await this.client.post({ url, headers, body: text });
     switch (outcome.kind) {
       case 'sent':
         return { kind: 'delivered', status: outcome.status, body: outcome.body };

@@ -9,7 +9,9 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SendoutStage, sendoutWorkflowId } from '@sendgate/domain';
 import {
@@ -20,6 +22,9 @@ import {
   SendoutNameKey,
   SendoutStageKey,
   gateDecidedSignal,
+  scheduleUpdate,
+  SendoutSchedule,
+  SendoutScheduleChange,
   sendoutWorkflow,
 } from '@sendgate/workflows';
 
@@ -36,6 +41,9 @@ export interface SendoutStart {
   /** The sendout reports to feedback webhooks: the workflow's fan-out step runs before it completes. */
   feedback?: boolean;
 }
+
+/** The workflow refused a schedule change: it already started sending, or finished. */
+export class ScheduleChangeRefusedError extends Error {}
 
 @Injectable()
 export class SendoutWorkflowGateway {
@@ -89,6 +97,27 @@ export class SendoutWorkflowGateway {
       await this.client.workflow.getHandle(workflowId).cancel();
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Reschedules, pauses or resumes the sendout; answers the schedule now in force (already stored
+   * in the database). Throws ScheduleChangeRefusedError when the workflow refuses the change or
+   * has ended.
+   */
+  async changeSchedule(workflowId: string, change: SendoutScheduleChange): Promise<SendoutSchedule> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(scheduleUpdate, { args: [change] });
+    } catch (error) {
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === 'ScheduleChangeRefused'
+      )
+        throw new ScheduleChangeRefusedError(error.cause.message);
+      if (error instanceof WorkflowNotFoundError)
+        throw new ScheduleChangeRefusedError('the sendout is not running (finished, or not started yet)');
+      throw error;
     }
   }
 

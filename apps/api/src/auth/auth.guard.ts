@@ -30,7 +30,10 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest();
     const key = readApiKey(request.headers.authorization);
-    if (!key) throw unauthorized('send an API key as "Authorization: Bearer <key>" or "Authorization: App <key>"');
+    if (!key)
+      throw unauthorized(
+        'send an API key as "Authorization: Bearer <key>", "Authorization: App <key>" or "Authorization: Basic base64(user:<key>)"',
+      );
     const auth = await this.keys.findActive(key);
     if (!auth) throw unauthorized('the API key is not valid');
     request.auth = auth;

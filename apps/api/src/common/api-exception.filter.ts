@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorBody } from './error-body';
+import { toInfobipBody } from '../email/infobip-errors';
+import { ErrorBody, toErrorBody } from './error-body';
 
 /**
  * The one place that shapes error answers: HttpExceptions from controllers and services, Fastify's
@@ -25,8 +26,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (internal) this.logger.error(`${request.method} ${request.routeOptions?.url ?? '(no route)'}: ${describe(exception)}`);
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(reply)) return; // a stream failed midway: the connection is closed, nothing more to say
-    adapter.reply(reply, body, body.statusCode);
+    adapter.reply(reply, shapeFor(request.url, body), body.statusCode);
   }
+}
+
+/**
+ * The Infobip-compatible routes answer in Infobip's shape: every error under /email/, also those
+ * raised before a controller runs (a body unparsable, a content type refused, a method it lacks).
+ */
+function shapeFor(url: string | undefined, body: ErrorBody): unknown {
+  return url?.startsWith('/email/') ? toInfobipBody(body) : body;
 }
 
 function describe(exception: unknown): string {
@@ -37,7 +46,7 @@ function describe(exception: unknown): string {
  * Fastify's router refuses some URLs (bad percent-encoding, a path segment over maxParamLength)
  * before any route, and so before Nest, is involved: the same shape, through Fastify's own hook.
  */
-export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { body } = toErrorBody(error);
-  void reply.status(body.statusCode).send(body);
+  void reply.status(body.statusCode).send(shapeFor(request.url, body));
 }

@@ -183,6 +183,14 @@ export class IntegrationsService {
     return this.find(accountId, id, field);
   }
 
+  /** An email integration of the account, or a 400 naming `field` (the email API's defaults point at one). */
+  async getEmail(accountId: string, id: string, field: string): Promise<EspIntegrationEntity> {
+    const integration = await this.integrations.find(accountId, id);
+    if (!integration || integration.channel !== Channel.EMAIL)
+      throw badRequest([{ field, message: `is not an email integration of this account: ${id}` }]);
+    return integration;
+  }
+
   async view(accountId: string, id: string) {
     const i = await this.find(accountId, id);
     return {

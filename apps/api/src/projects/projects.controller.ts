@@ -5,6 +5,7 @@ import { Auth, AuthContext } from '../auth/auth.guard';
 import { ApiErrorResponses } from '../common/error-body.dto';
 import { UuidParam } from '../common/params';
 import { CreateProjectDto } from './dto/create-project.dto';
+import { ProjectEmailDefaultsDto } from './dto/project-email-defaults.dto';
 import { ProjectGateDto } from './dto/project-gate.dto';
 import { ProjectViewDto } from './dto/project-view.dto';
 import { ProjectsService } from './projects.service';
@@ -29,6 +30,13 @@ export class ProjectsController {
     return this.projects.setGateActions(auth.accountId, id, body.actions).then(toProjectView);
   }
 
+  /** The email API's default integration and gate for sends through this project (an API key may name another integration). */
+  @Put(':id/email-defaults')
+  @ApiOkResponse({ type: ProjectViewDto })
+  setEmailDefaults(@Auth() auth: AuthContext, @UuidParam() id: string, @Body() body: ProjectEmailDefaultsDto): Promise<ProjectViewDto> {
+    return this.projects.setEmailDefaults(auth.accountId, id, body).then(toProjectView);
+  }
+
   @Get(':id')
   @ApiOkResponse({ type: ProjectViewDto })
   get(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<ProjectViewDto> {
@@ -40,5 +48,6 @@ const toProjectView = (p: ProjectEntity): ProjectViewDto => ({
   id: p.id,
   name: p.name,
   sendGate: { actions: p.gateActions ?? [] },
+  emailDefaults: p.emailDefaults ?? null,
   createdAt: p.createdAt,
 });

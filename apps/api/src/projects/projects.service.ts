@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { ProjectEntity, ProjectsRepository } from '@sendgate/database';
-import { GateAction } from '@sendgate/domain';
+import { DEFAULT_GATE_TIMEOUT_MS, GateAction, parseDurationMs } from '@sendgate/domain';
 import { notFound } from '../common/not-found';
 import { badRequest } from '../common/validation';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { ProjectEmailDefaultsDto } from './dto/project-email-defaults.dto';
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly projects: ProjectsRepository) {}
+  constructor(
+    private readonly projects: ProjectsRepository,
+    private readonly integrations: IntegrationsService,
+  ) {}
 
   async create(accountId: string, name: string): Promise<ProjectEntity> {
     if (await this.projects.nameTaken(accountId, name)) {
@@ -33,6 +38,20 @@ export class ProjectsService {
     if (errors.length > 0) throw badRequest(errors);
     await this.get(accountId, id);
     await this.projects.setGateActions(accountId, id, actions);
+    return this.get(accountId, id);
+  }
+
+  /** The email API's default integration and gate for sends through this project. */
+  async setEmailDefaults(accountId: string, id: string, dto: ProjectEmailDefaultsDto): Promise<ProjectEntity> {
+    await this.get(accountId, id);
+    await this.integrations.getEmail(accountId, dto.integrationId, 'integrationId');
+    const gate = dto.gate && {
+      enabled: dto.gate.enabled,
+      ...(dto.gate.enabled
+        ? { timeoutMs: dto.gate.timeout === undefined ? DEFAULT_GATE_TIMEOUT_MS : parseDurationMs(dto.gate.timeout)! }
+        : {}),
+    };
+    await this.projects.setEmailDefaults(accountId, id, { integrationId: dto.integrationId, ...(gate ? { gate } : {}) });
     return this.get(accountId, id);
   }
 

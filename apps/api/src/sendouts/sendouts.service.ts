@@ -155,9 +155,7 @@ export class SendoutsService {
    * integration's channel (else a 400 naming it), or all such webhooks as they are now.
    */
   private async feedbackWebhooksFor(accountId: string, integration: EspIntegrationEntity, feedback: SendoutFeedbackDto): Promise<string[]> {
-    const ofChannel = (await this.feedbackWebhooks.list(accountId))
-      .filter((w) => w.channels.split(',').includes(integration.channel))
-      .map((w) => w.id);
+    const ofChannel = await this.webhooksOfChannel(accountId, integration.channel);
     if (feedback.allWebhooks) return ofChannel;
     const usable = new Set(ofChannel);
     const ids = feedback.webhookIds ?? [];
@@ -173,6 +171,28 @@ export class SendoutsService {
     );
     if (errors.length > 0) throw badRequest(errors);
     return [...new Set(ids)];
+  }
+
+  /** The ids of the account's feedback webhooks for a channel, as they are now (what `allWebhooks` gives). */
+  async webhooksOfChannel(accountId: string, channel: string): Promise<string[]> {
+    return (await this.feedbackWebhooks.list(accountId)).filter((w) => w.channels.split(',').includes(channel)).map((w) => w.id);
+  }
+
+  /**
+   * Starts the workflow of a sendout another feature (the email API) stored and accepted: queued
+   * on SendoutStarts after the request answered, or before acting on it (ensureStarted). A start
+   * that fails leaves the sendout CREATED: the UnstartedSendoutsReconciler starts it later, so the
+   * request it came from is still accepted. Answers whether it started now.
+   */
+  async startAccepted(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<boolean> {
+    try {
+      await this.workflows.start(workflowStart(sendout, projectName, plan));
+    } catch (error) {
+      this.logger.warn(`workflow ${sendout.workflowId} did not start, left to the reconciler: ${(error as Error).message}`);
+      return false;
+    }
+    await this.sendouts.markWorkflowStarted(sendout.id);
+    return true;
   }
 
   /**
@@ -198,13 +218,26 @@ export class SendoutsService {
   /** Starts the workflow of a stored sendout from its row (idempotent: its workflow id is fixed). */
   async startStored(sendout: SendoutEntity): Promise<void> {
     const project = await this.projects.get(sendout.accountId, sendout.projectId, 'projectId');
-    const gate = sendout.gateEnabled ? { timeoutMs: sendout.gateTimeoutMs!, split: sendout.gateSplit } : undefined;
-    await this.startWorkflow(sendout, project.name, {
-      kind: sendout.kind as SendoutKind,
-      mode: sendout.mode as SendoutMode,
-      gate,
-      sendAt: sendout.sendAt ?? undefined,
-    });
+    await this.startWorkflow(sendout, project.name, storedPlan(sendout));
+  }
+
+  /**
+   * Before something acts on a sendout's workflow (cancel, pause, reschedule): starts it if its
+   * start is not confirmed yet (still queued after the request answered, or left to the
+   * reconciler), so that the action reaches a workflow. Idempotent (the workflow id is fixed). A
+   * start that fails leaves the sendout CREATED and answers 503.
+   */
+  async ensureStarted(accountId: string, id: string): Promise<void> {
+    const sendout = await this.sendouts.find(accountId, id);
+    if (!sendout || sendout.stage !== SendoutStage.CREATED || sendout.workflowStartedAt !== null) return;
+    const project = await this.projects.get(sendout.accountId, sendout.projectId, 'projectId');
+    if (!(await this.startAccepted(sendout, project.name, storedPlan(sendout)))) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the sendout has not started yet and Temporal is unreachable; try again',
+      });
+    }
   }
 
   async get(accountId: string, id: string): Promise<SendoutView> {
@@ -257,6 +290,8 @@ export class SendoutsService {
         message: `the sendout is already ${sendout.stage}`,
       });
     }
+    // One whose start is still queued would start after the cancel found nothing to cancel.
+    if (sendout.stage === SendoutStage.CREATED && sendout.workflowStartedAt === null) await this.ensureStarted(accountId, id);
     await this.workflows.cancel(sendout.workflowId);
     return this.get(accountId, id);
   }
@@ -276,17 +311,7 @@ export class SendoutsService {
 
   private async startWorkflow(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<void> {
     try {
-      await this.workflows.start({
-        sendoutId: sendout.id,
-        workflowId: sendout.workflowId,
-        name: sendout.name,
-        kind: sendout.kind,
-        journeyName: sendout.journeyName,
-        projectName,
-        gate: plan.gate,
-        sendAt: plan.sendAt,
-        feedback: sendout.feedbackEnabled,
-      });
+      await this.workflows.start(workflowStart(sendout, projectName, plan));
     } catch (error) {
       const message = (error as Error).message;
       this.logger.error(`could not start workflow ${sendout.workflowId}: ${message}`);
@@ -300,6 +325,29 @@ export class SendoutsService {
     }
     await this.sendouts.markWorkflowStarted(sendout.id);
   }
+}
+
+function workflowStart(sendout: SendoutEntity, projectName: string, plan: SendoutPlan) {
+  return {
+    sendoutId: sendout.id,
+    workflowId: sendout.workflowId,
+    name: sendout.name,
+    kind: sendout.kind,
+    journeyName: sendout.journeyName,
+    projectName,
+    gate: plan.gate,
+    sendAt: plan.sendAt,
+    feedback: sendout.feedbackEnabled,
+  };
+}
+
+function storedPlan(sendout: SendoutEntity): SendoutPlan {
+  return {
+    kind: sendout.kind as SendoutKind,
+    mode: sendout.mode as SendoutMode,
+    gate: sendout.gateEnabled ? { timeoutMs: sendout.gateTimeoutMs!, split: sendout.gateSplit } : undefined,
+    sendAt: sendout.sendAt ?? undefined,
+  };
 }
 
 function zeroFilled(counts: MessageCounts): Record<MessageState, number> {

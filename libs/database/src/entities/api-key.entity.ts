@@ -1,4 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { jsonText } from './transformers';
+
+/** Which project (and integration) the email API sends through for this key. */
+export interface KeyEmailDefaults {
+  projectId: string;
+  integrationId?: string;
+}
 
 /** Only the SHA-256 of a key is stored; the prefix lets people tell keys apart. */
 @Entity('api_keys')
@@ -23,4 +30,7 @@ export class ApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'datetime', nullable: true })
   revokedAt: Date | null;
+
+  @Column({ name: 'email_defaults', type: 'text', nullable: true, transformer: jsonText })
+  emailDefaults: KeyEmailDefaults | null;
 }

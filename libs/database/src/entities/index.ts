@@ -1,6 +1,7 @@
 import { AccountEntity } from './account.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { ContactEntity } from './contact.entity';
+import { EmailBulkEntity } from './email-bulk.entity';
 import { EspIntegrationEntity } from './esp-integration.entity';
 import { FeedbackWebhookEntity } from './feedback-webhook.entity';
 import { MessageEntity } from './message.entity';
@@ -14,6 +15,7 @@ import { SendoutGateEntity } from './sendout-gate.entity';
 export * from './account.entity';
 export * from './api-key.entity';
 export * from './contact.entity';
+export * from './email-bulk.entity';
 export * from './esp-integration.entity';
 export * from './feedback-webhook.entity';
 export * from './message.entity';
@@ -37,4 +39,5 @@ export const ENTITIES = [
   SendGateEndpointEntity,
   SendoutGateEntity,
   FeedbackWebhookEntity,
+  EmailBulkEntity,
 ];

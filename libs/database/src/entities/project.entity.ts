@@ -2,6 +2,12 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { GateAction } from '@sendgate/domain';
 import { jsonText } from './transformers';
 
+/** The email API's defaults for sends through this project: its integration and gate. */
+export interface ProjectEmailDefaults {
+  integrationId: string;
+  gate?: { enabled: boolean; timeoutMs?: number };
+}
+
 @Entity('projects')
 export class ProjectEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -18,4 +24,7 @@ export class ProjectEntity {
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
+
+  @Column({ name: 'email_defaults', type: 'text', nullable: true, transformer: jsonText })
+  emailDefaults: ProjectEmailDefaults | null;
 }

@@ -8,6 +8,8 @@ import { SendoutWorkflowStarted1764400000000 } from './1764400000000-sendout-wor
 import { DeliveryFeedback1764500000000 } from './1764500000000-delivery-feedback';
 import { FeedbackLeases1764510000000 } from './1764510000000-feedback-leases';
 import { EspCallbacks1764530000000 } from './1764530000000-esp-callbacks';
+import { EmailApi1764600000000 } from './1764600000000-email-api';
+import { EmailReportPush1764630000000 } from './1764630000000-email-report-push';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   DeliveryFeedback1764500000000,
   FeedbackLeases1764510000000,
   EspCallbacks1764530000000,
+  EmailApi1764600000000,
+  EmailReportPush1764630000000,
 ];

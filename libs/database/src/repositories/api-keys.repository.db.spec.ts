@@ -15,7 +15,7 @@ describeOnEachDatabase((db) => {
       const stored = await db.sql.one<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = ?', [apiKey.id]);
       expect(stored?.key_hash).not.toContain(apiKey.key);
       expect(await sut.list(accountId)).toEqual([
-        { id: apiKey.id, name: 'first key', prefix: apiKey.prefix, createdAt: apiKey.createdAt, revokedAt: null },
+        { id: apiKey.id, name: 'first key', prefix: apiKey.prefix, createdAt: apiKey.createdAt, revokedAt: null, emailDefaults: null },
       ]);
     });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '@sendgate/crypto';
 import { AccountEntity } from '../entities/account.entity';
-import { ApiKeyEntity } from '../entities/api-key.entity';
+import { ApiKeyEntity, KeyEmailDefaults } from '../entities/api-key.entity';
 import { inTransaction } from '../sql';
 
 /** What anyone may see of a key: never the key or its hash. */
@@ -12,6 +12,8 @@ export interface ApiKeyView {
   prefix: string;
   createdAt: Date;
   revokedAt: Date | null;
+  /** Which project and integration the email API sends through with this key (null: none set). */
+  emailDefaults: KeyEmailDefaults | null;
 }
 
 /** A key just made: the only moment its full value exists outside the caller's hands. */
@@ -65,6 +67,18 @@ export class ApiKeysRepository {
     return rows.map(toView);
   }
 
+  /** Sets the key's email defaults; false when the account has no such key. */
+  async setEmailDefaults(accountId: string, id: string, defaults: KeyEmailDefaults): Promise<boolean> {
+    const result = await this.dataSource.getRepository(ApiKeyEntity).update({ id, accountId }, { emailDefaults: defaults });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The email defaults of an active key of the account (the email API's request path: one primary-key read). */
+  async emailDefaults(accountId: string, id: string): Promise<KeyEmailDefaults | null> {
+    const row = await this.dataSource.getRepository(ApiKeyEntity).findOne({ select: { emailDefaults: true }, where: { id, accountId } });
+    return row?.emailDefaults ?? null;
+  }
+
   /**
    * Revokes one of the account's keys, unless it is the last active one (the account would be
    * locked out). Revocations of one account are serialised by a row lock on the account, so two
@@ -92,5 +106,12 @@ async function insertKey(manager: EntityManager, accountId: string, name: string
 }
 
 function toView(row: ApiKeyEntity): ApiKeyView {
-  return { id: row.id, name: row.name, prefix: row.keyPrefix, createdAt: row.createdAt, revokedAt: row.revokedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.keyPrefix,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    emailDefaults: row.emailDefaults ?? null,
+  };
 }

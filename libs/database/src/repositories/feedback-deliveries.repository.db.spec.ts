@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FeedbackDeliveryState, FeedbackEvent, MessageState } from '@sendgate/domain';
 import { describeOnEachDatabase, TestDatabase } from '../../../../test/test-databases';
 import { sendoutRow } from '../../../../test/sendout-row';
-import { FeedbackDeliveriesRepository, FeedbackRetryPolicy } from './feedback-deliveries.repository';
+import { ClaimedDelivery, FeedbackDeliveriesRepository, FeedbackRetryPolicy } from './feedback-deliveries.repository';
 import { recordFeedback } from './feedback-outbox';
 import { MessagesRepository } from './messages.repository';
 import { ProjectsRepository } from './projects.repository';
@@ -27,6 +27,12 @@ async function sendoutWithFeedback(db: TestDatabase, count: number, state: Messa
   return { accountId, projectId, sendoutId, webhookId, ids };
 }
 
+/** The body facts of a claimed feedback webhook delivery. */
+function webhookFacts(delivery: ClaimedDelivery) {
+  if (delivery.target !== 'webhook') throw new Error(`delivery ${delivery.id} is a ${delivery.target} push`);
+  return delivery.facts;
+}
+
 async function deliveryStates(db: TestDatabase, sendoutId: string) {
   return db.sql.all<{ event: string; state: string; attempts: number | string; last_error: string | null }>(
     'SELECT event, state, attempts, last_error FROM feedback_deliveries WHERE sendout_id = ? ORDER BY id',
@@ -47,18 +53,18 @@ describeOnEachDatabase((db) => {
       await recordFeedback(db.sql, FeedbackEvent.DELIVERED, { messageIds: ids });
 
       const first = await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId });
-      expect(first.map((d) => d.facts.event)).toEqual([FeedbackEvent.SENT]);
+      expect(first.map((d) => webhookFacts(d).event)).toEqual([FeedbackEvent.SENT]);
 
       await sut.markFailed([{ ...first[0], status: 503, error: 'receiver answered 503' }], policy);
       expect(await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId })).toEqual([]);
 
       const later = new Date(Date.now() + 2 * MINUTE);
       const retried = await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId, now: later });
-      expect(retried.map((d) => d.facts.event)).toEqual([FeedbackEvent.SENT]);
+      expect(retried.map((d) => webhookFacts(d).event)).toEqual([FeedbackEvent.SENT]);
       await sut.markDelivered([retried[0].id], 200);
 
       const next = await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId, now: later });
-      expect(next.map((d) => d.facts.event)).toEqual([FeedbackEvent.DELIVERED]);
+      expect(next.map((d) => webhookFacts(d).event)).toEqual([FeedbackEvent.DELIVERED]);
     });
   });
 
@@ -69,7 +75,7 @@ describeOnEachDatabase((db) => {
       const [claimed] = await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId, firstAttemptOnly: true });
 
       expect(claimed).toMatchObject({ webhookId, attempts: 0 });
-      expect(claimed.facts).toMatchObject({
+      expect(webhookFacts(claimed)).toMatchObject({
         accountId,
         project: { id: projectId, name: 'Spring' },
         messageId: ids[0],
@@ -80,7 +86,7 @@ describeOnEachDatabase((db) => {
         retryCount: 0,
         email: 'c-1@example.com',
       });
-      expect(claimed.facts.requestId).toMatch(/^[0-9a-f]{32}$/);
+      expect(webhookFacts(claimed).requestId).toMatch(/^[0-9a-f]{32}$/);
     });
 
     it('does not answer a leased row again before its lease expires', async () => {
@@ -193,7 +199,7 @@ describeOnEachDatabase((db) => {
       });
 
       const claimed = await sut.claim({ limit: 10, leaseMs: MINUTE, sendoutId });
-      expect(claimed.map((d) => [d.facts.event, d.facts.failure?.reason])).toEqual([
+      expect(claimed.map((d) => [webhookFacts(d).event, webhookFacts(d).failure?.reason])).toEqual([
         [FeedbackEvent.EXCLUDE, 'the send gate timed out'],
         [FeedbackEvent.EXCLUDE, 'the send gate timed out'],
       ]);

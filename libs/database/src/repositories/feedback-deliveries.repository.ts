@@ -7,8 +7,10 @@
  * retries. Rows of one claim therefore name each (message, webhook) at most once.
  */
 import { randomBytes } from 'node:crypto';
-import { Channel, FeedbackDeliveryState, FeedbackEvent, FeedbackFacts } from '@sendgate/domain';
+import { Channel, FeedbackDeliveryState, FeedbackEvent, FeedbackFacts, InfobipReport, groupBy, infobipReport } from '@sendgate/domain';
 import { Sql, chunk, readTimestamp } from '../sql';
+import { REPORT_COLUMNS, ReportRow, reportSourceOf } from './email-reports.repository';
+import { OutboxTarget } from './feedback-outbox';
 
 const IN_LIST_LIMIT = 1_000;
 const PENDING = FeedbackDeliveryState.PENDING;
@@ -26,14 +28,33 @@ export interface ClaimOptions {
   now?: Date;
 }
 
-/** A leased delivery with everything its body and its retry schedule need. */
-export interface ClaimedDelivery {
+interface ClaimedRow {
   id: number;
+  /** The target's id: the webhook's, or for a report push the request's sendout id. */
   webhookId: string;
   attempts: number;
   createdAt: Date;
+}
+
+/** A leased feedback webhook delivery with everything its body and its retry schedule need. */
+export interface ClaimedWebhookDelivery extends ClaimedRow {
+  target: 'webhook';
   facts: FeedbackFacts;
 }
+
+/**
+ * A leased notifyUrl push: where to, and the message's report as it stands now (final). `notify`
+ * is absent when the request is gone (purged): retrying cannot help.
+ */
+export interface ClaimedReportPush extends ClaimedRow {
+  target: 'notify';
+  notify?: { url: string; contentType: string };
+  report?: InfobipReport;
+}
+
+export type ClaimedDelivery = ClaimedWebhookDelivery | ClaimedReportPush;
+
+const DEFAULT_NOTIFY_CONTENT_TYPE = 'application/json';
 
 export interface DeliveryFailure {
   id: number;
@@ -80,8 +101,8 @@ export class FeedbackDeliveriesRepository {
       params.push(options.sendoutId);
     }
     if (options.firstAttemptOnly) filters.push('d.attempts = 0');
-    const candidates = await this.sql.all<{ id: number | string }>(
-      `SELECT d.id FROM feedback_deliveries d
+    const candidates = await this.sql.all<{ id: number | string; target: OutboxTarget }>(
+      `SELECT d.id, d.target FROM feedback_deliveries d
        WHERE d.state = ? AND ${options.firstAttemptOnly ? '' : 'd.next_attempt_at <= ? AND '}(d.lease_until IS NULL OR d.lease_until < ?)
          ${filters.map((f) => `AND ${f}`).join(' ')}
          AND NOT EXISTS (SELECT 1 FROM feedback_deliveries e
@@ -97,11 +118,67 @@ export class FeedbackDeliveriesRepository {
        WHERE id IN (${dialect.placeholders(ids.length)}) AND state = ? AND (lease_until IS NULL OR lease_until < ?)`,
       [dialect.timestamp(new Date(now.getTime() + options.leaseMs)), token, ...ids, PENDING, at],
     );
-    return this.loadLeased(ids, token);
+    const pushes = candidates.filter((r) => r.target === 'notify').map((r) => Number(r.id));
+    const webhooks = pushes.length === 0 ? ids : candidates.filter((r) => r.target !== 'notify').map((r) => Number(r.id));
+    const leased: ClaimedDelivery[] = [
+      ...(webhooks.length > 0 ? await this.loadLeased(webhooks, token) : []),
+      ...(pushes.length > 0 ? await this.loadLeasedPushes(pushes, token) : []),
+    ];
+    return pushes.length === 0 ? leased : leased.sort((a, b) => a.id - b.id);
+  }
+
+  /** Leased report pushes with their request's notifyUrl and the message's report, in one query. */
+  private async loadLeasedPushes(ids: number[], token: string): Promise<ClaimedReportPush[]> {
+    const rows = await this.sql.all<
+      Omit<ReportRow, 'bulk_id' | 'client_message_id' | 'to_address' | 'accepted_at'> & {
+        id: number | string;
+        webhook_id: string;
+        attempts: number | string;
+        created_at: Date | string;
+        notify_url: string | null;
+        notify_content_type: string | null;
+        bulk_id: string | null;
+        client_message_id: string | null;
+        to_address: string | null;
+        accepted_at: Date | string | null;
+      }
+    >(
+      `SELECT d.id, d.webhook_id, d.attempts, d.created_at, b.notify_url, b.notify_content_type, ${REPORT_COLUMNS}
+       FROM feedback_deliveries d
+       LEFT JOIN email_bulks b ON b.sendout_id = d.webhook_id
+       LEFT JOIN messages m ON m.id = d.message_id
+       LEFT JOIN email_messages em ON em.sendout_id = m.sendout_id AND em.contact_id = m.contact_id
+       WHERE d.id IN (${this.sql.dialect.placeholders(ids.length)}) AND d.lease_token = ?
+       ORDER BY d.id`,
+      [...ids, token],
+    );
+    return rows.map((r) => {
+      const row: ClaimedRow = {
+        id: Number(r.id),
+        webhookId: r.webhook_id,
+        attempts: Number(r.attempts),
+        createdAt: readTimestamp(r.created_at),
+      };
+      if (!r.notify_url || !r.bulk_id || !r.client_message_id || !r.to_address || !r.accepted_at) return { ...row, target: 'notify' };
+      return {
+        ...row,
+        target: 'notify',
+        notify: { url: r.notify_url, contentType: r.notify_content_type ?? DEFAULT_NOTIFY_CONTENT_TYPE },
+        report: infobipReport(
+          reportSourceOf({
+            ...r,
+            bulk_id: r.bulk_id,
+            client_message_id: r.client_message_id,
+            to_address: r.to_address,
+            accepted_at: r.accepted_at,
+          }),
+        ),
+      };
+    });
   }
 
   /** The leased rows with their message, contact, sendout and project, in one query. */
-  private async loadLeased(ids: number[], token: string): Promise<ClaimedDelivery[]> {
+  private async loadLeased(ids: number[], token: string): Promise<ClaimedWebhookDelivery[]> {
     const rows = await this.sql.all<{
       id: number | string;
       request_id: string;
@@ -139,6 +216,7 @@ export class FeedbackDeliveriesRepository {
       const failed = r.event === FeedbackEvent.ERROR || r.event === FeedbackEvent.BOUNCE || r.event === FeedbackEvent.EXCLUDE;
       return {
         id: Number(r.id),
+        target: 'webhook' as const,
         webhookId: r.webhook_id,
         attempts: Number(r.attempts),
         createdAt: readTimestamp(r.created_at),
@@ -185,32 +263,23 @@ export class FeedbackDeliveriesRepository {
    */
   async markFailed(failures: DeliveryFailure[], policy: FeedbackRetryPolicy, now = new Date()): Promise<number> {
     const { dialect } = this.sql;
-    const groups = new Map<string, { status: number | null; error: string; next: Date; dead: boolean; ids: number[] }>();
-    for (const f of failures) {
+    const outcomes = failures.map((f) => {
       const next = new Date(now.getTime() + nextAttemptDelayMs(f.attempts, policy, f.retryAfterMs));
       const dead = Boolean(f.final) || next.getTime() > f.createdAt.getTime() + policy.retryWindowMs;
-      const error = f.error.slice(0, 500);
-      const key = JSON.stringify([f.status ?? null, error, dead ? 0 : next.getTime(), dead]);
-      const group = groups.get(key) ?? { status: f.status ?? null, error, next, dead, ids: [] };
-      group.ids.push(f.id);
-      groups.set(key, group);
-    }
+      return { id: f.id, status: f.status ?? null, error: f.error.slice(0, 500), next, dead };
+    });
+    const groups = groupBy(outcomes, (o) => JSON.stringify([o.status, o.error, o.dead ? 0 : o.next.getTime(), o.dead]));
     let changed = 0;
     for (const group of groups.values()) {
-      for (const slice of chunk(group.ids, IN_LIST_LIMIT)) {
+      const { status, error, next, dead } = group[0];
+      const ids = group.map((o) => o.id);
+      for (const slice of chunk(ids, IN_LIST_LIMIT)) {
         changed += await this.sql.run(
           `UPDATE feedback_deliveries
            SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?,
                lease_until = NULL, lease_token = NULL
            WHERE id IN (${dialect.placeholders(slice.length)}) AND state = ?`,
-          [
-            group.dead ? FeedbackDeliveryState.DEAD : PENDING,
-            group.status,
-            group.error,
-            dialect.timestamp(group.dead ? now : group.next),
-            ...slice,
-            PENDING,
-          ],
+          [dead ? FeedbackDeliveryState.DEAD : PENDING, status, error, dialect.timestamp(dead ? now : next), ...slice, PENDING],
         );
       }
     }

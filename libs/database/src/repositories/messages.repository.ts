@@ -4,6 +4,7 @@
  * concurrent actors cannot both win.
  */
 import {
+  FINAL_REPORT_STATES,
   FeedbackEvent,
   MessageCounts,
   MessageState,
@@ -13,7 +14,7 @@ import {
   groupBy,
 } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
-import { FeedbackFailure, OutboxSelection, recordFeedback } from './feedback-outbox';
+import { FeedbackFailure, OutboxSelection, recordFeedback, recordReportPush } from './feedback-outbox';
 
 export interface SendableMessage {
   id: number;
@@ -25,6 +26,9 @@ export interface SendableMessage {
   attributes: Record<string, unknown>;
   /** What the integrator attached to this contact at the gate. */
   gateData: Record<string, unknown>;
+  /** For a sendout of the email API: the client-visible messageId and the recipient's placeholders. */
+  emailMessageId?: string;
+  placeholders?: Record<string, unknown>;
 }
 
 export interface FailedMessage {
@@ -86,10 +90,13 @@ export class MessagesRepository {
     reason: string | null = null,
   ): Promise<number> {
     const event = feedbackEventFor(to);
-    if (!options.feedback || !event) return change(this.sql);
+    // a final state without a feedback event (a cancel) still queues the notifyUrl report push
+    const pushOnly = !event && FINAL_REPORT_STATES.includes(to);
+    if (!options.feedback || (!event && !pushOnly)) return change(this.sql);
     return this.sql.transaction(async (tx) => {
       const changed = await change(tx);
-      if (changed > 0) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
+      if (changed > 0 && event) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
+      else if (changed > 0) await recordReportPush(tx, [to], selection, { dueInMs });
       return changed;
     });
   }
@@ -224,10 +231,15 @@ export class MessagesRepository {
       phone: string | null;
       attributes: string | null;
       gate_data: string | null;
+      email_message_id: string | null;
+      placeholders: string | null;
     }>(
-      `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, c.email, c.phone, c.attributes, g.data AS gate_data
+      // An email API recipient is sent to the address the request gave (the contact is only keyed by it).
+      `SELECT m.id, m.contact_id, m.idempotency_key, c.external_id, COALESCE(em.to_address, c.email) AS email, c.phone, c.attributes,
+         g.data AS gate_data, em.message_id AS email_message_id, em.placeholders
        FROM messages m JOIN contacts c ON c.id = m.contact_id
        LEFT JOIN gate_data g ON g.sendout_id = m.sendout_id AND g.external_id = c.external_id
+       LEFT JOIN email_messages em ON em.sendout_id = m.sendout_id AND em.contact_id = m.contact_id
        WHERE m.sendout_id = ? AND m.id BETWEEN ? AND ? AND m.id > ? AND m.state = ?
        ORDER BY m.id LIMIT ?`,
       [sendoutId, fromId, toId, afterId, MessageState.SENDING, limit],
@@ -241,6 +253,8 @@ export class MessagesRepository {
       phone: r.phone,
       attributes: r.attributes ? JSON.parse(r.attributes) : {},
       gateData: r.gate_data ? JSON.parse(r.gate_data) : {},
+      ...(r.email_message_id !== null ? { emailMessageId: r.email_message_id } : {}),
+      ...(r.placeholders ? { placeholders: JSON.parse(r.placeholders) as Record<string, unknown> } : {}),
     }));
   }
 
@@ -275,8 +289,8 @@ export class MessagesRepository {
   }
 
   /** Claimed messages that will not be sent after all (the sendout was cancelled mid-page). */
-  async markCanceled(ids: number[], reason: string): Promise<number> {
-    return this.finishClaimed(ids, MessageState.CANCELED, reason);
+  async markCanceled(ids: number[], reason: string, options: FeedbackOption = {}): Promise<number> {
+    return this.finishClaimed(ids, MessageState.CANCELED, reason, options);
   }
 
   /** Records permanent failures, one UPDATE per distinct reason. */

@@ -1,5 +1,5 @@
 import { GateAction } from '@sendgate/domain';
-import { ProjectEntity } from '../entities/project.entity';
+import { ProjectEmailDefaults, ProjectEntity } from '../entities/project.entity';
 import { Sql } from '../sql';
 
 /** Projects of an account; every read but the workflow's by-id one is scoped to the account. */
@@ -29,5 +29,9 @@ export class ProjectsRepository {
 
   async setGateActions(accountId: string, id: string, actions: GateAction[]): Promise<void> {
     await this.rows.update({ id, accountId }, { gateActions: actions });
+  }
+
+  async setEmailDefaults(accountId: string, id: string, defaults: ProjectEmailDefaults): Promise<void> {
+    await this.rows.update({ id, accountId }, { emailDefaults: defaults });
   }
 }

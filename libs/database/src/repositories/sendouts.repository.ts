@@ -3,8 +3,23 @@
  * parsed); stage moves are plain UPDATEs by id, so the API and any worker can make them.
  */
 import { FINISHED_STAGES, SendoutStage, isFinished } from '@sendgate/domain';
+import { EntityManager } from 'typeorm';
 import { SendoutEntity } from '../entities/sendout.entity';
 import { Sql, inTransaction } from '../sql';
+
+/** Inserts a sendout and the webhooks it reports to, inside the caller's transaction. */
+export async function insertSendoutRows(
+  manager: EntityManager,
+  sendout: Partial<SendoutEntity>,
+  feedbackWebhookIds: string[],
+): Promise<void> {
+  await manager.getRepository(SendoutEntity).insert(sendout);
+  if (feedbackWebhookIds.length === 0) return;
+  await manager.query(
+    `INSERT INTO sendout_feedback_webhooks (sendout_id, webhook_id) VALUES ${feedbackWebhookIds.map(() => '(?, ?)').join(', ')}`,
+    feedbackWebhookIds.flatMap((webhookId) => [sendout.id, webhookId]),
+  );
+}
 
 export class SendoutsRepository {
   constructor(private readonly sql: Sql) {}
@@ -22,13 +37,7 @@ export class SendoutsRepository {
       if (feedbackWebhookIds.length === 0) await this.rows.insert(sendout);
       else {
         // the sendout and the webhooks it reports to are stored together, or neither is
-        await inTransaction(this.sql.dataSource, async (manager) => {
-          await manager.getRepository(SendoutEntity).insert(sendout);
-          await manager.query(
-            `INSERT INTO sendout_feedback_webhooks (sendout_id, webhook_id) VALUES ${feedbackWebhookIds.map(() => '(?, ?)').join(', ')}`,
-            feedbackWebhookIds.flatMap((webhookId) => [sendout.id, webhookId]),
-          );
-        });
+        await inTransaction(this.sql.dataSource, (manager) => insertSendoutRows(manager, sendout, feedbackWebhookIds));
       }
       return true;
     } catch (error) {
@@ -111,7 +120,7 @@ export class SendoutsRepository {
 }
 
 /** A primary or unique key collision, on MySQL/MariaDB or SQLite. */
-function isDuplicateKey(error: unknown): boolean {
+export function isDuplicateKey(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string } }).driverError;
   const code = driverError?.code ?? (error as { code?: string }).code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { KeyEmailDefaultsDto } from './key-email-defaults.dto';
 
 export class ApiKeyViewDto {
   @ApiProperty({ format: 'uuid' })
@@ -15,6 +16,9 @@ export class ApiKeyViewDto {
 
   @ApiProperty({ type: Date, nullable: true })
   revokedAt: Date | null;
+
+  @ApiProperty({ type: KeyEmailDefaultsDto, nullable: true, description: 'Which project and integration the email API sends through' })
+  emailDefaults: KeyEmailDefaultsDto | null;
 }
 
 export class NewApiKeyDto extends ApiKeyViewDto {

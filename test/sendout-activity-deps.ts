@@ -1,0 +1,45 @@
+/** The sendout activities' dependencies over one test database, for activity tests without a worker. */
+import { SecretBox, TokenSigner } from '../libs/crypto/src';
+import {
+  EmailBulksRepository,
+  EmailSendsRepository,
+  GateEndpointsRepository,
+  GateRepository,
+  IntegrationsRepository,
+  MessagesRepository,
+  ProjectsRepository,
+  RateLimiter,
+  SegmentsRepository,
+  SendoutsRepository,
+} from '../libs/database/src';
+import { EspClient, OutboundGuard, TokenCache } from '../libs/esp/src';
+import { GateNotifier, GateUris } from '../libs/gate/src';
+import type { SendoutActivityDeps } from '../activities/deps';
+import { TestDatabase } from './test-databases';
+
+export const TEST_SECRETS = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
+
+/** Real repositories on `db`, loopback-allowed outbound clients; the ESP client is the caller's (it closes it). */
+export function sendoutActivityDeps(
+  db: TestDatabase,
+  esp: EspClient,
+  guard = new OutboundGuard({ allowPrivateNetworks: true }),
+): SendoutActivityDeps {
+  return {
+    sendouts: new SendoutsRepository(db.sql),
+    projects: new ProjectsRepository(db.sql),
+    segments: new SegmentsRepository(db.sql),
+    integrations: new IntegrationsRepository(db.sql),
+    gateEndpoints: new GateEndpointsRepository(db.sql),
+    messages: new MessagesRepository(db.sql),
+    emailBulks: new EmailBulksRepository(db.sql),
+    emailSends: new EmailSendsRepository(db.sql),
+    gates: new GateRepository(db.sql),
+    esp,
+    tokens: new TokenCache({ timeoutMs: 2_000, guard }),
+    limiter: new RateLimiter(db.sql),
+    gateUris: new GateUris(new TokenSigner('test-signing-key-0123456789abcdefghijklmnop'), 'http://127.0.0.1:3000', 60_000),
+    notifier: new GateNotifier(2_000, guard),
+    secrets: TEST_SECRETS,
+  };
+}
