@@ -15,6 +15,7 @@ import { FeedbackWebhooksModule } from './feedback-webhooks/feedback-webhooks.mo
 import { HealthModule } from './health/health.module';
 import { HooksModule } from './hooks/hooks.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { JourneysModule } from './journeys/journeys.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { SendGateModule } from './send-gate/send-gate.module';
@@ -46,6 +47,7 @@ export class AppModule {
         FeedbackWebhooksModule,
         HooksModule,
         EmailModule,
+        JourneysModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -15,6 +15,7 @@ import { FeedbackDeliveriesRepository } from './repositories/feedback-deliveries
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
+import { JourneysRepository } from './repositories/journeys.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { ProjectsRepository } from './repositories/projects.repository';
 import { SandboxMessagesRepository } from './repositories/sandbox-messages.repository';
@@ -42,6 +43,7 @@ const OVER_SQL = [
   FeedbackDeliveriesRepository,
   EmailReportsRepository,
   EmailBulksRepository,
+  JourneysRepository,
 ] as const;
 
 @Global()

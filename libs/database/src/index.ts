@@ -25,3 +25,4 @@ export * from './repositories/esp-events.repository';
 export * from './repositories/feedback-deliveries.repository';
 export * from './repositories/email-reports.repository';
 export * from './repositories/email-bulks.repository';
+export * from './repositories/journeys.repository';

@@ -10,3 +10,4 @@ export * from './feedback';
 export * from './collections';
 export * from './infobip';
 export * from './send-at';
+export * from './journey-graph';

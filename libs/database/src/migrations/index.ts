@@ -10,6 +10,7 @@ import { FeedbackLeases1764510000000 } from './1764510000000-feedback-leases';
 import { EspCallbacks1764530000000 } from './1764530000000-esp-callbacks';
 import { EmailApi1764600000000 } from './1764600000000-email-api';
 import { EmailReportPush1764630000000 } from './1764630000000-email-report-push';
+import { Journeys1764700000000 } from './1764700000000-journeys';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   EspCallbacks1764530000000,
   EmailApi1764600000000,
   EmailReportPush1764630000000,
+  Journeys1764700000000,
 ];
