@@ -53,6 +53,8 @@ const GATE_REREADS = 'gate-rereads-decision';
 const FEEDBACK_FANOUT = 'feedback-fanout';
 /** Patch: the schedule step waits for a sendAt and a pause that the `schedule` update may change. */
 const BULK_SCHEDULE = 'bulk-schedule';
+/** Patch: a cancel that stops the page loop waits for the pages still in flight before the sendout is cancelled. */
+const SETTLE_PAGES = 'settle-pages-on-cancel';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -309,26 +311,36 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
     progress.pagesDone += 1;
   };
 
-  for (;;) {
-    const pages = await acts.short.planSendPages({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
-    if (pages.length === 0) break;
-    for (const range of pages) {
-      const page = sendOne(range).finally(() => {
-        inFlight.delete(page);
+  try {
+    for (;;) {
+      const pages = await acts.short.planSendPages({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
+      if (pages.length === 0) break;
+      for (const range of pages) {
+        const page = sendOne(range).finally(() => {
+          inFlight.delete(page);
+          progress.pagesInFlight = inFlight.size;
+        });
+        // A page's failure is seen where pages are awaited; one still in flight when the loop stops
+        // (a cancel while planning) would otherwise be an unhandled rejection, failing every
+        // workflow task of the run so that the cancel never completes.
+        page.catch(() => undefined);
+        inFlight.add(page);
         progress.pagesInFlight = inFlight.size;
-      });
-      inFlight.add(page);
-      progress.pagesInFlight = inFlight.size;
-      afterId = range[1];
-      if (inFlight.size >= tuning.sendWindow) await Promise.race(inFlight);
+        afterId = range[1];
+        if (inFlight.size >= tuning.sendWindow) await Promise.race(inFlight);
+      }
+      if (historyIsLong(tuning.continueAsNewAfterEvents ?? DEFAULT_EVENTS_BEFORE_CONTINUE)) {
+        await Promise.all(inFlight);
+        return afterId;
+      }
     }
-    if (historyIsLong(tuning.continueAsNewAfterEvents ?? DEFAULT_EVENTS_BEFORE_CONTINUE)) {
-      await Promise.all(inFlight);
-      return afterId;
-    }
+    await Promise.all(inFlight);
+    return undefined;
+  } catch (error) {
+    // The pages in flight stop posting (their cancel is awaited) before the sendout is marked cancelled.
+    if (inFlight.size > 0 && patched(SETTLE_PAGES)) await Promise.allSettled(inFlight);
+    throw error;
   }
-  await Promise.all(inFlight);
-  return undefined;
 }
 
 function pathsOf(progress: SendoutProgress) {
