@@ -15,6 +15,7 @@ import { FeedbackDeliveriesRepository } from './repositories/feedback-deliveries
 import { GateEndpointsRepository } from './repositories/gate-endpoints.repository';
 import { GateRepository } from './repositories/gate.repository';
 import { IntegrationsRepository } from './repositories/integrations.repository';
+import { JourneyRunsRepository } from './repositories/journey-runs.repository';
 import { JourneysRepository } from './repositories/journeys.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { ProjectsRepository } from './repositories/projects.repository';
@@ -44,6 +45,7 @@ const OVER_SQL = [
   EmailReportsRepository,
   EmailBulksRepository,
   JourneysRepository,
+  JourneyRunsRepository,
 ] as const;
 
 @Global()

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { GateAction, MessageContent, SendoutStage } from '@sendgate/domain';
+import { GateAction, MessageContent, SendoutAudience, SendoutStage } from '@sendgate/domain';
 import { bigintNumber, jsonText } from './transformers';
 
 @Entity('sendouts')
@@ -87,4 +87,15 @@ export class SendoutEntity {
   /** Whether its messages' status changes are reported to feedback webhooks (sendout_feedback_webhooks names which). */
   @Column({ name: 'feedback_enabled', type: 'boolean', default: false })
   feedbackEnabled: boolean;
+
+  /** The journey run whose step this sendout is (null for a sendout of its own). */
+  @Column({ name: 'journey_run_id', type: 'varchar', length: 36, nullable: true })
+  journeyRunId: string | null;
+
+  @Column({ name: 'journey_step_id', type: 'varchar', length: 64, nullable: true })
+  journeyStepId: string | null;
+
+  /** A journey step's audience, resolved at generation (set instead of segmentId and contactIds). */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  audience: SendoutAudience | null;
 }
