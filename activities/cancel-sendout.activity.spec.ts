@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** A sendout of 5 contacts stopped while generating, with messages for the first `generated` of them only. */
-async function stoppedEarly(generated: number, listed: boolean) {
+async function stoppedEarly(generated: number, listed: boolean, fields: Partial<SendoutEntity> = {}) {
   const accountId = await db.accountWithContacts(5);
   const id = randomUUID();
   await db.dataSource.getRepository(SendoutEntity).insert(
@@ -40,6 +40,7 @@ async function stoppedEarly(generated: number, listed: boolean) {
       contactIds: listed ? ['c-1', 'c-2', 'c-3', 'c-4', 'c-5'] : null,
       segmentId: listed ? null : randomUUID(),
       stage: SendoutStage.GENERATING,
+      ...fields,
     }),
   );
   await db.messages(accountId, generated, MessageState.ACCEPTED, id);
@@ -71,6 +72,15 @@ describe('a sendout to a list stopped before every message was generated', () =>
 describe('a sendout to a segment stopped early', () => {
   it('cancels what was generated and adds nobody', async () => {
     const sendoutId = await stoppedEarly(2, false);
+    expect(await sut.cancelSendout({ sendoutId })).toEqual({ canceled: 2 });
+    expect(await statesOf(sendoutId)).toEqual({ CANCELED: 2 });
+  });
+});
+
+describe('a journey step stopped early', () => {
+  it('cancels what was generated and adds nobody, even when its sendout also lists contacts', async () => {
+    const audience = { contactIds: ['c-1', 'c-2', 'c-3', 'c-4', 'c-5'], conditions: [] };
+    const sendoutId = await stoppedEarly(2, true, { audience, journeyRunId: randomUUID(), journeyStepId: 'hello' });
     expect(await sut.cancelSendout({ sendoutId })).toEqual({ canceled: 2 });
     expect(await statesOf(sendoutId)).toEqual({ CANCELED: 2 });
   });

@@ -1,11 +1,12 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MessageState, totalOf } from '@sendgate/domain';
+import { MessageState, SegmentFilter, totalOf } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
 /**
- * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment, or the
- * listed contacts. Resumes after the last generated contact when retried.
+ * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment or of a
+ * journey step's audience, or the listed contacts. Resumes after the last generated contact when
+ * retried.
  */
 export function generateMessagesActivity(deps: SendoutActivityDeps) {
   const { sendouts, segments } = deps;
@@ -15,7 +16,28 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
     // Behind a gate messages wait as GATED; without one they are ready to send once generated.
     const state = sendout.gateEnabled ? MessageState.GATED : MessageState.ACCEPTED;
 
-    if (sendout.contactIds) {
+    if (sendout.audience) {
+      const { audience } = sendout;
+      let segmentFilter: SegmentFilter | undefined;
+      if (!audience.from && audience.segmentId) {
+        // the run's segment as it is now: a step generated later sees the segment's later members
+        const segment = await segments.findById(audience.segmentId);
+        if (!segment) throw ApplicationFailure.nonRetryable(`segment ${audience.segmentId} does not exist`, 'SegmentNotFound');
+        segmentFilter = segment.filter;
+      }
+      for (;;) {
+        const inserted = await deps.messages.generateAudiencePage({
+          sendoutId: sendout.id,
+          accountId: sendout.accountId,
+          audience,
+          segmentFilter,
+          state,
+          pageSize: input.pageSize,
+        });
+        heartbeat();
+        if (inserted < input.pageSize) break;
+      }
+    } else if (sendout.contactIds) {
       await deps.messages.generateForExternalIds({
         sendoutId: sendout.id,
         accountId: sendout.accountId,

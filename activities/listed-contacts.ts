@@ -6,11 +6,12 @@ import { SendoutActivityDeps } from './deps';
  * message: the listed contacts without one get it now, as GENERATED, so that the cancel or failure
  * that follows ends each of them in a final state (and reports it), not only those generated in
  * time. One INSERT IGNORE per thousand ids: a message generated meanwhile is kept as it is.
- * A segment's sendout is left as it is: its audience is whatever was generated.
+ * A segment's sendout is left as it is: its audience is whatever was generated; so is a journey
+ * step's (its audience, even one of listed ids, is resolved by generation only).
  */
 export async function generateRestOfList(deps: Pick<SendoutActivityDeps, 'sendouts' | 'messages'>, sendoutId: string): Promise<void> {
   const sendout = await deps.sendouts.findById(sendoutId);
-  if (!sendout?.contactIds) return;
+  if (!sendout?.contactIds || sendout.audience) return;
   await deps.messages.generateForExternalIds({
     sendoutId,
     accountId: sendout.accountId,

@@ -9,11 +9,13 @@ import {
   MessageCounts,
   MessageState,
   SegmentFilter,
+  SendoutAudience,
   compileSegmentFilter,
   feedbackEventFor,
   groupBy,
 } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
+import { audienceSource } from './audience-source';
 import { FeedbackFailure, OutboxSelection, recordFeedback, recordReportPush } from './feedback-outbox';
 
 export interface SendableMessage {
@@ -125,6 +127,34 @@ export class MessagesRepository {
        ORDER BY c.id
        LIMIT ?`,
       [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, args.accountId, after, ...where.params, args.pageSize],
+    );
+  }
+
+  /**
+   * Inserts the next page of a journey step's audience as messages (an earlier sendout's path, a
+   * segment or a list, narrowed by branch conditions; see audienceSource), starting after the highest
+   * contact already generated, as generateSegmentPage does. `segmentFilter` is the filter of
+   * `audience.segmentId`, which the caller loads. Answers how many rows it inserted.
+   */
+  async generateAudiencePage(args: {
+    sendoutId: string;
+    accountId: string;
+    audience: SendoutAudience;
+    segmentFilter?: SegmentFilter;
+    state: MessageState;
+    pageSize: number;
+  }): Promise<number> {
+    const { dialect } = this.sql;
+    const after = await this.lastGeneratedContactId(args.sendoutId);
+    const source = audienceSource(args.audience, args.accountId, after, dialect, args.segmentFilter);
+    const now = dialect.timestamp(new Date());
+    return this.sql.run(
+      `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
+       SELECT ${source.hint} ?, ${source.contactId}, ?, ${dialect.concat('?', source.contactId)}, 0, ?, ?
+       ${source.sql}
+       ORDER BY ${source.contactId}
+       LIMIT ?`,
+      [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, ...source.params, args.pageSize],
     );
   }
 
