@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 
 export const sendoutWorkflowId = (sendoutId: string): string => `sendout-${sendoutId}`;
 
+/** A journey run's workflow: one per run number, so starting the same run twice is one workflow. */
+export const journeyRunWorkflowId = (journeyId: string, runNumber: number): string => `journey-${journeyId}-run-${runNumber}`;
+
 /**
  * The sendout id a client's Idempotency-Key stands for, within its account: a UUID (version 8,
  * name-based on SHA-256), so concurrent retries of one request all race for the same row.

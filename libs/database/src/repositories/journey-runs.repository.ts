@@ -5,7 +5,7 @@
  * name it (journey_run_id), so their progress is read from the messages table like any sendout's.
  */
 import { randomUUID } from 'node:crypto';
-import type { MessageCounts, MessageState, SendoutAudience, SendoutStage } from '@sendgate/domain';
+import { MessageCounts, MessageState, SendoutAudience, SendoutStage, journeyRunWorkflowId } from '@sendgate/domain';
 import { Sql, isLockConflict, readTimestamp } from '../sql';
 import { isDuplicateKey } from './sendouts.repository';
 
@@ -55,11 +55,6 @@ interface RunRow {
 const COLUMNS =
   'id, account_id, journey_id, run_number, version, workflow_id, stage, segment_id, contact_ids, last_error, created_at, completed_at';
 const MAX_NUMBER_ATTEMPTS = 20;
-
-/** The run's workflow id: deterministic, so that starting the same run twice is one workflow. */
-export function journeyRunWorkflowId(journeyId: string, runNumber: number): string {
-  return `journey-${journeyId}-run-${runNumber}`;
-}
 
 export class JourneyRunsRepository {
   constructor(private readonly sql: Sql) {}
