@@ -48,4 +48,6 @@ export function createEmailLogActivities(deps: EmailLogActivityDeps) {
 export type EmailLogActivities = ReturnType<typeof createEmailLogActivities>;
 
 export { createFeedbackActivities } from './feedback';
+export { createJourneyActivities } from './journey-run';
+export type { JourneyActivities, JourneyActivityDeps } from './journey-run';
 export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';

@@ -2,9 +2,11 @@ import { Provider } from '@nestjs/common';
 import {
   createEmailLogActivities,
   createFeedbackActivities,
+  createJourneyActivities,
   createSendoutActivities,
   EmailLogActivities,
   FeedbackActivities,
+  JourneyActivities,
   SendoutActivities,
 } from '@sendgate/activities';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
@@ -17,6 +19,8 @@ import {
   GateEndpointsRepository,
   GateRepository,
   IntegrationsRepository,
+  JourneyRunsRepository,
+  JourneysRepository,
   MessagesRepository,
   ProjectsRepository,
   RateLimiter,
@@ -33,7 +37,7 @@ export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
-export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities> = {
+export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities & JourneyActivities> = {
   provide: SENDOUT_ACTIVITIES,
   inject: [
     Sql,
@@ -55,6 +59,8 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     FeedbackWebhooksRepository,
     FEEDBACK_ESP_CLIENT,
     EmailBulksRepository,
+    JourneysRepository,
+    JourneyRunsRepository,
   ],
   useFactory: (
     sql: Sql,
@@ -76,6 +82,8 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     webhooks: FeedbackWebhooksRepository,
     feedbackEsp: EspClient,
     emailBulks: EmailBulksRepository,
+    journeys: JourneysRepository,
+    journeyRuns: JourneyRunsRepository,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -110,5 +118,6 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
       pollIdleMs: config.feedback.pollIdleMs,
     }),
     ...createEmailLogActivities({ emailBulks, emailSends }),
+    ...createJourneyActivities({ sendouts, journeys, journeyRuns, projects }),
   }),
 };

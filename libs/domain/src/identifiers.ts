@@ -11,7 +11,20 @@ export const journeyRunWorkflowId = (journeyId: string, runNumber: number): stri
  * name-based on SHA-256), so concurrent retries of one request all race for the same row.
  */
 export function sendoutIdForKey(accountId: string, idempotencyKey: string): string {
-  const bytes = createHash('sha256').update(`sendout\0${accountId}\0${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
+  return nameBasedUuid(`sendout\0${accountId}\0${idempotencyKey}`);
+}
+
+/**
+ * The sendout of a journey run's step, reached along `trail` (the steps and paths walked to it): the
+ * activity that stores it may run twice, and a step reached by two paths gets one sendout per path.
+ */
+export function journeyStepSendoutId(runId: string, trail: string): string {
+  return nameBasedUuid(`journey-step\0${runId}\0${trail}`);
+}
+
+/** A UUID (version 8) named by SHA-256 of `name`. */
+function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

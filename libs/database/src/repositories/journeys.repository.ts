@@ -98,6 +98,20 @@ export class JourneysRepository {
     return row && toView(row);
   }
 
+  /**
+   * One version of a journey for a run's steps, whatever has happened to the journey since (a run
+   * keeps the version it started with, even when the journey is edited or deleted meanwhile).
+   */
+  async findVersion(id: string, version: number): Promise<JourneyView | undefined> {
+    const row = await this.sql.one<VersionRow>(
+      `SELECT j.id, j.account_id, j.project_id, j.name, v.version, v.definition, v.created_at
+       FROM journeys j JOIN journey_versions v ON v.journey_id = j.id AND v.version = ?
+       WHERE j.id = ?`,
+      [version, id],
+    );
+    return row && toView(row);
+  }
+
   /** The journey's versions, newest first, `limit` at a time below `before` (keyset); undefined when there is no such journey. */
   async listVersions(
     accountId: string,

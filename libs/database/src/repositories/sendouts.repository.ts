@@ -78,6 +78,21 @@ export class SendoutsRepository {
     await this.sql.run(`UPDATE sendouts SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
   }
 
+  /**
+   * A cancelled journey run's step sendouts that were stored but whose child workflow never
+   * started: they end CANCELED (nothing was generated for them). Answers how many.
+   */
+  async cancelUnstartedOfRun(journeyRunId: string): Promise<number> {
+    const now = this.sql.dialect.timestamp(new Date());
+    return this.sql.run('UPDATE sendouts SET stage = ?, completed_at = ?, updated_at = ? WHERE journey_run_id = ? AND stage = ?', [
+      SendoutStage.CANCELED,
+      now,
+      now,
+      journeyRunId,
+      SendoutStage.CREATED,
+    ]);
+  }
+
   /** FAILED because its workflow never started: it never ran, so it has no completion time. */
   async markNotStarted(id: string, lastError: string): Promise<void> {
     await this.sql.run('UPDATE sendouts SET stage = ?, last_error = ?, updated_at = ? WHERE id = ?', [

@@ -2,6 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { MAX_JOURNEY_STEPS, MAX_STEP_ID_CHARS, type JourneyStep } from '@sendgate/domain';
+import { ExactlyOneOf, IsUuidIfGiven } from '../../common/field-validators';
+
+/** A run for a list of contacts: the same bound as a single sendout's list. */
+export const MAX_RUN_CONTACT_IDS = 1_000;
 
 const STEPS_DESCRIPTION =
   'The steps, joined by their `next` paths into a graph without cycles, every step reachable from the entry step. ' +
@@ -110,5 +114,118 @@ export class ListVersionsQuery {
   @IsInt()
   @Min(1)
   @Max(1_000)
+  limit?: number;
+}
+
+/** Who a run starts with: a segment as it is when the run starts, or contacts by externalId. */
+export class StartJourneyRunDto {
+  @ApiPropertyOptional({ description: 'Run for a segment, or… (exactly one of segmentId and contactIds)', format: 'uuid' })
+  @ExactlyOneOf(['segmentId', 'contactIds']) // so not IsOptional, which would skip this rule with the segmentId left out
+  @IsUuidIfGiven()
+  segmentId?: string;
+
+  @ApiPropertyOptional({
+    description: `…for these contacts, by externalId (at most ${MAX_RUN_CONTACT_IDS.toLocaleString('en')})`,
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RUN_CONTACT_IDS)
+  @IsString({ each: true })
+  @Length(1, 191, { each: true })
+  contactIds?: string[];
+}
+
+export class JourneyRunPathsDto {
+  @ApiPropertyOptional({ description: 'Contacts the gate accepted (gated steps)' })
+  accepted?: number;
+  @ApiPropertyOptional({ description: 'Contacts the integrator rejected (gated steps)' })
+  rejected?: number;
+  @ApiPropertyOptional({ description: 'Contacts unanswered when the gate timed out (gated steps)' })
+  timedOut?: number;
+  @ApiPropertyOptional({ description: 'Contacts the ESP took (steps without a gate)' })
+  sent?: number;
+}
+
+export class JourneyRunStepSendoutDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  @ApiProperty({ example: 'COMPLETED' })
+  stage: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Messages per state' })
+  counts: Record<string, number>;
+  @ApiProperty({ type: JourneyRunPathsDto })
+  paths: JourneyRunPathsDto;
+}
+
+export class JourneyRunStepDto {
+  @ApiProperty({ example: 'welcome' })
+  id: string;
+  @ApiProperty({ enum: ['message', 'wait', 'branch', 'end'] })
+  type: string;
+  @ApiProperty({
+    enum: ['not reached', 'waiting', 'running', 'done'],
+    description: 'From the run while it runs; "done" for every step reached once the run ended',
+  })
+  status: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Message steps: messages per state, over its sendouts',
+  })
+  counts?: Record<string, number>;
+  @ApiPropertyOptional({ type: JourneyRunPathsDto, description: 'Message steps: contacts per path, over its sendouts' })
+  paths?: JourneyRunPathsDto;
+  @ApiPropertyOptional({ type: [JourneyRunStepSendoutDto], description: 'Message steps: one sendout per path that reached it' })
+  sendouts?: JourneyRunStepSendoutDto[];
+}
+
+export class JourneyRunViewDto {
+  @ApiProperty({ example: 1, description: 'The run number within the journey (the `:run` of its URLs)' })
+  run: number;
+  @ApiProperty({ format: 'uuid' })
+  journeyId: string;
+  @ApiProperty({ example: 1, description: 'The journey version the run follows, whatever is published meanwhile' })
+  version: number;
+  @ApiProperty({ enum: ['RUNNING', 'COMPLETED', 'CANCELED', 'FAILED'] })
+  stage: string;
+  @ApiProperty({ example: 'journey-6f1c1d1e-8a8b-4c4d-9e9f-0a0b0c0d0e0f-run-1', description: 'Its workflow in the Temporal Web UI' })
+  workflowId: string;
+  @ApiPropertyOptional({ format: 'uuid' })
+  segmentId?: string;
+  @ApiPropertyOptional({ type: [String] })
+  contactIds?: string[];
+  @ApiPropertyOptional()
+  lastError?: string;
+  @ApiProperty()
+  createdAt: Date;
+  @ApiPropertyOptional()
+  completedAt?: Date;
+  @ApiProperty({ type: [JourneyRunStepDto] })
+  steps: JourneyRunStepDto[];
+}
+
+export class JourneyRunPageDto {
+  @ApiProperty({ type: [JourneyRunViewDto], description: 'Newest first, without their steps (GET the run for those)' })
+  runs: Omit<JourneyRunViewDto, 'steps'>[];
+  @ApiPropertyOptional({ description: 'Pass as `before` for the next page' })
+  next?: number;
+}
+
+export class ListRunsQuery {
+  @ApiPropertyOptional({ description: 'Runs numbered below this (the `next` of the previous page)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  before?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 }
