@@ -12,6 +12,7 @@ import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
+import { waitFor } from '../wait';
 import { writeHistories } from './histories';
 
 type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
@@ -261,6 +262,90 @@ describe('recording sendout histories', () => {
         runs: 'several',
         contains: ['markerRecordedEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+  });
+
+  describe('journey runs', () => {
+    let gated: GatedStack;
+    let stack: TestStack;
+
+    beforeAll(async () => {
+      gated = await startGatedStack();
+      stack = gated.stack;
+    });
+
+    afterAll(async () => {
+      await gated?.stop();
+    });
+
+    /** A journey over a fresh segment; answers its id and the run's workflow id once the run started. */
+    async function startJourneyRun(name: string, contacts: number, steps: (integrationId: string) => unknown[]) {
+      const seed = await seedSendout(stack, { contacts, espUrl: gated.esp.url });
+      const journey = await expectStatus(
+        stack.request('POST', '/v1/journeys', { projectId: seed.projectId, name, entryStepId: 'first', steps: steps(seed.integrationId) }),
+        201,
+      );
+      const run = await expectStatus(stack.request('POST', `/v1/journeys/${journey.id}/runs`, { segmentId: seed.segmentId }), 202);
+      return { journeyId: journey.id as string, workflowId: run.workflowId as string };
+    }
+
+    async function stepSendoutId(journeyId: string, stepId: string): Promise<string> {
+      let id: string | undefined;
+      await waitFor(`the sendout of step ${stepId}`, 60_000, async () => {
+        const run = await expectStatus(stack.request('GET', `/v1/journeys/${journeyId}/runs/1`), 200);
+        id = run.steps.find((s: { id: string }) => s.id === stepId)?.sendouts?.[0]?.id;
+        return id !== undefined;
+      });
+      return id!;
+    }
+
+    it('records a run: a gated message, its rejected path messaged, its accepted path after a wait and a branch', async () => {
+      const { journeyId, workflowId } = await startJourneyRun('journey run', 4, (integrationId) => [
+        {
+          id: 'first',
+          type: 'message',
+          integrationId,
+          content: { subject: 'first' },
+          gate: { enabled: true, timeout: '1h', split: true },
+          next: { accepted: 'pause', rejected: 'sorry' },
+        },
+        { id: 'sorry', type: 'message', integrationId, content: { subject: 'sorry' } },
+        { id: 'pause', type: 'wait', duration: '2s', next: 'low' },
+        {
+          id: 'low',
+          type: 'branch',
+          filter: { all: [{ attribute: 'score', op: 'lt', value: 2 }] },
+          next: { match: 'third', otherwise: 'done' },
+        },
+        { id: 'third', type: 'message', integrationId, content: { subject: 'third' } },
+        { id: 'done', type: 'end' },
+      ]);
+      const hook = await webhookFor(gated.integrator, await stepSendoutId(journeyId, 'first'));
+      await rejectFirstItem(hook.itemDownloadUri);
+      expect(await post(hook.finishUri)).toBe(200);
+      await record(stack, workflowId, 'journey-run', {
+        runs: 'one',
+        contains: ['startChildWorkflowExecutionInitiatedEventAttributes', 'timerFiredEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+    });
+
+    it('records a run cancelled while it waits', async () => {
+      const { journeyId, workflowId } = await startJourneyRun('journey run cancelled', 2, (integrationId) => [
+        { id: 'first', type: 'message', integrationId, content: { subject: 'first' }, next: { sent: 'pause' } },
+        { id: 'pause', type: 'wait', duration: '1h', next: 'second' },
+        { id: 'second', type: 'message', integrationId, content: { subject: 'second' } },
+      ]);
+      await waitFor('the run to wait', 60_000, async () => {
+        const run = await expectStatus(stack.request('GET', `/v1/journeys/${journeyId}/runs/1`), 200);
+        return run.steps.find((s: { id: string }) => s.id === 'pause').status === 'waiting';
+      });
+      await expectStatus(stack.request('POST', `/v1/journeys/${journeyId}/runs/1/cancel`), 202);
+      await record(stack, workflowId, 'journey-run-cancelled', {
+        runs: 'one',
+        contains: ['workflowExecutionCancelRequestedEventAttributes'],
+        endsWith: 'workflowExecutionCanceledEventAttributes',
       });
     });
   });

@@ -10,7 +10,7 @@ import { readHistories } from './histories';
 
 const recorded = readHistories();
 
-describe('the sendout workflow', () => {
+describe('the sendout and journey-run workflows', () => {
   const results = new Map<string, ReplayResult>();
 
   beforeAll(async () => {
@@ -21,7 +21,7 @@ describe('the sendout workflow', () => {
   }, 120_000);
 
   it('has recorded histories to replay', () => {
-    expect(recorded.map((r) => r.workflowId)).toEqual(expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2']));
+    expect(recorded.map((r) => r.workflowId)).toEqual(expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled']));
   });
 
   describe.each(recorded.map((r) => r.workflowId))('when it replays %s', (name) => {
