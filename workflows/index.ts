@@ -5,3 +5,4 @@ export * from './feedback-dispatcher.messages';
 export * from './email-log-purge.messages';
 export * from './journey-run.messages';
 export * from './search-attributes';
+export * from './labels';

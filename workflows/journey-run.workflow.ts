@@ -33,6 +33,7 @@ import {
   JourneyStepSendout,
   journeyRunProgressQuery,
 } from './journey-run.messages';
+import { sendoutMemo, sendoutSummary } from './labels';
 import { JourneyNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey } from './search-attributes';
 import { sendoutWorkflow } from './sendout.workflow';
 
@@ -117,6 +118,7 @@ class JourneyRun {
   /** The step's sendout as a child workflow; answers whether it completed (its paths go on). */
   private async runSendout(sendout: JourneyStepSendout): Promise<boolean> {
     const { names } = sendout;
+    const labels = { name: names.sendoutName, kind: 'batch', projectName: names.projectName, journeyName: names.journeyName };
     try {
       await executeChild(sendoutWorkflow, {
         workflowId: sendout.workflowId,
@@ -133,7 +135,8 @@ class JourneyRun {
           { key: SendoutKindKey, value: 'batch' },
           { key: SendoutStageKey, value: 'CREATED' },
         ],
-        memo: { journeyRun: workflowInfo().workflowId, sendout: names.sendoutName },
+        memo: sendoutMemo({ ...labels, startedBy: workflowInfo().workflowId }),
+        staticSummary: sendoutSummary(labels),
       });
       return true;
     } catch (error) {

@@ -43,6 +43,7 @@ export class JourneyRunWorkflowGateway {
           { key: JourneyNameKey, value: run.names.journeyName },
         ],
         memo: { journey: run.names.journeyName, run: run.runNumber, project: run.names.projectName },
+        staticSummary: `Journey "${run.names.journeyName}", run ${run.runNumber}, project "${run.names.projectName}"`,
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -25,6 +25,8 @@ import {
   scheduleUpdate,
   SendoutSchedule,
   SendoutScheduleChange,
+  sendoutMemo,
+  sendoutSummary,
   sendoutWorkflow,
 } from '@sendgate/workflows';
 
@@ -82,6 +84,8 @@ export class SendoutWorkflowGateway {
           { key: SendoutStageKey, value: SendoutStage.CREATED },
           ...(sendout.journeyName ? [{ key: JourneyNameKey, value: sendout.journeyName }] : []),
         ],
+        memo: sendoutMemo(sendout),
+        staticSummary: sendoutSummary(sendout),
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;

@@ -1,0 +1,100 @@
+/**
+ * Benchmark of the journey layer: a journey of three message steps (each step's `sent` path leads
+ * to the next) over BENCH_JOURNEY_CONTACTS contacts (default 100,000), end to end, beside three
+ * plain sendouts of the same size one after the other in the same run: the difference is what the
+ * journey adds (the run's workflow, each step's audience read from the previous step's messages).
+ * Also the workflow history length of the run and of each step's sendout.
+ */
+import 'reflect-metadata';
+import { Client, Connection } from '@temporalio/client';
+import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+
+const CONTACTS = Number(process.env.BENCH_JOURNEY_CONTACTS ?? 100_000);
+const STEPS = 3;
+const DEADLINE_MS = 30 * 60_000;
+
+async function main(): Promise<void> {
+  const stack = await startBenchStack();
+  const connection = await Connection.connect({ address: stack.config.temporal.address });
+  const temporal = new Client({ connection });
+  try {
+    console.log(`journey benchmark: ${STEPS} message steps over ${fmt(CONTACTS)} contacts, beside ${STEPS} sendouts of that size`);
+    const audience = await prepareAudience(stack, {
+      name: 'journey bench',
+      cohort: 'journeybench',
+      count: CONTACTS,
+      payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+    });
+
+    const sendoutsStarted = performance.now();
+    const sendoutHistories: number[] = [];
+    for (let i = 1; i <= STEPS; i++) {
+      const sendout = await stack.call('POST', '/v1/sendouts', {
+        projectId: audience.projectId,
+        name: `plain ${i}`,
+        segmentId: audience.segmentId,
+        integrationId: audience.integrationId,
+        content: { subject: `step ${i}` },
+      });
+      await until(`sendout ${i} to complete`, async () => (await stack.call('GET', `/v1/sendouts/${sendout.id}`)).stage === 'COMPLETED');
+      sendoutHistories.push(await historyLength(temporal, sendout.workflowId));
+    }
+    const sendoutsSeconds = (performance.now() - sendoutsStarted) / 1000;
+
+    const journey = await stack.call('POST', '/v1/journeys', {
+      projectId: audience.projectId,
+      name: 'journey bench',
+      entryStepId: 'step-1',
+      steps: Array.from({ length: STEPS }, (_, i) => ({
+        id: `step-${i + 1}`,
+        type: 'message',
+        integrationId: audience.integrationId,
+        content: { subject: `step ${i + 1}` },
+        ...(i + 1 < STEPS ? { next: { sent: `step-${i + 2}` } } : {}),
+      })),
+    });
+    await stack.espReset();
+    const journeyStarted = performance.now();
+    const run = await stack.call('POST', `/v1/journeys/${journey.id}/runs`, { segmentId: audience.segmentId });
+    let done: any;
+    await until('the journey run to end', async () => {
+      done = await stack.call('GET', `/v1/journeys/${journey.id}/runs/${run.run}`);
+      return done.stage !== 'RUNNING';
+    });
+    const journeySeconds = (performance.now() - journeyStarted) / 1000;
+    const esp = await stack.espStats();
+    const stepSendouts = done.steps.flatMap((s: any) => s.sendouts.map((o: any) => ({ step: s.id, id: o.id, sent: o.counts.SENT ?? 0 })));
+    const stepHistories = await Promise.all(stepSendouts.map((s: any) => historyLength(temporal, `sendout-${s.id}`)));
+
+    printTable([
+      ['journey run', `${done.stage}, ${journeySeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / journeySeconds)} msg/s)`],
+      ['three sendouts one after the other', `${sendoutsSeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / sendoutsSeconds)} msg/s)`],
+      ['journey / sendouts', `${(journeySeconds / sendoutsSeconds).toFixed(2)}×`],
+      ['sent per step', stepSendouts.map((s: any) => `${s.step} ${fmt(s.sent)}`).join(', ')],
+      ['ESP requests (distinct keys)', `${fmt(esp.requests)} (${fmt(esp.distinctKeys)})`],
+      ['history events: journey run', fmt(await historyLength(temporal, run.workflowId))],
+      ['history events: its step sendouts', stepHistories.map(fmt).join(', ')],
+      ['history events: the plain sendouts', sendoutHistories.map(fmt).join(', ')],
+    ]);
+  } finally {
+    await connection.close();
+    await stack.stop();
+  }
+}
+
+async function historyLength(client: Client, workflowId: string): Promise<number> {
+  return (await client.workflow.getHandle(workflowId).describe()).historyLength;
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
