@@ -118,15 +118,22 @@ async function setUp(stack: BenchStack, integrator: Awaited<ReturnType<typeof st
  */
 async function showNames(page: Page): Promise<void> {
   await page.goto(`${UI}/namespaces/${NAMESPACE}/workflows`);
+  // What adding and ordering the columns in that drawer stores (this Web UI version's key).
+  const columns = ['Status', 'SendoutName', 'JourneyName', 'SendoutStage', 'GateState', 'ProjectName', 'Workflow ID', 'Start'];
+  await page.evaluate(
+    ({ namespace, labels }) =>
+      (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+        'namespace-workflow-table-columns',
+        JSON.stringify({ [namespace]: labels.map((label) => ({ label })) }),
+      ),
+    { namespace: NAMESPACE, labels: columns },
+  );
+  await page.reload();
   await settle(page);
   await page.getByTestId('workflows-summary-table-configuration-button').click();
   await settle(page);
-  for (const column of ['Run ID', 'End']) await page.getByTestId(`orderable-list-item-${column}-remove-button`).click();
-  for (const column of ['SendoutName', 'ProjectName', 'JourneyName', 'SendoutStage', 'GateState']) {
-    await page.getByTestId(`orderable-list-item-${column}-add-button`).click();
-  }
   await shoot(page, 'workflow-columns');
-  await page.keyboard.press('Escape');
+  await page.getByTestId('drawer-close-button').click();
 }
 
 /** Every sendout waiting at its gate: the workflow list filtered on the GateState search attribute. */
@@ -149,6 +156,8 @@ async function whyNotSent(page: Page, sendout: { workflowId: string }): Promise<
   const queries = page.getByRole('tab', { name: /Queries/i }).or(page.getByRole('link', { name: /Queries/i }));
   if (await queries.count()) {
     await queries.first().click();
+    await settle(page);
+    await page.getByRole('button', { name: 'Run Query' }).click();
     await settle(page);
     await shoot(page, 'sendout-progress-query');
   }
