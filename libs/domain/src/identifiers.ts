@@ -8,7 +8,19 @@ export const sendoutWorkflowId = (sendoutId: string): string => `sendout-${sendo
  * name-based on SHA-256), so concurrent retries of one request all race for the same row.
  */
 export function sendoutIdForKey(accountId: string, idempotencyKey: string): string {
-  const bytes = createHash('sha256').update(`sendout\0${accountId}\0${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
+  return nameBasedUuid(`sendout\0${accountId}\0${idempotencyKey}`);
+}
+
+/**
+ * The sendout of one campaign execution (named by its workflow id, which the Schedule makes unique
+ * per action): name-based like sendoutIdForKey, so a retried activity finds the row it stored.
+ */
+export function campaignSendoutId(executionId: string): string {
+  return nameBasedUuid(`campaign-execution\0${executionId}`);
+}
+
+function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -11,3 +11,4 @@ export * from './collections';
 export * from './infobip';
 export * from './send-at';
 export * from './journey-graph';
+export * from './campaign';
