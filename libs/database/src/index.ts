@@ -26,3 +26,4 @@ export * from './repositories/feedback-deliveries.repository';
 export * from './repositories/email-reports.repository';
 export * from './repositories/email-bulks.repository';
 export * from './repositories/journeys.repository';
+export * from './repositories/campaigns.repository';

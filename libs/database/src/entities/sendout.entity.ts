@@ -87,4 +87,12 @@ export class SendoutEntity {
   /** Whether its messages' status changes are reported to feedback webhooks (sendout_feedback_webhooks names which). */
   @Column({ name: 'feedback_enabled', type: 'boolean', default: false })
   feedbackEnabled: boolean;
+
+  /** The campaign whose execution this sendout is (null for any other sendout). */
+  @Column({ name: 'campaign_id', type: 'varchar', length: 36, nullable: true })
+  campaignId: string | null;
+
+  /** The campaign step it executes. */
+  @Column({ name: 'campaign_step_id', type: 'varchar', length: 64, nullable: true })
+  campaignStepId: string | null;
 }

@@ -11,6 +11,7 @@ import { EspCallbacks1764530000000 } from './1764530000000-esp-callbacks';
 import { EmailApi1764600000000 } from './1764600000000-email-api';
 import { EmailReportPush1764630000000 } from './1764630000000-email-report-push';
 import { Journeys1764700000000 } from './1764700000000-journeys';
+import { Campaigns1764900000000 } from './1764900000000-campaigns';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   EmailApi1764600000000,
   EmailReportPush1764630000000,
   Journeys1764700000000,
+  Campaigns1764900000000,
 ];
