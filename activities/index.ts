@@ -49,3 +49,6 @@ export type EmailLogActivities = ReturnType<typeof createEmailLogActivities>;
 
 export { createFeedbackActivities } from './feedback';
 export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';
+
+export { createCampaignActivities } from './campaign';
+export type { CampaignActivities, CampaignActivityDeps } from './campaign';

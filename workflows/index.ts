@@ -3,4 +3,5 @@ export * from './registry';
 export * from './sendout.messages';
 export * from './feedback-dispatcher.messages';
 export * from './email-log-purge.messages';
+export * from './campaign-execution.messages';
 export * from './search-attributes';

@@ -1,5 +1,7 @@
 import { Provider } from '@nestjs/common';
 import {
+  CampaignActivities,
+  createCampaignActivities,
   createEmailLogActivities,
   createFeedbackActivities,
   createSendoutActivities,
@@ -10,6 +12,7 @@ import {
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SecretBox } from '@sendgate/crypto';
 import {
+  CampaignsRepository,
   EmailBulksRepository,
   EmailSendsRepository,
   FeedbackDeliveriesRepository,
@@ -33,7 +36,7 @@ export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
-export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities> = {
+export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities & CampaignActivities> = {
   provide: SENDOUT_ACTIVITIES,
   inject: [
     Sql,
@@ -55,6 +58,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     FeedbackWebhooksRepository,
     FEEDBACK_ESP_CLIENT,
     EmailBulksRepository,
+    CampaignsRepository,
   ],
   useFactory: (
     sql: Sql,
@@ -76,6 +80,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     webhooks: FeedbackWebhooksRepository,
     feedbackEsp: EspClient,
     emailBulks: EmailBulksRepository,
+    campaigns: CampaignsRepository,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -110,5 +115,6 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
       pollIdleMs: config.feedback.pollIdleMs,
     }),
     ...createEmailLogActivities({ emailBulks, emailSends }),
+    ...createCampaignActivities({ campaigns, sendouts, projects }),
   }),
 };

@@ -91,9 +91,12 @@ export class CampaignsRepository {
     return row && toView(row);
   }
 
-  /** Any account's campaign, not deleted, for an execution (its Schedule names only the id). */
-  async findById(id: string): Promise<CampaignView | undefined> {
-    const row = await this.sql.one<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? AND deleted_at IS NULL`, [id]);
+  /** Any account's campaign, for an execution (its Schedule names only the id); a deleted one only when asked. */
+  async findById(id: string, options: { includeDeleted?: boolean } = {}): Promise<CampaignView | undefined> {
+    const row = await this.sql.one<CampaignRow>(
+      `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? ${options.includeDeleted ? '' : 'AND deleted_at IS NULL'}`,
+      [id],
+    );
     return row && toView(row);
   }
 
