@@ -1,2 +1,3 @@
 export * from './temporal-client.module';
 export * from './sendout-workflow.gateway';
+export * from './campaign-schedule.gateway';

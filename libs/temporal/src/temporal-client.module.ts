@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { CampaignScheduleGateway } from './campaign-schedule.gateway';
 import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
 
 /**
@@ -21,8 +22,9 @@ import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
       useFactory: (connection: Connection, config: SendgateConfig) => new Client({ connection, namespace: config.temporal.namespace }),
     },
     SendoutWorkflowGateway,
+    CampaignScheduleGateway,
   ],
-  exports: [SendoutWorkflowGateway],
+  exports: [SendoutWorkflowGateway, CampaignScheduleGateway],
 })
 export class TemporalClientModule implements OnApplicationShutdown {
   constructor(@Inject(Connection) private readonly connection: Connection) {}
