@@ -12,7 +12,14 @@ import {
   campaignSendoutId,
   sendoutWorkflowId,
 } from '@sendgate/domain';
-import type { CampaignExecutionStart } from '../workflows/campaign-execution.messages';
+
+/** The execution's sendout, stored: what its child workflow starts with, and the names the Web UI filters on. */
+export interface CampaignExecutionStart {
+  sendoutId: string;
+  workflowId: string;
+  gate?: { timeoutMs: number; split: boolean };
+  names: { project: string; campaign: string; sendout: string; kind: string };
+}
 
 export interface CampaignActivityDeps {
   campaigns: CampaignsRepository;

@@ -51,4 +51,4 @@ export { createFeedbackActivities } from './feedback';
 export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';
 
 export { createCampaignActivities } from './campaign';
-export type { CampaignActivities, CampaignActivityDeps } from './campaign';
+export type { CampaignActivities, CampaignActivityDeps, CampaignExecutionStart } from './campaign';

@@ -1,4 +1,4 @@
-/** The campaign execution workflow: its input (ids and settings) and what its activity answers. */
+/** The campaign execution workflow: its input (ids and settings) and its result. */
 import type { SendoutTuningInput } from './sendout.messages';
 
 /** What a step's Schedule starts every execution with. */
@@ -6,14 +6,6 @@ export interface CampaignExecutionInput {
   campaignId: string;
   stepId: string;
   tuning: SendoutTuningInput;
-}
-
-/** The execution's sendout, stored: what its child workflow starts with, and the names the Web UI filters on. */
-export interface CampaignExecutionStart {
-  sendoutId: string;
-  workflowId: string;
-  gate?: { timeoutMs: number; split: boolean };
-  names: { project: string; campaign: string; sendout: string; kind: string };
 }
 
 /** The sendout the execution ran (absent: the campaign was paused or deleted, and nothing was sent). */
