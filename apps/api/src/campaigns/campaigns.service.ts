@@ -18,6 +18,8 @@ import {
 } from './dto/campaign.dto';
 
 const DEFAULT_PAGE = 100;
+/** The schedule info is a courtesy: a Temporal that does not answer soon leaves it out rather than holding the answer. */
+const DESCRIBE_WAIT_MS = 2_000;
 const SENT_STATES = [MessageState.SENT, MessageState.DELIVERED, MessageState.BOUNCED];
 
 /**
@@ -94,7 +96,7 @@ export class CampaignsService {
     const campaign = await this.find(accountId, id);
     const infos = await Promise.all(
       campaign.steps.map((step) =>
-        this.schedules.describe(id, step.id).catch((error: Error) => {
+        within(DESCRIBE_WAIT_MS, this.schedules.describe(id, step.id)).catch((error: Error) => {
           this.logger.warn(`campaign ${id}: no schedule info for step ${step.id}: ${error.message}`);
           return undefined;
         }),
@@ -192,6 +194,15 @@ export class CampaignsService {
     if (!campaign) throw notFound('campaign', id);
     return campaign;
   }
+}
+
+/** `work`'s result, or a rejection once `ms` passed without one. */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function unavailable(message: string): ServiceUnavailableException {
