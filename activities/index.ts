@@ -51,3 +51,6 @@ export { createFeedbackActivities } from './feedback';
 export { createJourneyActivities } from './journey-run';
 export type { JourneyActivities, JourneyActivityDeps } from './journey-run';
 export type { FeedbackActivities, FeedbackActivityDeps } from './feedback';
+
+export { createCampaignActivities } from './campaign';
+export type { CampaignActivities, CampaignActivityDeps, CampaignExecutionStart } from './campaign';

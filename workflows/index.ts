@@ -4,5 +4,6 @@ export * from './sendout.messages';
 export * from './feedback-dispatcher.messages';
 export * from './email-log-purge.messages';
 export * from './journey-run.messages';
+export * from './campaign-execution.messages';
 export * from './search-attributes';
 export * from './labels';

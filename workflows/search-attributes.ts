@@ -11,6 +11,7 @@ export const SendoutNameKey = defineSearchAttributeKey('SendoutName', SearchAttr
 export const SendoutKindKey = defineSearchAttributeKey('SendoutKind', SearchAttributeType.KEYWORD);
 export const GateStateKey = defineSearchAttributeKey('GateState', SearchAttributeType.KEYWORD);
 export const SendoutStageKey = defineSearchAttributeKey('SendoutStage', SearchAttributeType.KEYWORD);
+export const CampaignNameKey = defineSearchAttributeKey('CampaignName', SearchAttributeType.KEYWORD);
 
 /** Name and type of every key, for registering them with a Temporal server. */
 export const SEARCH_ATTRIBUTES = [
@@ -21,4 +22,5 @@ export const SEARCH_ATTRIBUTES = [
   SendoutKindKey,
   GateStateKey,
   SendoutStageKey,
+  CampaignNameKey,
 ].map((key) => ({ name: key.name, type: key.type }));

@@ -21,7 +21,9 @@ describe('the sendout and journey-run workflows', () => {
   }, 120_000);
 
   it('has recorded histories to replay', () => {
-    expect(recorded.map((r) => r.workflowId)).toEqual(expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled']));
+    expect(recorded.map((r) => r.workflowId)).toEqual(
+      expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled']),
+    );
   });
 
   describe.each(recorded.map((r) => r.workflowId))('when it replays %s', (name) => {

@@ -9,6 +9,7 @@ import { TemporalClientModule } from '@sendgate/temporal';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/auth.guard';
 import { BootstrapService } from './auth/bootstrap.service';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { EmailModule } from './email/email.module';
 import { FeedbackWebhooksModule } from './feedback-webhooks/feedback-webhooks.module';
@@ -48,6 +49,7 @@ export class AppModule {
         HooksModule,
         EmailModule,
         JourneysModule,
+        CampaignsModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -1,5 +1,7 @@
 import { Provider } from '@nestjs/common';
 import {
+  CampaignActivities,
+  createCampaignActivities,
   createEmailLogActivities,
   createFeedbackActivities,
   createJourneyActivities,
@@ -12,6 +14,7 @@ import {
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SecretBox } from '@sendgate/crypto';
 import {
+  CampaignsRepository,
   EmailBulksRepository,
   EmailSendsRepository,
   FeedbackDeliveriesRepository,
@@ -37,7 +40,9 @@ export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
-export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities & EmailLogActivities & JourneyActivities> = {
+export const activitiesProvider: Provider<
+  SendoutActivities & FeedbackActivities & EmailLogActivities & JourneyActivities & CampaignActivities
+> = {
   provide: SENDOUT_ACTIVITIES,
   inject: [
     Sql,
@@ -61,6 +66,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     EmailBulksRepository,
     JourneysRepository,
     JourneyRunsRepository,
+    CampaignsRepository,
   ],
   useFactory: (
     sql: Sql,
@@ -84,6 +90,7 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     emailBulks: EmailBulksRepository,
     journeys: JourneysRepository,
     journeyRuns: JourneyRunsRepository,
+    campaigns: CampaignsRepository,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -119,5 +126,6 @@ export const activitiesProvider: Provider<SendoutActivities & FeedbackActivities
     }),
     ...createEmailLogActivities({ emailBulks, emailSends }),
     ...createJourneyActivities({ sendouts, journeys, journeyRuns, projects }),
+    ...createCampaignActivities({ campaigns, sendouts, projects }),
   }),
 };

@@ -4,6 +4,7 @@ import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { openDataSource } from './data-source';
 import { AccountsRepository } from './repositories/accounts.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
+import { CampaignsRepository } from './repositories/campaigns.repository';
 import { ContactsRepository } from './repositories/contacts.repository';
 import { DatabaseHealth } from './repositories/database-health';
 import { EmailReportsRepository } from './repositories/email-reports.repository';
@@ -46,6 +47,7 @@ const OVER_SQL = [
   EmailBulksRepository,
   JourneysRepository,
   JourneyRunsRepository,
+  CampaignsRepository,
 ] as const;
 
 @Global()

@@ -27,3 +27,4 @@ export * from './repositories/email-reports.repository';
 export * from './repositories/email-bulks.repository';
 export * from './repositories/journeys.repository';
 export * from './repositories/journey-runs.repository';
+export * from './repositories/campaigns.repository';

@@ -22,6 +22,14 @@ export function journeyStepSendoutId(runId: string, trail: string): string {
   return nameBasedUuid(`journey-step\0${runId}\0${trail}`);
 }
 
+/**
+ * The sendout of one campaign execution (named by its workflow id, which the Schedule makes unique
+ * per action): name-based like sendoutIdForKey, so a retried activity finds the row it stored.
+ */
+export function campaignSendoutId(executionId: string): string {
+  return nameBasedUuid(`campaign-execution\0${executionId}`);
+}
+
 /** A UUID (version 8) named by SHA-256 of `name`. */
 function nameBasedUuid(name: string): string {
   const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);

@@ -12,3 +12,4 @@ export * from './infobip';
 export * from './send-at';
 export * from './journey-graph';
 export * from './journey-audience';
+export * from './campaign';

@@ -186,7 +186,8 @@ function checkStep(step: Record<string, unknown>, i: number, errors: FieldError[
   return edges;
 }
 
-function checkContent(content: unknown, at: string, errors: FieldError[]): void {
+/** A message's content: its fields' lengths, and that it compiles as Liquid. */
+export function checkContent(content: unknown, at: string, errors: FieldError[]): void {
   if (!isObject(content)) return void errors.push({ field: at, message: 'must be an object {subject?, html?, text?}' });
   let fine = true;
   for (const [key, value] of Object.entries(content)) {
@@ -212,7 +213,7 @@ function checkContent(content: unknown, at: string, errors: FieldError[]): void 
 }
 
 /** Checks the gate; answers whether it is enabled. */
-function checkGate(gate: unknown, at: string, errors: FieldError[]): boolean {
+export function checkGate(gate: unknown, at: string, errors: FieldError[]): boolean {
   if (gate === undefined) return false;
   if (!isObject(gate)) {
     errors.push({ field: at, message: 'must be an object {enabled, timeout?, split?, actions?}' });

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { JourneyRunWorkflowGateway } from './journey-run-workflow.gateway';
+import { CampaignScheduleGateway } from './campaign-schedule.gateway';
 import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
 
 /**
@@ -23,8 +24,9 @@ import { SendoutWorkflowGateway } from './sendout-workflow.gateway';
     },
     SendoutWorkflowGateway,
     JourneyRunWorkflowGateway,
+    CampaignScheduleGateway,
   ],
-  exports: [SendoutWorkflowGateway, JourneyRunWorkflowGateway],
+  exports: [SendoutWorkflowGateway, JourneyRunWorkflowGateway, CampaignScheduleGateway],
 })
 export class TemporalClientModule implements OnApplicationShutdown {
   constructor(@Inject(Connection) private readonly connection: Connection) {}

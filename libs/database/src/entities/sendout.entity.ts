@@ -98,4 +98,11 @@ export class SendoutEntity {
   /** A journey step's audience, resolved at generation (set instead of segmentId and contactIds). */
   @Column({ type: 'text', nullable: true, transformer: jsonText })
   audience: SendoutAudience | null;
+  /** The campaign whose execution this sendout is (null for any other sendout). */
+  @Column({ name: 'campaign_id', type: 'varchar', length: 36, nullable: true })
+  campaignId: string | null;
+
+  /** The campaign step it executes. */
+  @Column({ name: 'campaign_step_id', type: 'varchar', length: 64, nullable: true })
+  campaignStepId: string | null;
 }

@@ -12,6 +12,7 @@ import { EmailApi1764600000000 } from './1764600000000-email-api';
 import { EmailReportPush1764630000000 } from './1764630000000-email-report-push';
 import { Journeys1764700000000 } from './1764700000000-journeys';
 import { JourneyRuns1764800000000 } from './1764800000000-journey-runs';
+import { Campaigns1764900000000 } from './1764900000000-campaigns';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   EmailReportPush1764630000000,
   Journeys1764700000000,
   JourneyRuns1764800000000,
+  Campaigns1764900000000,
 ];
