@@ -8,6 +8,7 @@ import { ParentClosePolicy, ChildWorkflowCancellationType, executeChild, proxyAc
 import type { CampaignActivities } from '../activities';
 import { SendoutStage } from '../libs/domain/src/states';
 import { CampaignExecutionInput, CampaignExecutionResult } from './campaign-execution.messages';
+import { sendoutMemo, sendoutSummary } from './labels';
 import { CampaignNameKey, ProjectNameKey, SendoutIdKey, SendoutKindKey, SendoutNameKey, SendoutStageKey } from './search-attributes';
 import { sendoutWorkflow } from './sendout.workflow';
 
@@ -19,6 +20,12 @@ export async function campaignExecutionWorkflow(input: CampaignExecutionInput): 
   const { campaignId, stepId, tuning } = input;
   const start = await startCampaignExecution({ campaignId, stepId, executionId: workflowInfo().workflowId });
   if (!start) return {}; // paused or deleted since the Schedule fired
+  const labels = {
+    name: start.names.sendout,
+    kind: start.names.kind,
+    projectName: start.names.project,
+    campaignName: start.names.campaign,
+  };
 
   await executeChild(sendoutWorkflow, {
     workflowId: start.workflowId,
@@ -34,7 +41,8 @@ export async function campaignExecutionWorkflow(input: CampaignExecutionInput): 
       { key: SendoutStageKey, value: SendoutStage.CREATED },
       { key: CampaignNameKey, value: start.names.campaign },
     ],
-    memo: { campaignId, stepId },
+    memo: sendoutMemo({ ...labels, startedBy: workflowInfo().workflowId }),
+    staticSummary: sendoutSummary(labels),
   });
   return { sendoutId: start.sendoutId };
 }

@@ -8,13 +8,15 @@ export interface SendoutLabels {
   kind: string;
   projectName: string;
   journeyName?: string | null;
+  campaignName?: string;
   /** The journey run or campaign execution that started it. */
   startedBy?: string;
 }
 
 export function sendoutSummary(labels: SendoutLabels): string {
   const journey = labels.journeyName ? `, journey "${labels.journeyName}"` : '';
-  return `${labels.name}: ${labels.kind} sendout of project "${labels.projectName}"${journey}`;
+  const campaign = labels.campaignName ? `, campaign "${labels.campaignName}"` : '';
+  return `${labels.name}: ${labels.kind} sendout of project "${labels.projectName}"${journey}${campaign}`;
 }
 
 export function sendoutMemo(labels: SendoutLabels): Record<string, string> {
@@ -22,6 +24,7 @@ export function sendoutMemo(labels: SendoutLabels): Record<string, string> {
     sendout: labels.name,
     project: labels.projectName,
     ...(labels.journeyName ? { journey: labels.journeyName } : {}),
+    ...(labels.campaignName ? { campaign: labels.campaignName } : {}),
     ...(labels.startedBy ? { startedBy: labels.startedBy } : {}),
   };
 }

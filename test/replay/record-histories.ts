@@ -266,7 +266,7 @@ describe('recording sendout histories', () => {
     });
   });
 
-  describe('journey runs', () => {
+  describe('journey runs and campaign executions', () => {
     let gated: GatedStack;
     let stack: TestStack;
 
@@ -347,6 +347,50 @@ describe('recording sendout histories', () => {
         contains: ['workflowExecutionCancelRequestedEventAttributes'],
         endsWith: 'workflowExecutionCanceledEventAttributes',
       });
+    });
+
+    it('records a campaign execution: a triggered step whose gated sendout is accepted', async () => {
+      const seed = await seedSendout(stack, { contacts: 3, espUrl: gated.esp.url });
+      const campaign = await expectStatus(
+        stack.request('POST', '/v1/campaigns', {
+          projectId: seed.projectId,
+          name: 'campaign execution',
+          segmentId: seed.segmentId,
+          steps: [
+            {
+              id: 'main',
+              integrationId: seed.integrationId,
+              content: { subject: 'weekly' },
+              gate: { enabled: true, split: true },
+              schedule: { every: '30d' },
+            },
+          ],
+        }),
+        201,
+      );
+      await expectStatus(stack.request('POST', `/v1/campaigns/${campaign.id}/steps/main/trigger`), 202);
+      let sendoutId: string | undefined;
+      await waitFor('the execution', 60_000, async () => {
+        const page = await expectStatus(stack.request('GET', `/v1/campaigns/${campaign.id}/executions`), 200);
+        sendoutId = page.items[0]?.sendoutId;
+        return sendoutId !== undefined;
+      });
+      const hook = await webhookFor(gated.integrator, sendoutId!);
+      await rejectFirstItem(hook.itemDownloadUri);
+      expect(await post(hook.finishUri)).toBe(200);
+      const { client, close } = await stack.temporalClient();
+      try {
+        const parent = (await client.workflow.getHandle(`sendout-${sendoutId}`).describe()).parentExecution?.workflowId;
+        expect(parent).toMatch(new RegExp(`^campaign-${campaign.id}-step-main-`));
+        await record(stack, parent!, 'campaign-execution', {
+          runs: 'one',
+          contains: ['startChildWorkflowExecutionInitiatedEventAttributes', 'childWorkflowExecutionCompletedEventAttributes'],
+          endsWith: 'workflowExecutionCompletedEventAttributes',
+        });
+      } finally {
+        await expectStatus(stack.request('DELETE', `/v1/campaigns/${campaign.id}`), 204);
+        await close();
+      }
     });
   });
 });

@@ -10,7 +10,7 @@ import { readHistories } from './histories';
 
 const recorded = readHistories();
 
-describe('the sendout and journey-run workflows', () => {
+describe('the sendout, journey-run and campaign-execution workflows', () => {
   const results = new Map<string, ReplayResult>();
 
   beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('the sendout and journey-run workflows', () => {
 
   it('has recorded histories to replay', () => {
     expect(recorded.map((r) => r.workflowId)).toEqual(
-      expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled']),
+      expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled', 'campaign-execution']),
     );
   });
 

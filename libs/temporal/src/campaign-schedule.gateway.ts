@@ -65,6 +65,7 @@ export class CampaignScheduleGateway {
             { key: ProjectNameKey, value: step.projectName },
           ],
           memo: { campaignId: step.campaignId, stepId: step.stepId },
+          staticSummary: `Campaign "${step.campaignName}", step "${step.stepId}", project "${step.projectName}"`,
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW_MS },
         state: { paused: step.paused },
