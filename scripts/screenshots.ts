@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     await whyNotSent(page, scene.rejectedSendout);
     await journeyRun(page, scene.journeyRunWorkflowId);
     await cancelRun(page, scene.journeyRunWorkflowId);
-    if (scene.campaignScheduleId) await pauseCampaign(page, scene.campaignScheduleId);
+    await pauseCampaign(page, scene.campaignScheduleId);
   } finally {
     await browser.close();
     await stack.stop();
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 interface Scene {
   rejectedSendout: { id: string; workflowId: string };
   journeyRunWorkflowId: string;
-  campaignScheduleId?: string;
+  campaignScheduleId: string;
 }
 
 /** The states the chapter shows: sendouts at their gate, one with a contact rejected, a journey run waiting, a campaign. */
@@ -99,16 +99,14 @@ async function setUp(stack: BenchStack, integrator: Awaited<ReturnType<typeof st
     return view.steps.find((s: { id: string }) => s.id === 'pause').status === 'waiting' ? true : undefined;
   });
 
-  let campaignScheduleId: string | undefined;
-  const campaign = await stack
-    .call('POST', '/v1/campaigns', {
-      projectId: audience.projectId,
-      name: 'Weekly digest',
-      segmentId: audience.segmentId,
-      steps: [{ id: 'digest', integrationId: audience.integrationId, content: { subject: 'Digest' }, schedule: { cron: '0 9 * * 1' } }],
-    })
-    .catch(() => undefined); // a build without campaigns has no schedule to show
-  if (campaign) campaignScheduleId = `campaign-${campaign.id}-step-digest`;
+  const campaign = await stack.call('POST', '/v1/campaigns', {
+    projectId: audience.projectId,
+    name: 'Weekly digest',
+    segmentId: audience.segmentId,
+    steps: [{ id: 'digest', integrationId: audience.integrationId, content: { subject: 'Digest' }, schedule: { cron: '0 9 * * 1' } }],
+  });
+  await stack.call('POST', `/v1/campaigns/${campaign.id}/steps/digest/trigger`);
+  const campaignScheduleId = `campaign-${campaign.id}-step-digest`;
   return { rejectedSendout: rejected, journeyRunWorkflowId: run.workflowId, campaignScheduleId };
 }
 
@@ -152,7 +150,6 @@ async function gatedSendouts(page: Page): Promise<void> {
 async function whyNotSent(page: Page, sendout: { workflowId: string }): Promise<void> {
   await page.goto(`${UI}/namespaces/${NAMESPACE}/workflows/${encodeURIComponent(sendout.workflowId)}`);
   await settle(page);
-  await shoot(page, 'sendout-workflow');
   const queries = page.getByRole('tab', { name: /Queries/i }).or(page.getByRole('link', { name: /Queries/i }));
   if (await queries.count()) {
     await queries.first().click();
@@ -167,7 +164,6 @@ async function whyNotSent(page: Page, sendout: { workflowId: string }): Promise<
 async function journeyRun(page: Page, workflowId: string): Promise<void> {
   await page.goto(`${UI}/namespaces/${NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`);
   await settle(page);
-  await shoot(page, 'journey-run');
   const relationships = page.getByRole('tab', { name: /Relationships/i }).or(page.getByRole('link', { name: /Relationships/i }));
   if (await relationships.count()) {
     await relationships.first().click();
@@ -199,7 +195,6 @@ async function cancelRun(page: Page, workflowId: string): Promise<void> {
 async function pauseCampaign(page: Page, scheduleId: string): Promise<void> {
   await page.goto(`${UI}/namespaces/${NAMESPACE}/schedules/${encodeURIComponent(scheduleId)}`);
   await settle(page);
-  await shoot(page, 'campaign-schedule');
   const pause = page.getByRole('button', { name: /Pause/i });
   if (!(await pause.count())) return;
   await pause.first().click();

@@ -22,7 +22,14 @@ describe('the sendout, journey-run and campaign-execution workflows', () => {
 
   it('has recorded histories to replay', () => {
     expect(recorded.map((r) => r.workflowId)).toEqual(
-      expect.arrayContaining(['plain', 'gate-accepted', 'send-continued-as-new.run-2', 'journey-run', 'journey-run-cancelled', 'campaign-execution']),
+      expect.arrayContaining([
+        'plain',
+        'gate-accepted',
+        'send-continued-as-new.run-2',
+        'journey-run',
+        'journey-run-cancelled',
+        'campaign-execution',
+      ]),
     );
   });
 
