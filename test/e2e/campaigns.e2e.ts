@@ -88,7 +88,12 @@ describe('campaigns', () => {
       expect(execution).toMatchObject({ stepId: 'main', gate: { enabled: true, state: 'ACCEPTED', timeoutMs: 3_600_000 } });
       expect(execution.paths).toEqual({ accepted: 3, rejected: 0, timedOut: 0 });
       const ran = await expectStatus(stack.request('GET', `/v1/sendouts/${execution.sendoutId}`), 200);
-      expect(ran).toMatchObject({ mode: 'campaign', gate: { enabled: true, timeoutMs: 3_600_000 }, counts: { SENT: 3 } });
+      expect(ran).toMatchObject({
+        mode: 'campaign',
+        campaign: { campaignId: id, stepId: 'main' },
+        gate: { enabled: true, timeoutMs: 3_600_000 },
+        counts: { SENT: 3 },
+      });
     }
 
     const paused = await expectStatus(stack.request('POST', `/v1/campaigns/${id}/pause`), 200);

@@ -5,7 +5,7 @@
  * got which step from what the ESP received.
  */
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
-import { TestStack } from '../harness';
+import { TestStack, createAccount } from '../harness';
 import { expectStatus, seedSendout } from '../scenario';
 import { waitFor } from '../wait';
 
@@ -117,6 +117,13 @@ describe('journey runs', () => {
       expect(stepOf(done, 'pause')).toMatchObject({ type: 'wait', status: 'done' });
       expect(stepOf(done, 'follow-up')).toMatchObject({ status: 'done', counts: { SENT: 45 }, paths: { sent: 45 } });
       expect(stepOf(done, 'done')).toMatchObject({ type: 'end', status: 'done' });
+      const welcome = await expectStatus(stack.request('GET', `/v1/sendouts/${stepOf(done, 'welcome').sendouts[0].id}`), 200);
+      expect(welcome).toMatchObject({
+        mode: 'journey',
+        journeyName: `welcome ${seed.tag}`,
+        journeyRun: { journeyId: journey.id, run: 1, stepId: 'welcome' },
+        gate: { enabled: true, timeoutMs: 120_000, split: true },
+      });
     });
   });
 
@@ -220,7 +227,7 @@ describe('journey runs', () => {
   });
 
   describe('when the run request is wrong', () => {
-    it('answers 400 naming the field, 404 for an unknown journey or run, and 409 for an integration not active', async () => {
+    it('answers 400 naming the field, 404 for an unknown or foreign journey or run, 409 for an integration not active', async () => {
       const seed = await seedSendout(stack, { contacts: 1, espUrl: gated.esp.url });
       const journey = await expectStatus(
         stack.request('POST', '/v1/journeys', {
@@ -264,6 +271,15 @@ describe('journey runs', () => {
         201,
       );
       const inactive = await expectStatus(stack.request('POST', `/v1/journeys/${unready.id}/runs`, { segmentId: seed.segmentId }), 409);
+
+      const other = await createAccount(stack.dataSource);
+      const asOther = (method: string, path: string, body?: unknown) =>
+        stack.request(method, path, body, { authorization: `Bearer ${other.apiKey}` });
+      await startRun(journey.id, { segmentId: seed.segmentId });
+      await expectStatus(asOther('GET', `/v1/journeys/${journey.id}/runs/1`), 404);
+      await expectStatus(asOther('GET', `/v1/journeys/${journey.id}/runs`), 404);
+      await expectStatus(asOther('POST', `/v1/journeys/${journey.id}/runs/1/cancel`), 404);
+      await expectStatus(asOther('POST', `/v1/journeys/${journey.id}/runs`, { contactIds: ['x'] }), 404);
 
       expect(JSON.stringify(both)).toContain('segmentId');
       expect(unknownSegment.field).toBe('segmentId');

@@ -5,6 +5,7 @@ import {
   FeedbackWebhooksRepository,
   GateRepository,
   IntegrationStatus,
+  JourneyRunsRepository,
   MessagesRepository,
   SendoutEntity,
   SendoutsRepository,
@@ -44,6 +45,8 @@ export interface SendoutView {
   kind: string;
   mode: string;
   journeyName: string | null;
+  journeyRun?: { journeyId: string; run: number; stepId: string };
+  campaign?: { campaignId: string; stepId: string };
   stage: SendoutStage;
   counts: Record<MessageState, number>;
   total: number;
@@ -78,6 +81,7 @@ export class SendoutsService {
     private readonly segments: SegmentsService,
     private readonly integrations: IntegrationsService,
     private readonly feedbackWebhooks: FeedbackWebhooksRepository,
+    private readonly journeyRuns: JourneyRunsRepository,
   ) {}
 
   /**
@@ -244,6 +248,7 @@ export class SendoutsService {
     const sendout = await this.find(accountId, id);
     const counts = zeroFilled(await this.messages.countByState(id));
     const gate = sendout.gateEnabled ? await this.gates.find(id) : undefined;
+    const run = sendout.journeyRunId ? await this.journeyRuns.findById(sendout.journeyRunId) : undefined;
     return {
       id: sendout.id,
       workflowId: sendout.workflowId,
@@ -252,6 +257,8 @@ export class SendoutsService {
       kind: sendout.kind,
       mode: sendout.mode,
       journeyName: sendout.journeyName,
+      ...(run ? { journeyRun: { journeyId: run.journeyId, run: run.runNumber, stepId: sendout.journeyStepId ?? '' } } : {}),
+      ...(sendout.campaignId ? { campaign: { campaignId: sendout.campaignId, stepId: sendout.campaignStepId ?? '' } } : {}),
       stage: sendout.stage,
       counts,
       total: totalOf(counts),

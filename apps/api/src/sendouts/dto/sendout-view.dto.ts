@@ -78,6 +78,18 @@ export class SendoutViewDto {
   @ApiProperty({ type: String, nullable: true })
   journeyName: string | null;
 
+  @ApiPropertyOptional({
+    description: "A journey run's step sendout: the journey, the run's number and the step (GET /v1/journeys/:journeyId/runs/:run)",
+    example: { journeyId: '12c49064-734b-4886-8479-e4e85f5096dd', run: 1, stepId: 'welcome' },
+  })
+  journeyRun?: { journeyId: string; run: number; stepId: string };
+
+  @ApiPropertyOptional({
+    description: 'A campaign execution: the campaign and the step',
+    example: { campaignId: 'f8312a41-9cc9-4bc5-9379-ae1503384798', stepId: 'digest' },
+  })
+  campaign?: { campaignId: string; stepId: string };
+
   @ApiProperty({ enum: SendoutStage })
   stage: SendoutStage;
 
