@@ -6,9 +6,9 @@
 import { EspReceiver } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
+import { stepOf, waitForRun as waitForRunOf } from '../journey-scenario';
 import { expectStatus, seedSendout } from '../scenario';
 import { startTemporalAgain, stopTemporal } from '../temporal-server';
-import { waitFor } from '../wait';
 
 const CONTACTS = 30;
 
@@ -26,15 +26,8 @@ describe('a journey run waiting between two message steps', () => {
     await gated?.stop();
   });
 
-  const stepOf = (run: any, stepId: string) => run.steps.find((s: { id: string }) => s.id === stepId);
-  async function waitForRun(journeyId: string, until: (view: any) => boolean, what: string, timeoutMs = 120_000): Promise<any> {
-    let last: any;
-    await waitFor(`the journey run ${what}`, timeoutMs, async () => {
-      last = (await stack.request('GET', `/v1/journeys/${journeyId}/runs/1`)).body;
-      return until(last);
-    });
-    return last;
-  }
+  const waitForRun = (journeyId: string, until: (view: any) => boolean, what: string, timeoutMs?: number) =>
+    waitForRunOf(stack, journeyId, 1, until, what, timeoutMs);
 
   it('survives a worker SIGKILL and a Temporal restart mid-wait, and sends each step exactly to its path once', async () => {
     const worker = await stack.startWorker();

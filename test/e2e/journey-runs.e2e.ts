@@ -6,8 +6,8 @@
  */
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack, createAccount } from '../harness';
+import { stepOf, waitForRun as waitForRunOf } from '../journey-scenario';
 import { expectStatus, seedSendout } from '../scenario';
-import { waitFor } from '../wait';
 
 describe('journey runs', () => {
   let gated: GatedStack;
@@ -39,26 +39,13 @@ describe('journey runs', () => {
       .map((r) => JSON.parse(r.body).to)
       .sort();
   };
-  const stepOf = (run: any, stepId: string) => run.steps.find((s: { id: string }) => s.id === stepId);
 
   async function startRun(journeyId: string, audience: Record<string, unknown>): Promise<any> {
     return expectStatus(stack.request('POST', `/v1/journeys/${journeyId}/runs`, audience), 202);
   }
 
-  async function waitForRun(
-    journeyId: string,
-    run: number,
-    until: (view: any) => boolean,
-    what: string,
-    timeoutMs = 120_000,
-  ): Promise<any> {
-    let last: any;
-    await waitFor(`journey run ${run} ${what}`, timeoutMs, async () => {
-      last = await expectStatus(stack.request('GET', `/v1/journeys/${journeyId}/runs/${run}`), 200);
-      return until(last);
-    });
-    return last;
-  }
+  const waitForRun = (journeyId: string, run: number, until: (view: any) => boolean, what: string) =>
+    waitForRunOf(stack, journeyId, run, until, what);
 
   const emails = (from: number, to: number, step = 1) => {
     const all: string[] = [];

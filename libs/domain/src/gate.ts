@@ -2,6 +2,7 @@
  * The send gate's vocabulary and its pure rules (who moves a gate between states: docs/architecture.md,
  * Gate states). The workflow bundle imports this file by path, so it stays free of I/O and Node built-ins.
  */
+import { countOnPaths } from './journey-audience';
 import { MessageCounts, MessageState } from './states';
 export enum GateState {
   OPEN = 'OPEN',
@@ -51,20 +52,7 @@ export interface GateAction {
   [key: string]: any;
 }
 
-const ON_THE_ACCEPTED_PATH = [
-  MessageState.ACCEPTED,
-  MessageState.SENDING,
-  MessageState.SENT,
-  MessageState.DELIVERED,
-  MessageState.BOUNCED,
-  MessageState.FAILED,
-];
-
 /** The three paths of the split, from the message counts: accepted (and everything after), rejected, timed out. */
 export function gatePaths(counts: MessageCounts): Record<GatePath, number> {
-  return {
-    accepted: ON_THE_ACCEPTED_PATH.reduce((sum, state) => sum + (counts[state] ?? 0), 0),
-    rejected: counts[MessageState.REJECTED] ?? 0,
-    timedOut: counts[MessageState.TIMED_OUT] ?? 0,
-  };
+  return countOnPaths(counts, ['accepted', 'rejected', 'timedOut']);
 }

@@ -5,7 +5,7 @@
  * travels through the workflow. The workflow bundle imports this file by path, so it stays free of
  * I/O and Node built-ins.
  */
-import { MessageState } from './states';
+import { MessageCounts, MessageState } from './states';
 import type { SegmentFilter } from './segment-filter';
 
 export type JourneyPath = 'accepted' | 'rejected' | 'timedOut' | 'sent';
@@ -31,6 +31,13 @@ export const JOURNEY_PATH_STATES: Record<JourneyPath, readonly MessageState[]> =
   timedOut: [MessageState.TIMED_OUT],
   sent: [MessageState.SENT, MessageState.DELIVERED, MessageState.BOUNCED],
 };
+
+/** How many contacts the message counts put on each of `paths` (a sendout's paths, from its counts by state). */
+export function countOnPaths<P extends JourneyPath>(counts: MessageCounts, paths: readonly P[]): Record<P, number> {
+  return Object.fromEntries(
+    paths.map((path) => [path, JOURNEY_PATH_STATES[path].reduce((sum, state) => sum + (counts[state] ?? 0), 0)]),
+  ) as Record<P, number>;
+}
 
 /** A branch condition passed on the way: the contact must match `filter` (match) or not (otherwise). */
 export interface AudienceCondition {

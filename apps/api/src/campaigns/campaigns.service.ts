@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { CampaignExecution, CampaignView, CampaignsRepository, IntegrationStatus } from '@sendgate/database';
-import { CampaignState, CampaignStep, MessageState, gatePaths, validateCampaignSteps } from '@sendgate/domain';
+import { CampaignState, CampaignStep, countOnPaths, gatePaths, validateCampaignSteps } from '@sendgate/domain';
 import { CampaignScheduleGateway, ScheduleSpecRefusedError, StepScheduleInfo } from '@sendgate/temporal';
 import { notFound } from '../common/not-found';
 import { badRequest } from '../common/validation';
@@ -20,7 +20,6 @@ import {
 const DEFAULT_PAGE = 100;
 /** The schedule info is a courtesy: a Temporal that does not answer soon leaves it out rather than holding the answer. */
 const DESCRIBE_WAIT_MS = 2_000;
-const SENT_STATES = [MessageState.SENT, MessageState.DELIVERED, MessageState.BOUNCED];
 
 /**
  * Campaigns: the row holds the steps, Temporal holds one Schedule per step. The database is
@@ -236,7 +235,7 @@ function executionView(execution: CampaignExecution): CampaignExecutionDto {
       ? { enabled: true, ...(execution.gateState ? { state: execution.gateState } : {}), timeoutMs: execution.gateTimeoutMs ?? undefined }
       : { enabled: false },
     counts: counts as Record<string, number>,
-    paths: execution.gateEnabled ? gatePaths(counts) : { sent: SENT_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0) },
+    paths: execution.gateEnabled ? gatePaths(counts) : countOnPaths(counts, ['sent']),
     createdAt: execution.createdAt,
     completedAt: execution.completedAt,
   };

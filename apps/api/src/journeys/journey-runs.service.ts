@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { JOURNEY_PATH_STATES, JourneyDefinition, JourneyPath, MessageCounts, MessageStep, parseDurationMs } from '@sendgate/domain';
+import { countOnPaths, JourneyDefinition, JourneyPath, MessageCounts, MessageStep, parseDurationMs } from '@sendgate/domain';
 import { IntegrationStatus, JourneyRunView, JourneyRunsRepository, JourneysRepository } from '@sendgate/database';
 import { JourneyRunStep, JourneyRunProgress } from '@sendgate/workflows';
 import { JourneyRunWorkflowGateway } from '@sendgate/temporal';
@@ -7,7 +7,7 @@ import { IntegrationsService } from '../integrations/integrations.service';
 import { notFound } from '../common/not-found';
 import { ProjectsService } from '../projects/projects.service';
 import { SegmentsService } from '../segments/segments.service';
-import { JourneyRunPageDto, JourneyRunPathsDto, JourneyRunStepDto, JourneyRunViewDto, StartJourneyRunDto } from './dto/journey.dto';
+import { JourneyRunPageDto, JourneyRunStepDto, JourneyRunViewDto, StartJourneyRunDto } from './dto/journey.dto';
 
 const DEFAULT_RUNS_PAGE = 50;
 const GATED_PATHS: JourneyPath[] = ['accepted', 'rejected', 'timedOut'];
@@ -77,9 +77,9 @@ export class JourneyRunsService {
       const status = stepStatus(progress, step.id, own.length > 0, run.stage);
       if (step.type !== 'message') return { id: step.id, type: step.type, status };
       const paths = pathsShown(step);
-      const views = own.map((s) => ({ id: s.sendoutId, stage: s.stage, counts: filled(s.counts), paths: pathCounts(s.counts, paths) }));
+      const views = own.map((s) => ({ id: s.sendoutId, stage: s.stage, counts: filled(s.counts), paths: countOnPaths(s.counts, paths) }));
       const counts = sumCounts(own.map((s) => s.counts));
-      return { id: step.id, type: step.type, status, counts: filled(counts), paths: pathCounts(counts, paths), sendouts: views };
+      return { id: step.id, type: step.type, status, counts: filled(counts), paths: countOnPaths(counts, paths), sendouts: views };
     });
     return { ...summary(run), steps };
   }
@@ -174,10 +174,6 @@ function stepStatus(progress: JourneyRunProgress | undefined, stepId: string, ha
 
 function pathsShown(step: MessageStep): JourneyPath[] {
   return step.gate?.enabled ? GATED_PATHS : ['sent'];
-}
-
-function pathCounts(counts: MessageCounts, paths: JourneyPath[]): JourneyRunPathsDto {
-  return Object.fromEntries(paths.map((path) => [path, JOURNEY_PATH_STATES[path].reduce((sum, state) => sum + (counts[state] ?? 0), 0)]));
 }
 
 function sumCounts(all: MessageCounts[]): MessageCounts {

@@ -98,10 +98,17 @@ describeOnEachDatabase((db) => {
       const followUp = randomUUID();
       const audience: SendoutAudience = { from: { sendoutId: hello, path: 'rejected' }, conditions: [] };
       await sendouts.insert(
-        sendoutRow({ id: hello, accountId, integrationId: randomUUID(), journeyRunId: run.id, journeyStepId: 'hello', segmentId: 's' }),
+        sendoutRow({
+          id: hello,
+          accountId,
+          integrationId: randomUUID(),
+          journeyRunId: run.id,
+          journeyStepId: 'hello',
+          segmentId: 's',
+          // a minute earlier: timestamps are stored to the second, and a tie would leave the order to the ids
+          createdAt: new Date(Date.now() - 60_000),
+        }),
       );
-      // made a moment later, so that the order by created_at is not left to the ids
-      await new Promise((resolve) => setTimeout(resolve, 5));
       await sendouts.insert(
         sendoutRow({
           id: followUp,

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { MAX_CAMPAIGN_STEPS, type CampaignStep } from '@sendgate/domain';
+import { PathCountsDto } from '../../common/path-counts.dto';
 
 const STEPS_DESCRIPTION =
   `At most ${MAX_CAMPAIGN_STEPS} steps, each \`{id, integrationId, content: {subject?, html?, text?}, ` +
@@ -112,20 +113,6 @@ export class CampaignPageDto {
   next?: string;
 }
 
-export class ExecutionPathsDto {
-  @ApiPropertyOptional({ description: 'Gate enabled: accepted (and everything after)' })
-  accepted?: number;
-
-  @ApiPropertyOptional({ description: 'Gate enabled: rejected by the integrator' })
-  rejected?: number;
-
-  @ApiPropertyOptional({ description: 'Gate enabled: unanswered within the hour' })
-  timedOut?: number;
-
-  @ApiPropertyOptional({ description: 'No gate: sent (SENT, DELIVERED or BOUNCED)' })
-  sent?: number;
-}
-
 export class ExecutionGateDto {
   @ApiProperty()
   enabled: boolean;
@@ -156,8 +143,8 @@ export class CampaignExecutionDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { GATED: 120 } })
   counts: Record<string, number>;
 
-  @ApiProperty({ type: ExecutionPathsDto })
-  paths: ExecutionPathsDto;
+  @ApiProperty({ type: PathCountsDto })
+  paths: PathCountsDto;
 
   @ApiProperty()
   createdAt: Date;

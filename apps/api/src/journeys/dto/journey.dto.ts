@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { MAX_JOURNEY_STEPS, MAX_STEP_ID_CHARS, type JourneyStep } from '@sendgate/domain';
 import { ExactlyOneOf, IsUuidIfGiven } from '../../common/field-validators';
+import { PathCountsDto } from '../../common/path-counts.dto';
 
 /** A run for a list of contacts: the same bound as a single sendout's list. */
 export const MAX_RUN_CONTACT_IDS = 1_000;
@@ -137,17 +138,6 @@ export class StartJourneyRunDto {
   contactIds?: string[];
 }
 
-export class JourneyRunPathsDto {
-  @ApiPropertyOptional({ description: 'Contacts the gate accepted (gated steps)' })
-  accepted?: number;
-  @ApiPropertyOptional({ description: 'Contacts the integrator rejected (gated steps)' })
-  rejected?: number;
-  @ApiPropertyOptional({ description: 'Contacts unanswered when the gate timed out (gated steps)' })
-  timedOut?: number;
-  @ApiPropertyOptional({ description: 'Contacts the ESP took (steps without a gate)' })
-  sent?: number;
-}
-
 export class JourneyRunStepSendoutDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -155,8 +145,8 @@ export class JourneyRunStepSendoutDto {
   stage: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Messages per state' })
   counts: Record<string, number>;
-  @ApiProperty({ type: JourneyRunPathsDto })
-  paths: JourneyRunPathsDto;
+  @ApiProperty({ type: PathCountsDto })
+  paths: PathCountsDto;
 }
 
 export class JourneyRunStepDto {
@@ -175,8 +165,8 @@ export class JourneyRunStepDto {
     description: 'Message steps: messages per state, over its sendouts',
   })
   counts?: Record<string, number>;
-  @ApiPropertyOptional({ type: JourneyRunPathsDto, description: 'Message steps: contacts per path, over its sendouts' })
-  paths?: JourneyRunPathsDto;
+  @ApiPropertyOptional({ type: PathCountsDto, description: 'Message steps: contacts per path, over its sendouts' })
+  paths?: PathCountsDto;
   @ApiPropertyOptional({ type: [JourneyRunStepSendoutDto], description: 'Message steps: one sendout per path that reached it' })
   sendouts?: JourneyRunStepSendoutDto[];
 }
