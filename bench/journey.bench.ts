@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
-import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
 
 const CONTACTS = Number(process.env.BENCH_JOURNEY_CONTACTS ?? 100_000);
 const STEPS = 3;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
 
     const sendoutsStarted = performance.now();
     const sendoutHistories: number[] = [];
+    const sendoutIds: string[] = [];
     for (let i = 1; i <= STEPS; i++) {
       const sendout = await stack.call('POST', '/v1/sendouts', {
         projectId: audience.projectId,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       });
       await until(`sendout ${i} to complete`, async () => (await stack.call('GET', `/v1/sendouts/${sendout.id}`)).stage === 'COMPLETED');
       sendoutHistories.push(await historyLength(temporal, sendout.workflowId));
+      sendoutIds.push(sendout.id);
     }
     const sendoutsSeconds = (performance.now() - sendoutsStarted) / 1000;
 
@@ -66,12 +68,31 @@ async function main(): Promise<void> {
     const stepSendouts = done.steps.flatMap((s: any) => s.sendouts.map((o: any) => ({ step: s.id, id: o.id, sent: o.counts.SENT ?? 0 })));
     const stepHistories = await Promise.all(stepSendouts.map((s: any) => historyLength(temporal, `sendout-${s.id}`)));
 
+    const address = stack.config.temporal.address;
+    const generation = async (ids: string[]) =>
+      (await Promise.all(ids.map((id) => activitySpans(address, `sendout-${id}`)))).map(
+        (spans) => `${(spans.generateMessages ?? 0).toFixed(1)} s`,
+      );
+    const elapsed = async (ids: string[]) =>
+      (
+        await Promise.all(
+          ids.map(async (id) => {
+            const view = await stack.call('GET', `/v1/sendouts/${id}`);
+            return (Date.parse(view.completedAt) - Date.parse(view.createdAt)) / 1000;
+          }),
+        )
+      ).map((seconds) => `${seconds.toFixed(1)} s`);
+    const stepIds = stepSendouts.map((s: any) => s.id);
     printTable([
       ['journey run', `${done.stage}, ${journeySeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / journeySeconds)} msg/s)`],
       ['three sendouts one after the other', `${sendoutsSeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / sendoutsSeconds)} msg/s)`],
       ['journey / sendouts', `${(journeySeconds / sendoutsSeconds).toFixed(2)}×`],
       ['sent per step', stepSendouts.map((s: any) => `${s.step} ${fmt(s.sent)}`).join(', ')],
       ['ESP requests (distinct keys)', `${fmt(esp.requests)} (${fmt(esp.distinctKeys)})`],
+      ['each step sendout: created → completed', (await elapsed(stepIds)).join(', ')],
+      ['each plain sendout: created → completed', (await elapsed(sendoutIds)).join(', ')],
+      ['generateMessages: step sendouts', (await generation(stepIds)).join(', ')],
+      ['generateMessages: plain sendouts', (await generation(sendoutIds)).join(', ')],
       ['history events: journey run', fmt(await historyLength(temporal, run.workflowId))],
       ['history events: its step sendouts', stepHistories.map(fmt).join(', ')],
       ['history events: the plain sendouts', sendoutHistories.map(fmt).join(', ')],
