@@ -18,6 +18,8 @@ export async function ensureEmailLogPurgeSchedule(client: Client, config: Sendga
       workflowId: `${scheduleId}/run`,
       taskQueue: config.temporal.taskQueue,
       args: [input],
+      memo: { purpose: `deletes email API bulks finished more than ${config.email.logRetentionHours} h ago` },
+      staticSummary: `Email log purge: bulks finished more than ${config.email.logRetentionHours} h ago, their messages and files`,
     },
     // one purge at a time; a purge missed while Temporal was down is made up once
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 3_600_000 },

@@ -62,6 +62,8 @@ async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig):
       workflowId: feedbackDispatcherWorkflowId(config.temporal.taskQueue),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       args: [input],
+      memo: { purpose: 'delivers the feedback outbox to feedback webhooks and notifyUrls, for good' },
+      staticSummary: 'Feedback dispatcher: delivers queued feedback events and email reports, retrying failed receivers',
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -64,7 +64,7 @@ export class CampaignScheduleGateway {
             { key: CampaignNameKey, value: step.campaignName },
             { key: ProjectNameKey, value: step.projectName },
           ],
-          memo: { campaignId: step.campaignId, stepId: step.stepId },
+          memo: { campaign: step.campaignName, campaignId: step.campaignId, step: step.stepId, project: step.projectName },
           staticSummary: `Campaign "${step.campaignName}", step "${step.stepId}", project "${step.projectName}"`,
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW_MS },
