@@ -40,7 +40,7 @@ function setUp(refusal: Error) {
     schedules,
     { get: async () => ({ id: dto.projectId, name: 'Shop' }) } as never,
     { get: async () => ({ id: dto.segmentId }) } as never,
-    { get: async () => ({ id: INTEGRATION, status: IntegrationStatus.ACTIVE }) } as never,
+    { getActive: async () => ({ id: INTEGRATION, status: IntegrationStatus.ACTIVE }) } as never,
   );
   return { sut, created, deleted, softDeleted };
 }

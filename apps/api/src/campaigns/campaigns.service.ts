@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { CampaignExecution, CampaignView, CampaignsRepository, IntegrationStatus } from '@sendgate/database';
+import { CampaignExecution, CampaignView, CampaignsRepository } from '@sendgate/database';
 import { CampaignState, CampaignStep, countOnPaths, gatePaths, validateCampaignSteps } from '@sendgate/domain';
 import { CampaignScheduleGateway, ScheduleSpecRefusedError, StepScheduleInfo } from '@sendgate/temporal';
 import { notFound } from '../common/not-found';
@@ -142,17 +142,7 @@ export class CampaignsService {
     const checked = new Set<string>();
     for (const [i, step] of steps.entries()) {
       if (checked.has(step.integrationId)) continue;
-      const integration = await this.integrations.get(accountId, step.integrationId, `steps[${i}].integrationId`);
-      if (integration.status !== IntegrationStatus.ACTIVE) {
-        throw new ConflictException({
-          statusCode: 409,
-          error: 'Conflict',
-          field: `steps[${i}].integrationId`,
-          message:
-            `integration ${integration.id} is ${integration.status}: ` +
-            `finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
-        });
-      }
+      await this.integrations.getActive(accountId, step.integrationId, `steps[${i}].integrationId`);
       checked.add(step.integrationId);
     }
   }

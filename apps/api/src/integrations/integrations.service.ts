@@ -183,6 +183,22 @@ export class IntegrationsService {
     return this.find(accountId, id, field);
   }
 
+  /** The account's integration, ready to send through: 404 naming `field` when unknown, 409 naming it until it is ACTIVE. */
+  async getActive(accountId: string, id: string, field: string): Promise<EspIntegrationEntity> {
+    const integration = await this.find(accountId, id, field);
+    if (integration.status !== IntegrationStatus.ACTIVE) {
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        field,
+        message:
+          `integration ${integration.id} is ${integration.status}: ` +
+          `finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
+      });
+    }
+    return integration;
+  }
+
   /** An email integration of the account, or a 400 naming `field` (the email API's defaults point at one). */
   async getEmail(accountId: string, id: string, field: string): Promise<EspIntegrationEntity> {
     const integration = await this.integrations.find(accountId, id);

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { countOnPaths, JourneyDefinition, JourneyPath, MessageCounts, MessageStep, parseDurationMs } from '@sendgate/domain';
-import { IntegrationStatus, JourneyRunView, JourneyRunsRepository, JourneysRepository } from '@sendgate/database';
+import { JourneyRunView, JourneyRunsRepository, JourneysRepository } from '@sendgate/database';
 import { JourneyRunStep, JourneyRunProgress } from '@sendgate/workflows';
 import { JourneyRunWorkflowGateway } from '@sendgate/temporal';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -108,20 +108,11 @@ export class JourneyRunsService {
   }
 
   private async checkIntegrations(accountId: string, definition: JourneyDefinition): Promise<void> {
-    const messages = definition.steps.flatMap((step, i) => (step.type === 'message' ? [{ step, i }] : []));
-    for (const integrationId of new Set(messages.map((m) => m.step.integrationId))) {
-      const field = `steps[${messages.find((m) => m.step.integrationId === integrationId)!.i}].integrationId`;
-      const integration = await this.integrations.get(accountId, integrationId, field);
-      if (integration.status !== IntegrationStatus.ACTIVE) {
-        throw new ConflictException({
-          statusCode: 409,
-          error: 'Conflict',
-          field,
-          message:
-            `integration ${integration.id} is ${integration.status}: ` +
-            `activate it (POST /v1/integrations/${integration.id}/activate) before running the journey`,
-        });
-      }
+    const checked = new Set<string>();
+    for (const [i, step] of definition.steps.entries()) {
+      if (step.type !== 'message' || checked.has(step.integrationId)) continue;
+      await this.integrations.getActive(accountId, step.integrationId, `steps[${i}].integrationId`);
+      checked.add(step.integrationId);
     }
   }
 }

@@ -4,7 +4,6 @@ import {
   EspIntegrationEntity,
   FeedbackWebhooksRepository,
   GateRepository,
-  IntegrationStatus,
   JourneyRunsRepository,
   MessagesRepository,
   SendoutEntity,
@@ -106,17 +105,7 @@ export class SendoutsService {
     }
 
     const project = await this.projects.get(accountId, dto.projectId, 'projectId');
-    const integration = await this.integrations.get(accountId, dto.integrationId, 'integrationId');
-    if (integration.status !== IntegrationStatus.ACTIVE) {
-      throw new ConflictException({
-        statusCode: 409,
-        error: 'Conflict',
-        field: 'integrationId',
-        message:
-          `integration ${integration.id} is ${integration.status}: ` +
-          `finish its setup and activate it (POST /v1/integrations/${integration.id}/activate)`,
-      });
-    }
+    const integration = await this.integrations.getActive(accountId, dto.integrationId, 'integrationId');
     if (dto.segmentId) await this.segments.get(accountId, dto.segmentId, 'segmentId');
     const webhookIds = dto.feedback ? await this.feedbackWebhooksFor(accountId, integration, dto.feedback) : [];
 
