@@ -46,6 +46,15 @@ describe('SendgateMetrics', () => {
       expect(read).toHaveBeenCalledTimes(1);
     });
 
+    it('serves nothing once the watch stops, and a second watch replaces the first reader', async () => {
+      const stop = sut.watchFeedbackOutbox(async () => ({ due: 5, dead: 0, oldestDueSeconds: 0 }));
+      stop();
+      expect(await sut.text()).not.toContain('sendgate_feedback_outbox_due 5');
+
+      sut.watchFeedbackOutbox(async () => ({ due: 6, dead: 0, oldestDueSeconds: 0 }));
+      expect(await sut.text()).toContain('sendgate_feedback_outbox_due 6\n');
+    });
+
     it('reads it again on the next scrape', async () => {
       const read = jest
         .fn()

@@ -76,30 +76,57 @@ export class SendgateMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'sendgate_' });
   }
 
+  private outboxReader?: () => Promise<FeedbackOutboxState>;
+  private outboxRead?: Promise<FeedbackOutboxState>;
+
   /**
-   * Registers the feedback outbox gauges, read by `read` when Prometheus scrapes: one process per
-   * deployment is enough to call this (the API does), the numbers are the database's, not the process's.
+   * Serves the feedback outbox gauges from `read`, called when Prometheus scrapes. One process per
+   * deployment is enough to do this (the API does): the numbers are the database's, not the
+   * process's. A later call replaces the reader; the answer stops it.
    */
-  watchFeedbackOutbox(read: () => Promise<FeedbackOutboxState>): void {
-    let pending: Promise<FeedbackOutboxState> | undefined;
-    // The three gauges are collected one after another on the same scrape: one read serves them all.
-    const state = () => (pending ??= read().finally(() => setImmediate(() => (pending = undefined))));
-    const gauge = (name: string, help: string, pick: (s: FeedbackOutboxState) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers: [this.registry],
-        async collect() {
-          this.set(pick(await state()));
-        },
-      });
-    gauge('sendgate_feedback_outbox_due', 'Feedback deliveries due and not delivered yet', (s) => s.due);
-    gauge('sendgate_feedback_dead', 'Feedback deliveries given up after the retry window (DEAD rows)', (s) => s.dead);
-    gauge(
-      'sendgate_feedback_oldest_due_seconds',
-      'How long the longest-waiting due feedback delivery has been due',
-      (s) => s.oldestDueSeconds,
-    );
+  watchFeedbackOutbox(read: () => Promise<FeedbackOutboxState>): () => void {
+    if (!this.registry.getSingleMetric('sendgate_feedback_outbox_due')) {
+      this.outboxGauge(
+        'sendgate_feedback_outbox_due',
+        'Feedback deliveries due and not delivered yet (counted up to 100,000)',
+        (s) => s.due,
+      );
+      this.outboxGauge(
+        'sendgate_feedback_dead',
+        'Feedback deliveries given up after the retry window (counted up to 100,000)',
+        (s) => s.dead,
+      );
+      this.outboxGauge(
+        'sendgate_feedback_oldest_due_seconds',
+        'How long the longest-waiting due feedback delivery has been due',
+        (s) => s.oldestDueSeconds,
+      );
+    }
+    this.outboxReader = read;
+    return () => {
+      if (this.outboxReader === read) this.outboxReader = undefined;
+    };
+  }
+
+  private outboxGauge(name: string, help: string, pick: (state: FeedbackOutboxState) => number): void {
+    const state = () => this.outboxState();
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        const current = await state();
+        if (current) this.set(pick(current));
+        else this.reset();
+      },
+    });
+  }
+
+  /** The three gauges are collected on the same scrape: one read serves them all. */
+  private outboxState(): Promise<FeedbackOutboxState> | undefined {
+    const read = this.outboxReader;
+    if (!read) return undefined;
+    return (this.outboxRead ??= read().finally(() => setImmediate(() => (this.outboxRead = undefined))));
   }
 
   /** The text Prometheus scrapes. */
