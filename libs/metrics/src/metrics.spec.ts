@@ -46,13 +46,24 @@ describe('SendgateMetrics', () => {
       expect(read).toHaveBeenCalledTimes(1);
     });
 
-    it('serves nothing once the watch stops, and a second watch replaces the first reader', async () => {
+    it('serves NaN (prom-client writes Nan, which Prometheus reads) once the watch stops; a second watch replaces the first reader', async () => {
       const stop = sut.watchFeedbackOutbox(async () => ({ due: 5, dead: 0, oldestDueSeconds: 0 }));
       stop();
-      expect(await sut.text()).not.toContain('sendgate_feedback_outbox_due 5');
+      expect(await sut.text()).toMatch(/^sendgate_feedback_outbox_due nan$/im);
 
       sut.watchFeedbackOutbox(async () => ({ due: 6, dead: 0, oldestDueSeconds: 0 }));
       expect(await sut.text()).toContain('sendgate_feedback_outbox_due 6\n');
+    });
+
+    it('serves the gauges as NaN when the read fails, and the rest as usual', async () => {
+      const failed = jest.fn();
+      sut.watchFeedbackOutbox(() => Promise.reject(new Error('database down')), failed);
+
+      const text = await sut.text();
+
+      expect(text).toMatch(/^sendgate_feedback_outbox_due nan$/im);
+      expect(text).toMatch(/^sendgate_process_cpu_seconds_total /m);
+      expect(failed).toHaveBeenCalledWith(expect.objectContaining({ message: 'database down' }));
     });
 
     it('reads it again on the next scrape', async () => {

@@ -76,15 +76,17 @@ export class SendgateMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'sendgate_' });
   }
 
-  private outboxReader?: () => Promise<FeedbackOutboxState>;
-  private outboxRead?: Promise<FeedbackOutboxState>;
+  private outboxReader?: { read: () => Promise<FeedbackOutboxState>; failed: (error: Error) => void };
+  private outboxRead?: Promise<FeedbackOutboxState | undefined>;
 
   /**
    * Serves the feedback outbox gauges from `read`, called when Prometheus scrapes. One process per
    * deployment is enough to do this (the API does): the numbers are the database's, not the
-   * process's. A later call replaces the reader; the answer stops it.
+   * process's. A later call replaces the reader; the answer stops it. A read that fails (the
+   * database is down) makes the gauges NaN for that scrape and goes to `failed`: the process's
+   * other metrics are still served.
    */
-  watchFeedbackOutbox(read: () => Promise<FeedbackOutboxState>): () => void {
+  watchFeedbackOutbox(read: () => Promise<FeedbackOutboxState>, failed: (error: Error) => void = () => {}): () => void {
     if (!this.registry.getSingleMetric('sendgate_feedback_outbox_due')) {
       this.outboxGauge(
         'sendgate_feedback_outbox_due',
@@ -102,9 +104,10 @@ export class SendgateMetrics {
         (s) => s.oldestDueSeconds,
       );
     }
-    this.outboxReader = read;
+    const reader = { read, failed };
+    this.outboxReader = reader;
     return () => {
-      if (this.outboxReader === read) this.outboxReader = undefined;
+      if (this.outboxReader === reader) this.outboxReader = undefined;
     };
   }
 
@@ -116,17 +119,23 @@ export class SendgateMetrics {
       registers: [this.registry],
       async collect() {
         const current = await state();
-        if (current) this.set(pick(current));
-        else this.reset();
+        // NaN, not 0, when unknown: "nothing due" would be a lie while the database is down.
+        this.set(current ? pick(current) : NaN);
       },
     });
   }
 
   /** The three gauges are collected on the same scrape: one read serves them all. */
-  private outboxState(): Promise<FeedbackOutboxState> | undefined {
-    const read = this.outboxReader;
-    if (!read) return undefined;
-    return (this.outboxRead ??= read().finally(() => setImmediate(() => (this.outboxRead = undefined))));
+  private async outboxState(): Promise<FeedbackOutboxState | undefined> {
+    const reader = this.outboxReader;
+    if (!reader) return undefined;
+    return (this.outboxRead ??= reader
+      .read()
+      .catch((error: Error) => {
+        reader.failed(error);
+        return undefined;
+      })
+      .finally(() => setImmediate(() => (this.outboxRead = undefined))));
   }
 
   /** The text Prometheus scrapes. */

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { FeedbackDeliveriesRepository } from '@sendgate/database';
 import { metrics } from '@sendgate/metrics';
 
@@ -10,7 +10,11 @@ export class FeedbackOutboxWatch implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly deliveries: FeedbackDeliveriesRepository) {}
 
   onModuleInit(): void {
-    this.stop = metrics.watchFeedbackOutbox(() => this.deliveries.outboxState());
+    const logger = new Logger('Metrics');
+    this.stop = metrics.watchFeedbackOutbox(
+      () => this.deliveries.outboxState(),
+      (error) => logger.warn(`feedback outbox gauges left out of this scrape: ${error.message}`),
+    );
   }
 
   onModuleDestroy(): void {
