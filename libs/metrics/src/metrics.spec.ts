@@ -46,7 +46,7 @@ describe('SendgateMetrics', () => {
       expect(read).toHaveBeenCalledTimes(1);
     });
 
-    it('serves NaN (prom-client writes Nan, which Prometheus reads) once the watch stops; a second watch replaces the first reader', async () => {
+    it('serves NaN once the watch stops (prom-client writes Nan; Prometheus reads it), and a new watch replaces it', async () => {
       const stop = sut.watchFeedbackOutbox(async () => ({ due: 5, dead: 0, oldestDueSeconds: 0 }));
       stop();
       expect(await sut.text()).toMatch(/^sendgate_feedback_outbox_due nan$/im);
