@@ -1,4 +1,5 @@
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
+import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 import { generateRestOfList } from './listed-contacts';
 import { markSendoutStageActivity } from './mark-sendout-stage.activity';
@@ -13,7 +14,7 @@ const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.A
 export function cancelSendoutActivity(deps: SendoutActivityDeps) {
   const markStage = markSendoutStageActivity(deps);
   return async function cancelSendout(input: { sendoutId: string }): Promise<{ canceled: number }> {
-    await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'operator');
+    if (await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'operator')) metrics.gateDecisions.inc({ decision: 'canceled' });
     await generateRestOfList(deps, input.sendoutId);
     // a request with a notifyUrl gets each cancelled message's report pushed (queued in the same transaction)
     const feedback = { feedback: await deps.sendouts.feedbackEnabled(input.sendoutId) };

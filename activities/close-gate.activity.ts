@@ -1,4 +1,5 @@
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
+import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
 export interface GateOutcome {
@@ -21,7 +22,9 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
   return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
-    if (input.deadlinePassed) await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer');
+    if (input.deadlinePassed && (await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer'))) {
+      metrics.gateDecisions.inc({ decision: 'timed_out' });
+    }
     const gate = await gates.find(input.sendoutId);
     if (!gate) throw new Error(`sendout ${input.sendoutId} has no gate`);
     switch (gate.state) {

@@ -1,4 +1,5 @@
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
+import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 import { generateRestOfList } from './listed-contacts';
 import { markSendoutStageActivity } from './mark-sendout-stage.activity';
@@ -13,7 +14,7 @@ const UNSENT = [MessageState.GENERATED, MessageState.GATED, MessageState.ACCEPTE
 export function failSendoutActivity(deps: SendoutActivityDeps) {
   const markStage = markSendoutStageActivity(deps);
   return async function failSendout(input: { sendoutId: string; reason: string }): Promise<{ failed: number }> {
-    await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'failure');
+    if (await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'failure')) metrics.gateDecisions.inc({ decision: 'canceled' });
     await generateRestOfList(deps, input.sendoutId);
     const feedback = await deps.sendouts.feedbackEnabled(input.sendoutId);
     const reason = `the sendout failed: ${input.reason}`;

@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MessageState, SegmentFilter, totalOf } from '@sendgate/domain';
+import { timedPageActivity } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
 /**
@@ -10,7 +11,9 @@ import { SendoutActivityDeps } from './deps';
  */
 export function generateMessagesActivity(deps: SendoutActivityDeps) {
   const { sendouts, segments } = deps;
-  return async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{ generated: number }> {
+  return timedPageActivity('generateMessages', async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{
+    generated: number;
+  }> {
     const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
     // Behind a gate messages wait as GATED; without one they are ready to send once generated.
@@ -61,5 +64,5 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
     }
     const counts = await deps.messages.countByState(sendout.id);
     return { generated: totalOf(counts) };
-  };
+  });
 }

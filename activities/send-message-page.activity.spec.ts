@@ -14,6 +14,7 @@ import {
 } from '@sendgate/database';
 import { MessageContent, MessageState, SendoutStage } from '@sendgate/domain';
 import { EspClient, OutboundGuard } from '@sendgate/esp';
+import { metrics } from '@sendgate/metrics';
 import { ActivityEnvironment } from '../test/activity-environment';
 import { sendoutRow } from '../test/sendout-row';
 import { EspReceiver } from '../test/esp-receiver';
@@ -77,7 +78,13 @@ async function sendout(count: number, options: { url?: string; content?: Message
     }),
   );
   const { ids } = await db.messages(accountId, count, MessageState.ACCEPTED, id);
-  return { sendoutId: id, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
+  return { sendoutId: id, integrationId, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
+}
+
+/** The value of one sample in the registry's scrape text, e.g. `sendgate_messages_total{outcome="sent",integration="…"}`. */
+async function sample(series: string): Promise<number | undefined> {
+  const line = (await metrics.text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 const keysOf = (sendoutId: string) => esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => r.key);
@@ -197,16 +204,30 @@ describe('sendMessagePage', () => {
       expect(first.headers['x-api-key']).toBe('s3cret');
       expect(env.heartbeats.length).toBeGreaterThanOrEqual(1);
     });
+
+    it("counts the page's messages as sent for its integration, and times each ESP request and the page", async () => {
+      const { sendoutId, integrationId, range } = await sendout(3);
+      const pagesBefore = (await sample('sendgate_page_activity_seconds_count{activity="sendMessagePage"}')) ?? 0;
+
+      await env.run(sut, { sendoutId, range, concurrency: 2 });
+
+      expect(await sample(`sendgate_messages_total{outcome="sent",integration="${integrationId}"}`)).toBe(3);
+      expect(await sample(`sendgate_messages_total{outcome="failed",integration="${integrationId}"}`)).toBeUndefined();
+      expect(await sample(`sendgate_esp_request_seconds_count{integration="${integrationId}",status_class="2xx"}`)).toBe(3);
+      expect(await sample('sendgate_page_activity_seconds_count{activity="sendMessagePage"}')).toBe(pagesBefore + 1);
+    });
   });
 
   describe('when the ESP refuses a message (4xx)', () => {
     it('records it FAILED with the answer and sends the rest', async () => {
-      const { sendoutId, ids, range } = await sendout(3);
+      const { sendoutId, integrationId, ids, range } = await sendout(3);
       esp.respond = (req) => (req.body.includes('c-2@') ? { status: 422, body: { error: 'bad recipient' } } : { status: 200 });
 
       const result = await env.run(sut, { sendoutId, range, concurrency: 2 });
 
       expect(result).toEqual({ sent: 2, failed: 1 });
+      expect(await sample(`sendgate_messages_total{outcome="failed",integration="${integrationId}"}`)).toBe(1);
+      expect(await sample(`sendgate_esp_request_seconds_count{integration="${integrationId}",status_class="4xx"}`)).toBe(1);
       const states = await db.states(ids);
       expect(states[1]).toMatchObject({ state: MessageState.FAILED, reason: expect.stringContaining('ESP answered 422') });
       expect([states[0].state, states[2].state]).toEqual([MessageState.SENT, MessageState.SENT]);
@@ -215,7 +236,7 @@ describe('sendMessagePage', () => {
 
   describe('when the ESP is unavailable for a message (5xx with Retry-After)', () => {
     it('records what was sent and throws a retryable EspRetry that waits as long as the ESP asked', async () => {
-      const { sendoutId, ids, range } = await sendout(3);
+      const { sendoutId, integrationId, ids, range } = await sendout(3);
       esp.respond = (req) => (req.body.includes('c-2@') ? { status: 503, headers: { 'retry-after': '7' } } : { status: 200 });
 
       const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 2 }));
@@ -223,6 +244,8 @@ describe('sendMessagePage', () => {
       expect(error).toBeInstanceOf(ApplicationFailure);
       expect(error).toMatchObject({ type: 'EspRetry', nonRetryable: false, nextRetryDelay: 7_000 });
       expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENT, MessageState.SENDING, MessageState.SENT]);
+      expect(await sample(`sendgate_messages_total{outcome="retry",integration="${integrationId}"}`)).toBe(1);
+      expect(await sample(`sendgate_esp_retries_total{integration="${integrationId}",reason="5xx"}`)).toBe(1);
     });
 
     it('lets the retried page send only the message left, under the same key', async () => {
@@ -243,12 +266,14 @@ describe('sendMessagePage', () => {
 
   describe('when the ESP cannot be reached', () => {
     it('throws a retryable EspRetry and leaves the messages claimed for the retry', async () => {
-      const { sendoutId, ids, range } = await sendout(2, { url: `http://127.0.0.1:${await freePort()}/send` });
+      const { sendoutId, integrationId, ids, range } = await sendout(2, { url: `http://127.0.0.1:${await freePort()}/send` });
 
       const error = await failureOf(env.run(sut, { sendoutId, range, concurrency: 2 }));
 
       expect(error).toMatchObject({ type: 'EspRetry', nonRetryable: false, nextRetryDelay: undefined });
       expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENDING, MessageState.SENDING]);
+      expect(await sample(`sendgate_esp_retries_total{integration="${integrationId}",reason="network"}`)).toBe(2);
+      expect(await sample(`sendgate_esp_request_seconds_count{integration="${integrationId}",status_class="error"}`)).toBe(2);
     });
   });
 

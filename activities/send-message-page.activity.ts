@@ -3,6 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate, PayloadVariable } from '@sendgate/domain';
 import { EmailSendsRepository, SendableMessage } from '@sendgate/database';
 import { EspOutcome, isOutboundRefusal, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
+import { RetryReason, metrics, secondsSince, statusClass, timedPageActivity } from '@sendgate/metrics';
 import { forEachConcurrentPaged } from './concurrency';
 import { yieldToEventLoop } from './event-loop';
 import { whileBeating } from './heartbeat';
@@ -28,128 +29,147 @@ export interface SendPageResult {
 export function sendMessagePageActivity(deps: SendoutActivityDeps) {
   const { sendouts, integrations } = deps;
 
-  return async function sendMessagePage(input: {
-    sendoutId: string;
-    range: [number, number];
-    concurrency: number;
-  }): Promise<SendPageResult> {
-    const sendout = await sendouts.findById(input.sendoutId);
-    if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
-    const integration = await integrations.findById(sendout.integrationId);
-    if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
-    const content = compileContent(sendout.content);
-    const payload = PayloadTemplate.compile(integration.payloadTemplate);
-    const email = await loadEmailRequest(deps.emailSends, input.sendoutId, payload.uses('attachments'));
-    // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
-    const staticHeaders = openHeaders(integration.headers, deps.secrets);
-    const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
-    const tokenKey = `${integration.id}:${integration.authSecrets}`;
-    const post = async (body: string, key: string, bearer?: string) => {
-      if (integration.rateLimitPerSecond) await deps.limiter.acquire(integration.id, integration.rateLimitPerSecond);
-      return deps.esp.post({
-        url: integration.url,
-        headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key },
-        body,
-      });
-    };
+  return timedPageActivity(
+    'sendMessagePage',
+    async function sendMessagePage(input: { sendoutId: string; range: [number, number]; concurrency: number }): Promise<SendPageResult> {
+      const sendout = await sendouts.findById(input.sendoutId);
+      if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
+      const integration = await integrations.findById(sendout.integrationId);
+      if (!integration)
+        throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
+      const content = compileContent(sendout.content);
+      const payload = PayloadTemplate.compile(integration.payloadTemplate);
+      const email = await loadEmailRequest(deps.emailSends, input.sendoutId, payload.uses('attachments'));
+      // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
+      const staticHeaders = openHeaders(integration.headers, deps.secrets);
+      const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
+      const tokenKey = `${integration.id}:${integration.authSecrets}`;
+      const integrationLabel = { integration: integration.id };
+      const post = async (body: string, key: string, bearer?: string) => {
+        if (integration.rateLimitPerSecond) await deps.limiter.acquire(integration.id, integration.rateLimitPerSecond);
+        const posted = process.hrtime.bigint();
+        const outcome = await deps.esp.post({
+          url: integration.url,
+          headers: { ...requestHeaders(staticHeaders, auth, bearer), 'idempotency-key': key },
+          body,
+        });
+        const status = outcome.kind === 'refused' ? undefined : outcome.status;
+        metrics.espRequest.observe({ ...integrationLabel, status_class: statusClass(status) }, secondsSince(posted));
+        return outcome;
+      };
 
-    await deps.messages.claimRange(input.sendoutId, input.range);
-    const cancelled = Context.current().cancellationSignal;
-    let loadedUpTo = input.range[0] - 1;
-    let claimed = 0;
-    const nextSlice = async () => {
-      if (cancelled.aborted) return [];
-      const slice = await deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
-      if (slice.length > 0) loadedUpTo = slice[slice.length - 1].id;
-      claimed += slice.length;
-      return slice;
-    };
-    const recorder = new OutcomeRecorder(deps.messages, sendout.feedbackEnabled);
-    const unsent: number[] = [];
-    let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
-    let toRetry = 0;
+      await deps.messages.claimRange(input.sendoutId, input.range);
+      const cancelled = Context.current().cancellationSignal;
+      let loadedUpTo = input.range[0] - 1;
+      let claimed = 0;
+      const nextSlice = async () => {
+        if (cancelled.aborted) return [];
+        const slice = await deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
+        if (slice.length > 0) loadedUpTo = slice[slice.length - 1].id;
+        claimed += slice.length;
+        return slice;
+      };
+      const recorder = new OutcomeRecorder(deps.messages, sendout.feedbackEnabled);
+      const unsent: number[] = [];
+      let retry: Extract<EspOutcome, { kind: 'retry' }> | undefined;
+      let toRetry = 0;
 
-    const sendAll = () =>
-      forEachConcurrentPaged(nextSlice, input.concurrency, async (message) => {
-        if (cancelled.aborted) return void unsent.push(message.id);
-        let body: string;
-        try {
-          body = renderPayload(message, sendout, content, payload, integration.identifierType, email);
-        } catch (error) {
-          // A template at its render limit held the event loop that long: let the loop run
-          // (the heartbeat timer, other pages) before this lane renders again.
-          await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
-          return yieldToEventLoop();
-        }
-        let outcome: EspOutcome;
-        try {
-          const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
-          outcome = await post(body, message.idempotencyKey, bearer);
-          if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
-            // A revoked or expired token: refresh it once and try again; a second 401 is final.
-            outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+      const sendAll = () =>
+        forEachConcurrentPaged(nextSlice, input.concurrency, async (message) => {
+          if (cancelled.aborted) return void unsent.push(message.id);
+          let body: string;
+          try {
+            body = renderPayload(message, sendout, content, payload, integration.identifierType, email);
+          } catch (error) {
+            // A template at its render limit held the event loop that long: let the loop run
+            // (the heartbeat timer, other pages) before this lane renders again.
+            metrics.messages.inc({ outcome: 'failed', integration: integration.id });
+            await recorder.failed(message.id, `rendering failed: ${(error as Error).message}`);
+            return yieldToEventLoop();
           }
-        } catch (error) {
-          // A token endpoint the guard will not connect to fails the message like the ESP's own address would.
-          if (!isOutboundRefusal(error)) throw error;
-          outcome = { kind: 'refused', reason: (error as Error).message };
-        }
-        switch (outcome.kind) {
-          case 'sent':
-            return recorder.sent(
-              message.id,
-              integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined,
-            );
-          case 'rejected':
-          case 'refused':
-            return recorder.failed(message.id, outcome.reason);
-          case 'retry':
-            toRetry += 1;
-            if (!retry || (outcome.retryAfterMs ?? 0) > (retry.retryAfterMs ?? 0)) retry = outcome;
-            return;
-        }
-      });
-    try {
-      await whileBeating(sendAll);
-    } finally {
-      // What was sent is recorded even when a lane failed unexpectedly.
-      await recorder.flush();
-    }
-    if (cancelled.aborted && !Context.current().cancellationDetails?.cancelRequested) {
-      // Not an operator's cancel: the worker is shutting down, or Temporal gave this attempt up
-      // (heartbeat timed out). Stop posting and leave the claimed messages to the next attempt.
-      throw ApplicationFailure.retryable(
-        'the page stopped before it was sent: the worker is shutting down or this attempt timed out',
-        'PageInterrupted',
-      );
-    }
-    if (cancelled.aborted) {
-      // Cancelled by an operator: what was not posted is never sent, loaded or not.
-      const feedback = { feedback: sendout.feedbackEnabled };
-      await deps.messages.markCanceled(unsent, 'the sendout was cancelled', feedback);
-      if (loadedUpTo < input.range[1]) {
-        await deps.messages.transition(
-          input.sendoutId,
-          [MessageState.SENDING],
-          MessageState.CANCELED,
-          'the sendout was cancelled',
-          [loadedUpTo + 1, input.range[1]],
-          feedback,
+          let outcome: EspOutcome;
+          try {
+            const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
+            outcome = await post(body, message.idempotencyKey, bearer);
+            if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
+              // A revoked or expired token: refresh it once and try again; a second 401 is final.
+              outcome = await post(body, message.idempotencyKey, await deps.tokens.refresh(tokenKey, auth, bearer!));
+            }
+          } catch (error) {
+            // A token endpoint the guard will not connect to fails the message like the ESP's own address would.
+            if (!isOutboundRefusal(error)) throw error;
+            outcome = { kind: 'refused', reason: (error as Error).message };
+          }
+          switch (outcome.kind) {
+            case 'sent':
+              metrics.messages.inc({ outcome: 'sent', ...integrationLabel });
+              return recorder.sent(
+                message.id,
+                integration.messageIdPath ? readMessageId(integration.messageIdPath, outcome.body) : undefined,
+              );
+            case 'rejected':
+            case 'refused':
+              metrics.messages.inc({ outcome: 'failed', ...integrationLabel });
+              return recorder.failed(message.id, outcome.reason);
+            case 'retry':
+              metrics.messages.inc({ outcome: 'retry', ...integrationLabel });
+              metrics.espRetries.inc({ ...integrationLabel, reason: retryReason(outcome) });
+              toRetry += 1;
+              if (!retry || (outcome.retryAfterMs ?? 0) > (retry.retryAfterMs ?? 0)) retry = outcome;
+              return;
+          }
+        });
+      try {
+        await whileBeating(sendAll);
+      } finally {
+        // What was sent is recorded even when a lane failed unexpectedly.
+        await recorder.flush();
+      }
+      if (cancelled.aborted && !Context.current().cancellationDetails?.cancelRequested) {
+        // Not an operator's cancel: the worker is shutting down, or Temporal gave this attempt up
+        // (heartbeat timed out). Stop posting and leave the claimed messages to the next attempt.
+        throw ApplicationFailure.retryable(
+          'the page stopped before it was sent: the worker is shutting down or this attempt timed out',
+          'PageInterrupted',
         );
       }
-      throw new CancelledFailure('the sendout was cancelled');
-    }
+      if (cancelled.aborted) {
+        // Cancelled by an operator: what was not posted is never sent, loaded or not.
+        const feedback = { feedback: sendout.feedbackEnabled };
+        await deps.messages.markCanceled(unsent, 'the sendout was cancelled', feedback);
+        if (loadedUpTo < input.range[1]) {
+          await deps.messages.transition(
+            input.sendoutId,
+            [MessageState.SENDING],
+            MessageState.CANCELED,
+            'the sendout was cancelled',
+            [loadedUpTo + 1, input.range[1]],
+            feedback,
+          );
+        }
+        throw new CancelledFailure('the sendout was cancelled');
+      }
 
-    if (retry) {
-      throw ApplicationFailure.create({
-        type: 'EspRetry',
-        message: `${toRetry} of ${claimed} messages to retry: ${retry.reason}`,
-        nextRetryDelay: retry.retryAfterMs,
-      });
-    }
-    const counts = await deps.messages.countRange(input.sendoutId, input.range);
-    return { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
-  };
+      if (retry) {
+        throw ApplicationFailure.create({
+          type: 'EspRetry',
+          message: `${toRetry} of ${claimed} messages to retry: ${retry.reason}`,
+          nextRetryDelay: retry.retryAfterMs,
+        });
+      }
+      const counts = await deps.messages.countRange(input.sendoutId, input.range);
+      return { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
+    },
+  );
+}
+
+/** The bounded reason label of a retry: 425 Too Early is a "come back later" like 429, 408 a timeout. */
+export function retryReason(outcome: Extract<EspOutcome, { kind: 'retry' }>): RetryReason {
+  const { status } = outcome;
+  if (status === 429 || status === 425) return '429';
+  if (status !== undefined && status >= 500) return '5xx';
+  if (status === 408 || outcome.timedOut) return 'timeout';
+  return 'network';
 }
 
 /** Content stored before a rule existed (e.g. a file tag) can never render: no retry will help. */

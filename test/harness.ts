@@ -60,6 +60,8 @@ export class TestStack {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       SENDGATE_SIGNING_KEY: TEST_SIGNING_KEY,
       SENDGATE_ENCRYPTION_KEYS: `test:${TEST_ENCRYPTION_KEY}`,
+      // Several workers of several suites run at once: each test that reads a worker's metrics gives it a free port.
+      SENDGATE_WORKER_METRICS_PORT: '0',
       ...databaseEnv(options.database ?? 'mysql', options.mysqlUrl),
       ...options.env,
     };

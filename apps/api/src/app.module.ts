@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { HooksModule } from './hooks/hooks.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { JourneysModule } from './journeys/journeys.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { SendGateModule } from './send-gate/send-gate.module';
@@ -38,6 +39,7 @@ export class AppModule {
         OutboundModule,
         GateModule,
         HealthModule,
+        MetricsModule,
         ApiKeysModule,
         ProjectsModule,
         ContactsModule,

@@ -13,12 +13,15 @@ import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
 import { ensureEmailLogPurgeSchedule } from './email-log-purge-schedule';
+import { startMetricsServer } from './metrics-server';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   const logger = new Logger('Worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { logger: ['log', 'warn', 'error'] });
   const config = app.get<SendgateConfig>(SENDGATE_CONFIG);
+  // Before the connection: it installs the Temporal runtime, with its metrics exporter.
+  const metricsServer = config.worker.metrics.port > 0 ? await startMetricsServer(config.worker.metrics, logger) : undefined;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await Worker.create({
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     logger.log('worker drained and stopped');
   } finally {
     await connection.close();
+    metricsServer?.close();
     await app.close();
   }
 }

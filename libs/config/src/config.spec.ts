@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SENDGATE_WORKFLOW_START_CONCURRENCY: '257' })).toThrow(/SENDGATE_WORKFLOW_START_CONCURRENCY/);
   });
 
+  it('serves worker metrics on 127.0.0.1:9464 unless told otherwise, 0 for none', () => {
+    expect(loadConfig({}).worker.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ SENDGATE_WORKER_METRICS_PORT: '0', SENDGATE_WORKER_METRICS_HOST: '0.0.0.0' }).worker.metrics).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+    });
+    expect(() => loadConfig({ SENDGATE_WORKER_METRICS_PORT: '65536' })).toThrow(/SENDGATE_WORKER_METRICS_PORT/);
+  });
+
   it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
     expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toMatchObject({
       enabled: true,

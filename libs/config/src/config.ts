@@ -34,7 +34,13 @@ export interface SendgateConfig {
   feedback: FeedbackConfig;
   /** The Infobip-compatible email API. */
   email: EmailApiConfig;
-  worker: { maxConcurrentActivities: number; workflowBundlePath?: string; shutdownGraceMs: number };
+  worker: {
+    maxConcurrentActivities: number;
+    workflowBundlePath?: string;
+    shutdownGraceMs: number;
+    /** Where the worker serves Prometheus `/metrics`; port 0 serves none. */
+    metrics: { host: string; port: number };
+  };
 }
 
 /** The built-in sandbox ESP and its simulated delivery callbacks. */
@@ -203,6 +209,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       maxConcurrentActivities: read.int('WORKER_MAX_CONCURRENT_ACTIVITIES', 16, 1, 1_000),
       workflowBundlePath: read.string('WORKFLOW_BUNDLE_PATH'),
       shutdownGraceMs: read.int('WORKER_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
+      metrics: {
+        host: read.string('SENDGATE_WORKER_METRICS_HOST') ?? '127.0.0.1',
+        port: read.int('SENDGATE_WORKER_METRICS_PORT', 9464, 0, 65535),
+      },
     },
   };
   // A page attempt must outlive any one of its requests, or Temporal could start a second attempt

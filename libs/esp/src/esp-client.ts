@@ -15,7 +15,8 @@ export interface EspRequest {
 export type EspOutcome =
   | { kind: 'sent'; status: number; body: string }
   | { kind: 'rejected'; status: number; reason: string }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number; status?: number }
+  /** `status` when the ESP answered; without one, `timedOut` tells a slow ESP from one not reached. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; status?: number; timedOut?: boolean }
   /** The guard would not connect to where the URL now resolves: retrying would not change that. */
   | { kind: 'refused'; reason: string };
 
@@ -56,7 +57,8 @@ export class EspClient {
       return classify(response.statusCode, body, response.headers['retry-after']);
     } catch (error) {
       if (isOutboundRefusal(error)) return { kind: 'refused', reason: (error as Error).message };
-      if (deadline.signal.aborted) return { kind: 'retry', reason: `ESP did not answer within ${this.options.timeoutMs} ms` };
+      if (deadline.signal.aborted)
+        return { kind: 'retry', reason: `ESP did not answer within ${this.options.timeoutMs} ms`, timedOut: true };
       return { kind: 'retry', reason: `ESP unreachable: ${(error as Error).message}` };
     } finally {
       clearTimeout(timer);

@@ -135,7 +135,7 @@ describe('EspClient deadline', () => {
 
     const outcome = await sut.post({ url, headers: {}, body: '{}' });
 
-    expect(outcome).toEqual({ kind: 'retry', reason: 'ESP did not answer within 300 ms' });
+    expect(outcome).toEqual({ kind: 'retry', reason: 'ESP did not answer within 300 ms', timedOut: true });
     await sut.close();
   });
 });

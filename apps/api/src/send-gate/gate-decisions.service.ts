@@ -3,6 +3,7 @@ import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { GateRepository, MessagesRepository } from '@sendgate/database';
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
 import { GateAction, GateClaims, GateUris } from '@sendgate/gate';
+import { metrics } from '@sendgate/metrics';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { parseGateData } from './gate-data-entries';
 import { gateTokenRefusal } from './gate-token.hook';
@@ -27,7 +28,10 @@ export class GateDecisionsService {
   async finish(token: string): Promise<{ state: GateState; accepted: number; rejected: number }> {
     const { s: sendoutId } = this.claims(token, 'finish');
     const won = await this.gates.decide(sendoutId, GateState.ACCEPTED, 'integrator');
-    if (won) await this.wake(sendoutId);
+    if (won) {
+      metrics.gateDecisions.inc({ decision: 'accepted' });
+      await this.wake(sendoutId);
+    }
     const gate = await this.gates.find(sendoutId);
     if (!gate) throw gone('this gate no longer exists');
     const expiredButOpen = gate.state === GateState.OPEN && gate.expiresAt.getTime() <= Date.now();
@@ -53,6 +57,7 @@ export class GateDecisionsService {
   async reject(token: string, reason?: string): Promise<{ state: MessageState }> {
     const { s: sendoutId, m: messageId } = this.claims(token, 'reject');
     const result = await this.gates.reject(sendoutId, messageId!, reason ? `rejected at the send gate: ${reason}` : null);
+    if (result.changed) metrics.gateDecisions.inc({ decision: 'rejected' });
     if (result.changed || result.state === MessageState.REJECTED) return { state: MessageState.REJECTED };
     if (!result.state) throw gone('this message no longer exists');
     throw new HttpException(

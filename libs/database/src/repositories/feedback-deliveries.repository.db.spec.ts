@@ -40,10 +40,34 @@ async function deliveryStates(db: TestDatabase, sendoutId: string) {
   );
 }
 
+async function deliveryIds(db: TestDatabase, sendoutId: string): Promise<number[]> {
+  const rows = await db.sql.all<{ id: number | string }>('SELECT id FROM feedback_deliveries WHERE sendout_id = ? ORDER BY id', [
+    sendoutId,
+  ]);
+  return rows.map((r) => Number(r.id));
+}
+
 describeOnEachDatabase((db) => {
   let sut: FeedbackDeliveriesRepository;
   beforeAll(() => {
     sut = new FeedbackDeliveriesRepository(db.sql);
+  });
+
+  describe('when monitoring reads the outbox', () => {
+    it('counts due and dead rows, up to the cap, and how long the oldest due row has waited', async () => {
+      const before = await sut.outboxState();
+      const { sendoutId } = await sendoutWithFeedback(db, 3, MessageState.SENT, FeedbackEvent.SENT);
+      const [dead] = await deliveryIds(db, sendoutId);
+      await db.sql.run('UPDATE feedback_deliveries SET state = ? WHERE id = ?', [FeedbackDeliveryState.DEAD, dead]);
+      const later = new Date(Date.now() + 10 * MINUTE);
+
+      const state = await sut.outboxState(later);
+
+      expect(state.due).toBe(before.due + 2);
+      expect(state.dead).toBe(before.dead + 1);
+      expect(state.oldestDueSeconds).toBeGreaterThanOrEqual(10 * 60 - 5);
+      expect((await sut.outboxState(later, 1)).due).toBe(1);
+    });
   });
 
   describe('when a delivered event is queued behind a sent event of the same message', () => {

@@ -14,6 +14,8 @@ import { OutboxTarget } from './feedback-outbox';
 
 const IN_LIST_LIMIT = 1_000;
 const PENDING = FeedbackDeliveryState.PENDING;
+/** Where the monitoring counts of the outbox stop: beyond it the number says "a lot" well enough. */
+const OUTBOX_COUNT_CAP = 100_000;
 
 export interface ClaimOptions {
   limit: number;
@@ -82,6 +84,31 @@ export function nextAttemptDelayMs(attemptsBefore: number, policy: FeedbackRetry
 
 export class FeedbackDeliveriesRepository {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * The outbox at a glance for monitoring, read on every metrics scrape: each query walks only the
+   * (state, next_attempt_at) index, and the two counts stop at `cap` so a large backlog (or years
+   * of DEAD rows) costs a bounded index range, not a scan.
+   */
+  async outboxState(now = new Date(), cap = OUTBOX_COUNT_CAP): Promise<{ due: number; dead: number; oldestDueSeconds: number }> {
+    const { dialect } = this.sql;
+    const count = async (where: string, params: unknown[]) =>
+      Number(
+        (
+          await this.sql.one<{ n: number | string }>(
+            `SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM feedback_deliveries WHERE ${where} LIMIT ?) capped`,
+            [...params, cap],
+          )
+        )?.n ?? 0,
+      );
+    const [due, dead, oldest] = await Promise.all([
+      count('state = ? AND next_attempt_at <= ?', [PENDING, dialect.timestamp(now)]),
+      count('state = ?', [FeedbackDeliveryState.DEAD]),
+      this.sql.one<{ at: Date | string | null }>('SELECT MIN(next_attempt_at) AS at FROM feedback_deliveries WHERE state = ?', [PENDING]),
+    ]);
+    const oldestDueMs = oldest?.at ? now.getTime() - readTimestamp(oldest.at).getTime() : 0;
+    return { due, dead, oldestDueSeconds: Math.max(0, oldestDueMs) / 1000 };
+  }
 
   /**
    * Leases up to `limit` due PENDING rows (lease free or expired) that have no earlier PENDING row

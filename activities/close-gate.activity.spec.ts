@@ -1,0 +1,84 @@
+/**
+ * Gate decisions made by the worker (a deadline, a cancel), counted once each in
+ * sendgate_gate_decisions_total: SQLite in memory with the product's migrations, no worker.
+ */
+import { randomUUID } from 'node:crypto';
+import { SendoutEntity } from '@sendgate/database';
+import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
+import { EspClient, OutboundGuard } from '@sendgate/esp';
+import { GateDecision, metrics } from '@sendgate/metrics';
+import { sendoutActivityDeps } from '../test/sendout-activity-deps';
+import { sendoutRow } from '../test/sendout-row';
+import { TestDatabase } from '../test/test-databases';
+import { createSendoutActivities } from './index';
+
+const db = new TestDatabase('sqlite');
+const guard = new OutboundGuard({ allowPrivateNetworks: true });
+const espClient = new EspClient({ connectionsPerOrigin: 1, timeoutMs: 1_000, guard });
+let sut: ReturnType<typeof createSendoutActivities>;
+
+beforeAll(async () => {
+  await db.open();
+  sut = createSendoutActivities(sendoutActivityDeps(db, espClient, guard));
+});
+
+afterAll(async () => {
+  await espClient.close();
+  await db.close();
+});
+
+/** A sendout of 2 GATED messages waiting at an open gate. */
+async function gatedSendout(): Promise<string> {
+  const accountId = await db.accountWithContacts(2);
+  const id = randomUUID();
+  await db.dataSource
+    .getRepository(SendoutEntity)
+    .insert(
+      sendoutRow({ id, accountId, integrationId: randomUUID(), gateEnabled: true, gateTimeoutMs: 60_000, stage: SendoutStage.GATED }),
+    );
+  await db.messages(accountId, 2, MessageState.GATED, id);
+  await sut.openGate({ sendoutId: id, timeoutMs: 60_000 });
+  return id;
+}
+
+async function decisions(decision: GateDecision): Promise<number> {
+  const { values } = await metrics.gateDecisions.get();
+  return values.find((v) => v.labels.decision === decision)?.value ?? 0;
+}
+
+describe('when the gate deadline passes without a decision', () => {
+  it('counts one timed_out decision, however often the gate is closed', async () => {
+    const sendoutId = await gatedSendout();
+    const before = await decisions('timed_out');
+
+    expect(await sut.closeGate({ sendoutId, deadlinePassed: true })).toMatchObject({ state: GateState.TIMED_OUT, timedOut: 2 });
+    await sut.closeGate({ sendoutId, deadlinePassed: true });
+
+    expect(await decisions('timed_out')).toBe(before + 1);
+  });
+});
+
+describe('when the gate is woken early without a decision', () => {
+  it('counts nothing', async () => {
+    const sendoutId = await gatedSendout();
+    const before = await decisions('timed_out');
+
+    expect(await sut.closeGate({ sendoutId, deadlinePassed: false })).toMatchObject({ state: GateState.OPEN });
+
+    expect(await decisions('timed_out')).toBe(before);
+  });
+});
+
+describe('when a sendout waiting at its gate is cancelled', () => {
+  it('counts one canceled decision, and none for a gate already decided', async () => {
+    const open = await gatedSendout();
+    const timedOut = await gatedSendout();
+    await sut.closeGate({ sendoutId: timedOut, deadlinePassed: true });
+    const before = await decisions('canceled');
+
+    await sut.cancelSendout({ sendoutId: open });
+    await sut.cancelSendout({ sendoutId: timedOut });
+
+    expect(await decisions('canceled')).toBe(before + 1);
+  });
+});
