@@ -10,7 +10,6 @@ scripts/ensure-mariadb.sh
 npm run --silent build >/dev/null
 
 workdir=$(mktemp -d)
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 port=$(free_port)
 # shellcheck disable=SC2046
 "$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$port" --http-port "$(free_port)" --metrics-port "$(free_port)" \

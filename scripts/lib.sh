@@ -30,6 +30,11 @@ wait_for_port() {
   return 1
 }
 
+# A TCP port free on 127.0.0.1 now (for a dev server of a benchmark or the screenshots).
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
 # The search attributes the Web UI filters on, as flags for `temporal server start-dev`. Their one
 # source is workflows/search-attributes.ts (read from the build, so run this after building).
 search_attribute_flags() {

@@ -12,7 +12,6 @@ scripts/ensure-mariadb.sh
 npm run --silent build >/dev/null
 
 workdir=$(mktemp -d)
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 port=$(free_port)
 ui_port=$(free_port)
 # shellcheck disable=SC2046
