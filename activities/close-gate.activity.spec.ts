@@ -5,26 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { SendoutEntity } from '@sendgate/database';
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
-import { EspClient, OutboundGuard } from '@sendgate/esp';
 import { GateDecision, metrics } from '@sendgate/metrics';
-import { sendoutActivityDeps } from '../test/sendout-activity-deps';
+import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
-import { TestDatabase } from '../test/test-databases';
-import { createSendoutActivities } from './index';
+import type { SendoutActivities } from './index';
 
-const db = new TestDatabase('sqlite');
-const guard = new OutboundGuard({ allowPrivateNetworks: true });
-const espClient = new EspClient({ connectionsPerOrigin: 1, timeoutMs: 1_000, guard });
-let sut: ReturnType<typeof createSendoutActivities>;
+const { db, activities } = sqliteSendoutActivities();
+let sut: SendoutActivities;
 
-beforeAll(async () => {
-  await db.open();
-  sut = createSendoutActivities(sendoutActivityDeps(db, espClient, guard));
-});
-
-afterAll(async () => {
-  await espClient.close();
-  await db.close();
+beforeAll(() => {
+  sut = activities();
 });
 
 /** A sendout of 2 GATED messages waiting at an open gate. */

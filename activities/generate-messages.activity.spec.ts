@@ -6,32 +6,22 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { SegmentEntity, SendoutEntity } from '@sendgate/database';
 import { MessageState, SegmentFilter, SendoutAudience } from '@sendgate/domain';
-import { EspClient, OutboundGuard } from '@sendgate/esp';
 import { ActivityEnvironment } from '../test/activity-environment';
-import { sendoutActivityDeps } from '../test/sendout-activity-deps';
+import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
-import { TestDatabase } from '../test/test-databases';
-import { createSendoutActivities } from './index';
+import type { SendoutActivities } from './index';
 
-const db = new TestDatabase('sqlite');
-const guard = new OutboundGuard({ allowPrivateNetworks: true });
-const espClient = new EspClient({ connectionsPerOrigin: 1, timeoutMs: 1_000, guard });
+const { db, activities } = sqliteSendoutActivities();
 const GOLD: SegmentFilter = { all: [{ attribute: 'plan', op: 'eq', value: 'gold' }] };
-let sut: ReturnType<typeof createSendoutActivities>['generateMessages'];
+let sut: SendoutActivities['generateMessages'];
 let env: ActivityEnvironment;
 
-beforeAll(async () => {
-  await db.open();
-  sut = createSendoutActivities(sendoutActivityDeps(db, espClient, guard)).generateMessages;
+beforeAll(() => {
+  sut = activities().generateMessages;
 });
 
 beforeEach(() => {
   env = new ActivityEnvironment({ activityType: 'generateMessages' });
-});
-
-afterAll(async () => {
-  await espClient.close();
-  await db.close();
 });
 
 /** A sendout of the account, stored as the API or a journey run stores it. */

@@ -14,6 +14,7 @@ import {
 } from '../libs/database/src';
 import { EspClient, OutboundGuard, TokenCache } from '../libs/esp/src';
 import { GateNotifier, GateUris } from '../libs/gate/src';
+import { createSendoutActivities, type SendoutActivities } from '../activities';
 import type { SendoutActivityDeps } from '../activities/deps';
 import { TestDatabase } from './test-databases';
 
@@ -41,5 +42,32 @@ export function sendoutActivityDeps(
     gateUris: new GateUris(new TokenSigner('test-signing-key-0123456789abcdefghijklmnop'), 'http://127.0.0.1:3000', 60_000),
     notifier: new GateNotifier(2_000, guard),
     secrets: TEST_SECRETS,
+  };
+}
+
+/**
+ * The sendout activities of a spec file that posts to no ESP, over SQLite in memory with the
+ * product's migrations: opened before the file's tests, closed after them. `activities()` answers
+ * once the database is open (in a test or a later beforeAll).
+ */
+export function sqliteSendoutActivities(): { db: TestDatabase; activities: () => SendoutActivities } {
+  const db = new TestDatabase('sqlite');
+  const guard = new OutboundGuard({ allowPrivateNetworks: true });
+  const esp = new EspClient({ connectionsPerOrigin: 1, timeoutMs: 1_000, guard });
+  let built: SendoutActivities | undefined;
+  beforeAll(async () => {
+    await db.open();
+    built = createSendoutActivities(sendoutActivityDeps(db, esp, guard));
+  });
+  afterAll(async () => {
+    await esp.close();
+    await db.close();
+  });
+  return {
+    db,
+    activities: () => {
+      if (!built) throw new Error('the database is not open yet: call activities() in a test or a beforeAll');
+      return built;
+    },
   };
 }
