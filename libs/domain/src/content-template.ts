@@ -5,6 +5,7 @@
  */
 import { Liquid, Template } from 'liquidjs';
 import { CONTENT_LIMITS, FileTagRefused, htmlEngine, textEngine } from './liquid-sandbox';
+import { PlainSubstitution } from './plain-substitution';
 import { FieldError } from './segment-filter';
 
 export interface MessageContent {
@@ -25,20 +26,27 @@ type Field = 'subject' | 'html' | 'text';
 const ENGINES: Record<Field, Liquid> = { subject: textEngine, html: htmlEngine, text: textEngine };
 const FIELDS = Object.keys(ENGINES) as Field[];
 
+/** A field parsed by Liquid, and its plain-substitution form when it has one. */
+interface FieldTemplate {
+  liquid: Template[];
+  plain?: PlainSubstitution;
+}
+
 export class ContentTemplate {
   private constructor(
-    private readonly parts: Partial<Record<Field, Template[]>>,
+    private readonly parts: Partial<Record<Field, FieldTemplate>>,
     private readonly path: string,
   ) {}
 
   static compile(content: MessageContent, path = 'content'): ContentTemplate {
     const errors: FieldError[] = [];
-    const parts: Partial<Record<Field, Template[]>> = {};
+    const parts: Partial<Record<Field, FieldTemplate>> = {};
     for (const field of FIELDS) {
       const source = content[field];
       if (source === undefined) continue;
       try {
-        parts[field] = ENGINES[field].parse(source);
+        // Liquid parses every field (it is the judge of what is valid); most render without it.
+        parts[field] = { liquid: ENGINES[field].parse(source), plain: PlainSubstitution.compile(source, ENGINES[field] === htmlEngine) };
       } catch (error) {
         errors.push({ field: `${path}.${field}`, message: describeParseError(error as Error) });
       }
@@ -49,15 +57,20 @@ export class ContentTemplate {
 
   /** Throws a ContentRenderError naming the field and, for a limit, which one. */
   render(ctx: RenderContext): MessageContent {
-    const deadline = performance.now() + CONTENT_LIMITS.renderMs;
+    let deadline: number | undefined; // set by the first field Liquid renders
     const out: MessageContent = {};
     for (const field of FIELDS) {
       const template = this.parts[field];
       if (!template) continue;
-      let rendered: string;
+      let rendered: string | undefined = template.plain?.render(ctx);
+      if (rendered !== undefined) {
+        out[field] = rendered;
+        continue;
+      }
       try {
         // One time budget for the whole message: what a field used is gone for the next.
-        rendered = ENGINES[field].renderSync(template, ctx, { renderLimit: Math.max(0, deadline - performance.now()) }) as string;
+        deadline ??= performance.now() + CONTENT_LIMITS.renderMs;
+        rendered = ENGINES[field].renderSync(template.liquid, ctx, { renderLimit: Math.max(0, deadline - performance.now()) }) as string;
       } catch (error) {
         throw new ContentRenderError(`${this.path}.${field}`, describeRenderError(error as Error));
       }
