@@ -3,6 +3,7 @@
  * through the OutboundGuard, bodies read up to a bound, and every answer classified so the caller
  * can decide sent / failed / retry.
  */
+import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { OutboundGuard, isOutboundRefusal } from './outbound-connect';
 
@@ -115,12 +116,17 @@ export function parseRetryAfter(value?: string | string[], now = Date.now()): nu
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
-async function readBounded(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < MAX_BODY_BYTES) chunks.push(chunk);
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+/** The first MAX_BODY_BYTES of a body of unknown length; the rest is read and dropped, so the connection stays reusable. */
+function readBounded(body: Readable): Promise<string> {
+  // Events rather than `for await`: an async iterator per answer costs more than the answer.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      if (size < MAX_BODY_BYTES) chunks.push(chunk);
+      size += chunk.length;
+    });
+    body.once('error', reject);
+    body.once('end', () => resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8')));
+  });
 }
