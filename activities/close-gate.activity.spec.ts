@@ -3,9 +3,10 @@
  * sendgate_gate_decisions_total: SQLite in memory with the product's migrations, no worker.
  */
 import { randomUUID } from 'node:crypto';
-import { SendoutEntity } from '@sendgate/database';
+import { MessagesRepository, SendoutEntity } from '@sendgate/database';
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
 import { GateDecision, metrics } from '@sendgate/metrics';
+import { ActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
 import type { SendoutActivities } from './index';
@@ -70,5 +71,27 @@ describe('when a sendout waiting at its gate is cancelled', () => {
     await sut.cancelSendout({ sendoutId: timedOut });
 
     expect(await decisions('canceled')).toBe(before + 1);
+  });
+});
+
+describe('when an accepted batch is sent under quick-accept', () => {
+  it('leaves it GATED yet counted accepted, lets its pages claim it, and releases the rest', async () => {
+    const sendoutId = await gatedSendout();
+    const ids = (await db.sql.all<{ id: number }>('SELECT id FROM messages WHERE sendout_id = ? ORDER BY id', [sendoutId])).map((r) =>
+      Number(r.id),
+    );
+    // Before the accept, a GATED message is nobody's to claim.
+    expect(await new MessagesRepository(db.sql).claimRange(sendoutId, [ids[0], ids[0]])).toBe(0);
+    await db.sql.run("UPDATE sendout_gates SET state = 'ACCEPTED' WHERE sendout_id = ?", [sendoutId]);
+
+    const outcome = await sut.closeGate({ sendoutId, deadlinePassed: false, releaseAccepted: false });
+
+    expect(outcome).toEqual({ state: GateState.ACCEPTED, accepted: 2, rejected: 0, timedOut: 0 });
+    expect(await new MessagesRepository(db.sql).countByState(sendoutId)).toEqual({ [MessageState.GATED]: 2 });
+    // The first page claims its GATED message at once; the release moves the other one.
+    expect(await new MessagesRepository(db.sql).claimRange(sendoutId, [ids[0], ids[0]])).toBe(1);
+    const env = new ActivityEnvironment({ activityType: 'releaseAcceptedGate' });
+    expect(await env.run(sut.releaseAcceptedGate, { sendoutId })).toEqual({ released: 1 });
+    expect(await new MessagesRepository(db.sql).countByState(sendoutId)).toEqual({ [MessageState.SENDING]: 1, [MessageState.ACCEPTED]: 1 });
   });
 });

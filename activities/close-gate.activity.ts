@@ -1,4 +1,6 @@
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
@@ -13,6 +15,10 @@ export interface GateOutcome {
  * Settles the gate after the wait: at the deadline it tries OPEN → TIMED_OUT, which loses to an
  * accept committed first; then the still-gated messages follow the gate's state in one UPDATE.
  * Answers OPEN when woken early without a decision (the workflow waits again).
+ *
+ * `releaseAccepted: false` leaves an accepted batch GATED for `releaseAcceptedGate` to release
+ * beside the first pages (sending claims GATED messages of an accepted gate): one UPDATE of the
+ * whole batch no longer stands between the accept and the first message. Its counts are the same.
  */
 export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps) {
   // Timed-out messages report `exclude` events, and timed-out or cancelled ones their notifyUrl report,
@@ -21,7 +27,7 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     messages.transition(sendoutId, [MessageState.GATED], to, reason, undefined, {
       feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
-  return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean }): Promise<GateOutcome> {
+  return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean; releaseAccepted?: boolean }): Promise<GateOutcome> {
     if (input.deadlinePassed && (await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer'))) {
       metrics.gateDecisions.inc({ decision: 'timed_out' });
     }
@@ -29,6 +35,11 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     if (!gate) throw new Error(`sendout ${input.sendoutId} has no gate`);
     switch (gate.state) {
       case GateState.ACCEPTED:
+        if (input.releaseAccepted === false) {
+          const counts = await messages.countByState(input.sendoutId);
+          const paths = gatePaths(counts);
+          return { state: gate.state, ...paths, accepted: paths.accepted + (counts[MessageState.GATED] ?? 0) };
+        }
         await release(input.sendoutId, MessageState.ACCEPTED, null);
         break;
       case GateState.TIMED_OUT:
@@ -41,5 +52,31 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
         break;
     }
     return { state: gate.state, ...gatePaths(await messages.countByState(input.sendoutId)) };
+  };
+}
+
+/** GATED messages of a batch already accepted, at a time, in id order (a send page's claim waits for one at most). */
+const RELEASE_SLICE = 5_000;
+
+/**
+ * Moves an accepted batch's GATED messages to ACCEPTED, a slice of ids at a time in id order while
+ * its first pages send (they claim GATED messages of an accepted gate themselves), so the states
+ * read right soon after the accept. Idempotent: a retry goes over what is left.
+ */
+export function releaseAcceptedGateActivity({ messages }: SendoutActivityDeps) {
+  return async function releaseAcceptedGate(input: { sendoutId: string }): Promise<{ released: number }> {
+    let released = 0;
+    let afterId = 0;
+    for (;;) {
+      const slices = await messages.planPages(input.sendoutId, afterId, RELEASE_SLICE, 20);
+      if (slices.length === 0) return { released };
+      for (const slice of slices) {
+        released += await messages.transition(input.sendoutId, [MessageState.GATED], MessageState.ACCEPTED, null, slice);
+        afterId = slice[1];
+        Context.current().heartbeat(afterId);
+        // A cancelled sendout cancels what was not sent, GATED included: nothing left to release.
+        if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('the sendout was cancelled');
+      }
+    }
   };
 }

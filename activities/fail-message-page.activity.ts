@@ -1,7 +1,10 @@
 import { MessageState } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
-/** Gives up on a page whose retries ran out: its unsent messages become FAILED with the reason. */
+/**
+ * Gives up on a page whose retries ran out: its unsent messages become FAILED with the reason
+ * (GATED ones too: a page is sent only once its gate accepted, before they may all be released).
+ */
 export function failMessagePageActivity({ messages, sendouts }: SendoutActivityDeps) {
   return async function failMessagePage(input: {
     sendoutId: string;
@@ -10,7 +13,7 @@ export function failMessagePageActivity({ messages, sendouts }: SendoutActivityD
   }): Promise<{ failed: number }> {
     const failed = await messages.transition(
       input.sendoutId,
-      [MessageState.ACCEPTED, MessageState.SENDING],
+      [MessageState.GATED, MessageState.ACCEPTED, MessageState.SENDING],
       MessageState.FAILED,
       `retries exhausted: ${input.reason}`,
       input.range,

@@ -1,5 +1,5 @@
 import { cancelSendoutActivity } from './cancel-sendout.activity';
-import { closeGateActivity } from './close-gate.activity';
+import { closeGateActivity, releaseAcceptedGateActivity } from './close-gate.activity';
 import { completeSendoutActivity } from './complete-sendout.activity';
 import { SendoutActivityDeps } from './deps';
 import { failMessagePageActivity } from './fail-message-page.activity';
@@ -26,6 +26,7 @@ export function createSendoutActivities(deps: SendoutActivityDeps) {
     notifyGate: notifyGateActivity(deps),
     readGateState: readGateStateActivity(deps),
     closeGate: closeGateActivity(deps),
+    releaseAcceptedGate: releaseAcceptedGateActivity(deps),
     planSendPages: planSendPagesActivity(deps),
     sendMessagePage: sendMessagePageActivity(deps),
     failMessagePage: failMessagePageActivity(deps),

@@ -55,6 +55,11 @@ const FEEDBACK_FANOUT = 'feedback-fanout';
 const BULK_SCHEDULE = 'bulk-schedule';
 /** Patch: a cancel that stops the page loop waits for the pages still in flight before the sendout is cancelled. */
 const SETTLE_PAGES = 'settle-pages-on-cancel';
+/**
+ * Patch: the gate closes and the pages are planned in local activities (no round trip through the
+ * task queue), and an accepted batch starts sending while `releaseAcceptedGate` releases it.
+ */
+const QUICK_ACCEPT = 'quick-accept';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -81,6 +86,8 @@ class SendoutRun {
   readonly schedule: ScheduleHold;
   /** Schedule changes are stored one after the other, so the database ends with the latest. */
   private storing: Promise<unknown> = Promise.resolve();
+  /** An accepted batch's release, under way beside its first pages; settled before the run ends or continues. */
+  private releasing?: Promise<unknown>;
 
   constructor(readonly input: SendoutWorkflowInput) {
     const { resume } = input;
@@ -118,11 +125,16 @@ class SendoutRun {
       if (gate) {
         const outcome = await this.passGate(gate.timeoutMs);
         if (outcome.state !== GateState.ACCEPTED) return this.complete();
+        if (outcome.released === false) {
+          this.releasing = this.acts.long.releaseAcceptedGate({ sendoutId });
+          this.releasing.catch(() => undefined); // awaited after sending; a cancel meanwhile must not leave it unhandled
+        }
       }
       await this.waitForSchedule(sendAt);
       await this.enterStage(SendoutStage.SENDING);
     }
     const stoppedAt = await sendPages(this.input, this.acts, this.progress);
+    await this.releasing;
     if (stoppedAt !== undefined) return this.continueAs({ phase: 'send', afterMessageId: stoppedAt });
     return this.complete();
   }
@@ -180,7 +192,7 @@ class SendoutRun {
    * accept versus timeout; it is re-read periodically, so a decision whose wake-up signal was lost
    * (Temporal down, the API crashed between commit and signal) is honoured within that period.
    */
-  private async passGate(timeoutMs: number): Promise<GateOutcome> {
+  private async passGate(timeoutMs: number): Promise<GateOutcome & { released: boolean }> {
     const { sendoutId, tuning, resume } = this.input;
     const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
     setGate(GateState.OPEN);
@@ -203,6 +215,7 @@ class SendoutRun {
       .catch(() => undefined); // undelivered by the deadline: the gate simply times out
 
     const rereads = patched(GATE_REREADS);
+    const quick = patched(QUICK_ACCEPT);
     const wake = this.wake;
     let outcome: GateOutcome;
     for (;;) {
@@ -220,14 +233,17 @@ class SendoutRun {
           continue;
         }
       }
-      outcome = await this.acts.short.closeGate({ sendoutId, deadlinePassed: rereads ? remaining() <= 0 : !signalled });
+      const deadlinePassed = rereads ? remaining() <= 0 : !signalled;
+      outcome = quick
+        ? await this.acts.local.closeGate({ sendoutId, deadlinePassed, releaseAccepted: false })
+        : await this.acts.short.closeGate({ sendoutId, deadlinePassed });
       if (outcome.state !== GateState.OPEN) break;
     }
     notifyScope.cancel();
     await notifying;
     setGate(outcome.state);
     this.progress.gate = { ...this.progress.gate, ...outcome };
-    return outcome;
+    return { ...outcome, released: !quick };
   }
 
   private async enterStage(stage: SendoutStage): Promise<void> {
@@ -296,6 +312,7 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
   const { sendoutId, tuning } = input;
   const inFlight = new Set<Promise<void>>();
   let afterId = input.resume?.afterMessageId ?? 0;
+  const plan = patched(QUICK_ACCEPT) ? acts.local.planSendPages : acts.short.planSendPages;
 
   const sendOne = async (range: [number, number]) => {
     try {
@@ -313,7 +330,7 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
 
   try {
     for (;;) {
-      const pages = await acts.short.planSendPages({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
+      const pages = await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
       if (pages.length === 0) break;
       for (const range of pages) {
         const page = sendOne(range).finally(() => {

@@ -4,6 +4,8 @@
  * MariaDB (the global setup starts both). Not a test of the suite: `npm run record-histories` runs
  * it with its own Jest configuration and rewrites test/replay/histories/.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { FeedbackReceiver } from '../feedback-receiver';
@@ -116,6 +118,24 @@ describe('recording sendout histories', () => {
         contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
+    });
+
+    it('records a gated sendout accepted under quick-accept: its release beside the first pages', async () => {
+      const sendout = await startSendout(gated, 'gate accepted quickly', 6, { gate: { enabled: true, timeout: '1h', split: true } });
+      const hook = await webhookFor(gated.integrator, sendout.id);
+      await rejectFirstItem(hook.itemDownloadUri);
+      expect(await post(hook.finishUri)).toBe(200);
+      await record(stack, sendout.workflowId, 'gate-accepted-quick', {
+        runs: 'one',
+        contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+      const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/gate-accepted-quick.json'), 'utf8'));
+      const patches = events
+        .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+        .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+      expect(patches).toContain('quick-accept');
+      expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('releaseAcceptedGate');
     });
 
     it('records a gate that times out with split on', async () => {

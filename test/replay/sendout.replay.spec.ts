@@ -25,6 +25,7 @@ describe('the sendout, journey-run and campaign-execution workflows', () => {
       expect.arrayContaining([
         'plain',
         'gate-accepted',
+        'gate-accepted-quick',
         'send-continued-as-new.run-2',
         'journey-run',
         'journey-run-cancelled',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MessageState } from '@sendgate/domain';
+import { GateState, MessageState } from '@sendgate/domain';
 import { describeOnEachDatabase } from '../../../../test/test-databases';
+import { GateRepository } from './gate.repository';
 import { MessagesRepository } from './messages.repository';
 
 describeOnEachDatabase((db) => {
@@ -59,6 +60,32 @@ describeOnEachDatabase((db) => {
         [ids[4], ids[4]],
       ]);
       expect(await sut.planPages(sendoutId, ids[1], 2, 1)).toEqual([[ids[2], ids[3]]]);
+    });
+  });
+
+  describe('when a gated batch is claimed for sending', () => {
+    it('claims its GATED messages only once the gate in the database is ACCEPTED', async () => {
+      const accountId = await db.accountWithContacts(3);
+      const { sendoutId, ids } = await db.messages(accountId, 3, MessageState.GATED);
+      const gates = new GateRepository(db.sql);
+      await gates.open(sendoutId, 60_000);
+      await db.sql.run('UPDATE messages SET state = ? WHERE id = ?', [MessageState.REJECTED, ids[1]]);
+
+      expect(await sut.claimRange(sendoutId, [ids[0], ids[2]])).toBe(0);
+      expect(await gates.decide(sendoutId, GateState.ACCEPTED, 'integrator')).toBe(true);
+      expect(await sut.claimRange(sendoutId, [ids[0], ids[2]])).toBe(2);
+
+      expect((await db.states(ids)).map((m) => m.state)).toEqual([MessageState.SENDING, MessageState.REJECTED, MessageState.SENDING]);
+    });
+
+    it('never claims the GATED messages of a gate that timed out', async () => {
+      const accountId = await db.accountWithContacts(2);
+      const { sendoutId, ids } = await db.messages(accountId, 2, MessageState.GATED);
+      const gates = new GateRepository(db.sql);
+      await gates.open(sendoutId, 60_000);
+      await gates.decide(sendoutId, GateState.TIMED_OUT, 'timer');
+
+      expect(await sut.claimRange(sendoutId, [ids[0], ids[1]])).toBe(0);
     });
   });
 

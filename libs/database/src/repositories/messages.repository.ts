@@ -6,6 +6,7 @@
 import {
   FINAL_REPORT_STATES,
   FeedbackEvent,
+  GateState,
   MessageCounts,
   MessageState,
   SegmentFilter,
@@ -237,12 +238,28 @@ export class MessagesRepository {
     return rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone, reason: r.reason }));
   }
 
-  /** Claims a range for sending: only rows still in `from` move, so a decision committed first wins. */
-  async claimRange(sendoutId: string, [fromId, toId]: IdRange, from: MessageState = MessageState.ACCEPTED): Promise<number> {
+  /**
+   * Claims a range for sending: its ACCEPTED messages, and its GATED ones once the gate is decided
+   * ACCEPTED (an accepted batch starts sending while its messages are still being released). Only
+   * rows still in those states move, so a decision committed first wins, and the gate's row in the
+   * database, not the caller, says whether GATED means accepted.
+   */
+  async claimRange(sendoutId: string, [fromId, toId]: IdRange): Promise<number> {
     return this.sql.run(
       `UPDATE messages SET state = ?, attempts = attempts + 1, updated_at = ?
-       WHERE sendout_id = ? AND id BETWEEN ? AND ? AND state = ?`,
-      [MessageState.SENDING, this.sql.dialect.timestamp(new Date()), sendoutId, fromId, toId, from],
+       WHERE sendout_id = ? AND id BETWEEN ? AND ?
+         AND (state = ? OR (state = ? AND EXISTS (SELECT 1 FROM sendout_gates g WHERE g.sendout_id = ? AND g.state = ?)))`,
+      [
+        MessageState.SENDING,
+        this.sql.dialect.timestamp(new Date()),
+        sendoutId,
+        fromId,
+        toId,
+        MessageState.ACCEPTED,
+        MessageState.GATED,
+        sendoutId,
+        GateState.ACCEPTED,
+      ],
     );
   }
 
