@@ -13,7 +13,7 @@ workdir=$(mktemp -d)
 port=$(free_port)
 # shellcheck disable=SC2046
 "$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$port" --http-port "$(free_port)" --metrics-port "$(free_port)" \
-  --db-filename "$workdir/temporal.db" --log-level error $(search_attribute_flags) >"$workdir/temporal.log" 2>&1 &
+  --db-filename "$workdir/temporal.db" --log-level error $(dev_server_flags) >"$workdir/temporal.log" 2>&1 &
 temporal_pid=$!
 trap 'kill $temporal_pid 2>/dev/null; wait $temporal_pid 2>/dev/null; rm -rf "$workdir"' EXIT
 wait_for_port 127.0.0.1 "$port" 60 || die "Temporal did not start"

@@ -35,10 +35,10 @@ free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
 
-# The search attributes the Web UI filters on, as flags for `temporal server start-dev`. Their one
-# source is workflows/search-attributes.ts (read from the build, so run this after building).
-search_attribute_flags() {
-  node -e "for (const a of require('./dist/workflows/search-attributes').SEARCH_ATTRIBUTES) console.log('--search-attribute ' + a.name + '=Keyword')"
+# The flags of `temporal server start-dev` (search attributes, eager activities): one list, in
+# workflows/search-attributes.ts, read from the build.
+dev_server_flags() {
+  node -e "console.log(require('./dist/workflows/search-attributes').DEV_SERVER_FLAGS.join(' '))"
 }
 
 # Installs npm packages when package-lock.json changed since the last install.

@@ -51,7 +51,7 @@ else
   log "starting the Temporal dev server (state in data/temporal.db)…"
   # shellcheck disable=SC2046
   "$TEMPORAL" server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port 8233 \
-    --db-filename data/temporal.db --log-level warn $(search_attribute_flags) >data/temporal.log 2>&1 &
+    --db-filename data/temporal.db --log-level warn $(dev_server_flags) >data/temporal.log 2>&1 &
   pids+=($!)
   wait_for_port 127.0.0.1 "$temporal_port" 60 || die "Temporal did not start; see data/temporal.log"
 fi

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../libs/config/src/config';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { DEV_SERVER_FLAGS, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createTestDatabase } from './test-database';
 import { freePort, waitFor } from './wait';
 
@@ -42,7 +42,7 @@ async function startTemporal(workdir: string): Promise<string> {
     dbFile,
     '--log-level',
     'error',
-    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
+    ...DEV_SERVER_FLAGS,
   ];
   const logFile = join(workdir, 'temporal.log');
   const log = openSync(logFile, 'a');

@@ -24,3 +24,16 @@ export const SEARCH_ATTRIBUTES = [
   SendoutStageKey,
   CampaignNameKey,
 ].map((key) => ({ name: key.name, type: key.type }));
+
+/**
+ * The flags of every `temporal server start-dev` Sendgate starts (make start, tests, benchmarks,
+ * screenshots): the search attributes, and eager activity execution, which hands the activities a
+ * workflow task schedules to the worker that completed it in the same answer (an accepted gate's
+ * first pages start without a trip through the task queue). A production cluster sets the same
+ * dynamic config key.
+ */
+export const DEV_SERVER_FLAGS = [
+  ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=Keyword`]),
+  '--dynamic-config-value',
+  'system.enableActivityEagerExecution=true',
+];
