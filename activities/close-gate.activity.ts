@@ -59,21 +59,22 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
 const RELEASE_SLICE = 5_000;
 
 /**
- * Moves an accepted batch's GATED messages to ACCEPTED, a slice of ids at a time in id order while
- * its first pages send (they claim GATED messages of an accepted gate themselves), so the states
- * read right soon after the accept. Idempotent: a retry goes over what is left.
+ * Moves an accepted batch's GATED messages to ACCEPTED, a slice of ids at a time, while its first
+ * pages send (they claim GATED messages of an accepted gate themselves), so the states read right
+ * soon after the accept. It walks down from the highest id: pages claim upward from the lowest, so
+ * the first ones never wait for a slice's row locks. Idempotent: a retry goes over what is left.
  */
 export function releaseAcceptedGateActivity({ messages }: SendoutActivityDeps) {
   return async function releaseAcceptedGate(input: { sendoutId: string }): Promise<{ released: number }> {
     let released = 0;
-    let afterId = 0;
+    let beforeId: number | undefined;
     for (;;) {
-      const slices = await messages.planPages(input.sendoutId, afterId, RELEASE_SLICE, 20);
+      const slices = await messages.planPagesDownward(input.sendoutId, beforeId, RELEASE_SLICE, 20);
       if (slices.length === 0) return { released };
       for (const slice of slices) {
         released += await messages.transition(input.sendoutId, [MessageState.GATED], MessageState.ACCEPTED, null, slice);
-        afterId = slice[1];
-        Context.current().heartbeat(afterId);
+        beforeId = slice[0];
+        Context.current().heartbeat(beforeId);
         // A cancelled sendout cancels what was not sent, GATED included: nothing left to release.
         if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('the sendout was cancelled');
       }

@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
 
 const RUNS = Number(process.env.BENCH_ACCEPT_RUNS ?? 20);
@@ -77,7 +78,9 @@ async function stepsAfterAccept(address: string, workflowId: string, acceptedAt:
       const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
       if (scheduled) types.set(String(event.eventId), scheduled);
       if (at < acceptedAt - 5 || at > firstAt + 50) continue;
-      const kind = String(event.eventType).replace(/^EVENT_TYPE_/, '');
+      const kind = String(temporal.api.enums.v1.EventType[event.eventType!])
+        .replace(/^EVENT_TYPE_/, '')
+        .toLowerCase();
       const activity =
         scheduled ??
         types.get(String(event.activityTaskStartedEventAttributes?.scheduledEventId ?? '')) ??

@@ -61,6 +61,18 @@ describeOnEachDatabase((db) => {
       ]);
       expect(await sut.planPages(sendoutId, ids[1], 2, 1)).toEqual([[ids[2], ids[3]]]);
     });
+
+    it('answers the same ranges walking down from the top', async () => {
+      const accountId = await db.accountWithContacts(5);
+      const { sendoutId, ids } = await db.messages(accountId, 5, MessageState.ACCEPTED);
+
+      expect(await sut.planPagesDownward(sendoutId, undefined, 2, 10)).toEqual([
+        [ids[3], ids[4]],
+        [ids[1], ids[2]],
+        [ids[0], ids[0]],
+      ]);
+      expect(await sut.planPagesDownward(sendoutId, ids[3], 2, 1)).toEqual([[ids[1], ids[2]]]);
+    });
   });
 
   describe('when a gated batch is claimed for sending', () => {

@@ -198,6 +198,17 @@ export class MessagesRepository {
     return chunk(ids, pageSize).map((page) => [page[0], page[page.length - 1]] as IdRange);
   }
 
+  /** The same ranges as planPages, walking down from `beforeId` (an exclusive bound; undefined starts at the top). */
+  async planPagesDownward(sendoutId: string, beforeId: number | undefined, pageSize: number, maxPages: number): Promise<IdRange[]> {
+    const below = beforeId === undefined ? '' : ' AND id < ?';
+    const rows = await this.sql.all<{ id: number | string }>(
+      `SELECT id FROM messages WHERE sendout_id = ?${below} ORDER BY id DESC LIMIT ?`,
+      beforeId === undefined ? [sendoutId, pageSize * maxPages] : [sendoutId, beforeId, pageSize * maxPages],
+    );
+    const ids = rows.map((r) => Number(r.id));
+    return chunk(ids, pageSize).map((page) => [page[page.length - 1], page[0]] as IdRange);
+  }
+
   /**
    * Moves a sendout's messages that are still in one of `from` to `to` with a reason, in one
    * conditional UPDATE (within `range` when given): gate outcomes, cancels, exhausted retries.
