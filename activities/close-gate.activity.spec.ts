@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { SendoutEntity } from '@sendgate/database';
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
 import { GateDecision, metrics } from '@sendgate/metrics';
+import { inActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
 import type { SendoutActivities } from './index';
@@ -14,7 +15,7 @@ const { db, activities } = sqliteSendoutActivities();
 let sut: SendoutActivities;
 
 beforeAll(() => {
-  sut = activities();
+  sut = inActivityEnvironment(activities());
 });
 
 /** A sendout of 2 GATED messages waiting at an open gate. */

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
@@ -40,6 +41,8 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       case GateState.OPEN:
         break;
     }
-    return { state: gate.state, ...gatePaths(await messages.countByState(input.sendoutId)) };
+    const paths = gatePaths(await messages.countByState(input.sendoutId));
+    if (gate.state !== GateState.OPEN) log.info(`gate ${gate.state}`, { gateState: gate.state, ...paths });
+    return { state: gate.state, ...paths };
   };
 }
