@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendoutEntity } from '@sendgate/database';
 import { MessageState, SendoutStage } from '@sendgate/domain';
+import { inActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
 import type { SendoutActivities } from './index';
@@ -14,7 +15,7 @@ const { db, activities } = sqliteSendoutActivities();
 let sut: SendoutActivities;
 
 beforeAll(() => {
-  sut = activities();
+  sut = inActivityEnvironment(activities());
 });
 
 /** A sendout of 5 contacts stopped while generating, with messages for the first `generated` of them only. */

@@ -1,8 +1,8 @@
+import { log } from '@temporalio/activity';
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 import { generateRestOfList } from './listed-contacts';
-import { markSendoutStageActivity } from './mark-sendout-stage.activity';
 
 const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.ACCEPTED];
 
@@ -12,7 +12,6 @@ const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.A
  * the state, so a concurrent send claim and this update cannot both win).
  */
 export function cancelSendoutActivity(deps: SendoutActivityDeps) {
-  const markStage = markSendoutStageActivity(deps);
   return async function cancelSendout(input: { sendoutId: string }): Promise<{ canceled: number }> {
     if (await deps.gates.decide(input.sendoutId, GateState.CANCELED, 'operator')) metrics.gateDecisions.inc({ decision: 'canceled' });
     await generateRestOfList(deps, input.sendoutId);
@@ -26,7 +25,8 @@ export function cancelSendoutActivity(deps: SendoutActivityDeps) {
       undefined,
       feedback,
     );
-    await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.CANCELED });
+    await deps.sendouts.markStage(input.sendoutId, SendoutStage.CANCELED);
+    log.info(`sendout cancelled: ${canceled} messages will not be sent`, { canceled });
     return { canceled };
   };
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { MessagesRepository, SendoutEntity } from '@sendgate/database';
 import { GateState, MessageState, SendoutStage } from '@sendgate/domain';
 import { GateDecision, metrics } from '@sendgate/metrics';
-import { ActivityEnvironment } from '../test/activity-environment';
+import { inActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
 import type { SendoutActivities } from './index';
@@ -15,7 +15,7 @@ const { db, activities } = sqliteSendoutActivities();
 let sut: SendoutActivities;
 
 beforeAll(() => {
-  sut = activities();
+  sut = inActivityEnvironment(activities());
 });
 
 /** A sendout of 2 GATED messages waiting at an open gate. */
@@ -90,8 +90,7 @@ describe('when an accepted batch is sent under quick-accept', () => {
     expect(await new MessagesRepository(db.sql).countByState(sendoutId)).toEqual({ [MessageState.GATED]: 2 });
     // The first page claims its GATED message at once; the release moves the other one.
     expect(await new MessagesRepository(db.sql).claimRange(sendoutId, [ids[0], ids[0]])).toBe(1);
-    const env = new ActivityEnvironment({ activityType: 'releaseAcceptedGate' });
-    expect(await env.run(sut.releaseAcceptedGate, { sendoutId })).toEqual({ released: 1 });
+    expect(await sut.releaseAcceptedGate({ sendoutId })).toEqual({ released: 1 });
     expect(await new MessagesRepository(db.sql).countByState(sendoutId)).toEqual({ [MessageState.SENDING]: 1, [MessageState.ACCEPTED]: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
@@ -35,12 +36,7 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     if (!gate) throw new Error(`sendout ${input.sendoutId} has no gate`);
     switch (gate.state) {
       case GateState.ACCEPTED:
-        if (input.releaseAccepted === false) {
-          const counts = await messages.countByState(input.sendoutId);
-          const paths = gatePaths(counts);
-          return { state: gate.state, ...paths, accepted: paths.accepted + (counts[MessageState.GATED] ?? 0) };
-        }
-        await release(input.sendoutId, MessageState.ACCEPTED, null);
+        if (input.releaseAccepted !== false) await release(input.sendoutId, MessageState.ACCEPTED, null);
         break;
       case GateState.TIMED_OUT:
         await release(input.sendoutId, MessageState.TIMED_OUT, 'no answer from the send gate before its deadline');
@@ -51,7 +47,12 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       case GateState.OPEN:
         break;
     }
-    return { state: gate.state, ...gatePaths(await messages.countByState(input.sendoutId)) };
+    const counts = await messages.countByState(input.sendoutId);
+    const paths = gatePaths(counts);
+    // A batch left GATED for releaseAcceptedGate is accepted all the same.
+    if (gate.state === GateState.ACCEPTED) paths.accepted += counts[MessageState.GATED] ?? 0;
+    if (gate.state !== GateState.OPEN) log.info(`gate ${gate.state}`, { gateState: gate.state, ...paths });
+    return { state: gate.state, ...paths };
   };
 }
 

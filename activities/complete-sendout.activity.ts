@@ -1,11 +1,12 @@
+import { log } from '@temporalio/activity';
 import { MessageCounts, SendoutStage } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
-import { markSendoutStageActivity } from './mark-sendout-stage.activity';
 
 export function completeSendoutActivity(deps: SendoutActivityDeps) {
-  const markStage = markSendoutStageActivity(deps);
   return async function completeSendout(input: { sendoutId: string }): Promise<MessageCounts> {
-    await markStage({ sendoutId: input.sendoutId, stage: SendoutStage.COMPLETED });
-    return deps.messages.countByState(input.sendoutId);
+    await deps.sendouts.markStage(input.sendoutId, SendoutStage.COMPLETED);
+    const counts = await deps.messages.countByState(input.sendoutId);
+    log.info('sendout completed', { counts });
+    return counts;
   };
 }

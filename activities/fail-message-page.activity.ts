@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { MessageState } from '@sendgate/domain';
 import { SendoutActivityDeps } from './deps';
 
@@ -19,6 +20,7 @@ export function failMessagePageActivity({ messages, sendouts }: SendoutActivityD
       input.range,
       { feedback: await sendouts.feedbackEnabled(input.sendoutId) },
     );
+    log.warn(`retries exhausted: ${failed} messages of the page failed`, { range: input.range, failed, reason: input.reason });
     return { failed };
   };
 }

@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MessageState, SegmentFilter, totalOf } from '@sendgate/domain';
 import { timedPageActivity } from '@sendgate/metrics';
@@ -62,7 +62,8 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
         if (inserted < input.pageSize) break;
       }
     }
-    const counts = await deps.messages.countByState(sendout.id);
-    return { generated: totalOf(counts) };
+    const generated = totalOf(await deps.messages.countByState(sendout.id));
+    log.info(`generated ${generated} messages`, { generated });
+    return { generated };
   });
 }

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { SendoutKind, mergeGateActions, totalOf } from '@sendgate/domain';
 import { openEndpoint } from '@sendgate/gate';
@@ -26,6 +26,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
         outcome: 'failed',
         detail: 'no gate endpoint is configured for the account',
       });
+      log.warn('no gate endpoint is configured for the account: the gate waits for an answer or its deadline');
       return { delivered: false };
     }
     const project = await projects.findById(sendout.projectId);
@@ -60,6 +61,7 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       outcome: result.delivered ? 'delivered' : 'failed',
       detail: result.error ?? result.messageId,
     });
+    if (result.delivered) log.info('gate webhook delivered', { transport: result.transport, status: result.status });
     if (result.refused) throw ApplicationFailure.nonRetryable(result.error ?? 'gate endpoint refused', 'GateEndpointRefused');
     if (!result.delivered) throw ApplicationFailure.retryable(result.error ?? 'gate webhook not delivered', 'GateNotifyFailed');
     return { delivered: true };

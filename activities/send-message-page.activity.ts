@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate, PayloadVariable } from '@sendgate/domain';
 import { EmailSendsRepository, SendableMessage } from '@sendgate/database';
@@ -164,6 +164,14 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       }
 
       if (retry) {
+        // One line per page attempt, not per message: the reason, and how many messages wait for the next attempt.
+        log.warn(`ESP asked for a retry: ${toRetry} of ${claimed} messages (${retryReason(retry)})`, {
+          retryReason: retryReason(retry),
+          status: retry.status,
+          retryAfterMs: retry.retryAfterMs,
+          toRetry,
+          claimed,
+        });
         throw ApplicationFailure.create({
           type: 'EspRetry',
           message: `${toRetry} of ${claimed} messages to retry: ${retry.reason}`,
@@ -171,7 +179,9 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         });
       }
       const counts = await deps.messages.countRange(input.sendoutId, input.range);
-      return { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
+      const result = { sent: counts[MessageState.SENT] ?? 0, failed: counts[MessageState.FAILED] ?? 0 };
+      log.debug(`page sent: ${result.sent} sent, ${result.failed} failed`, { range: input.range, ...result });
+      return result;
     },
   );
 }

@@ -16,6 +16,8 @@ export PORT=${PORT:-3000}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 export SENDGATE_ALLOW_PRIVATE_NETWORKS=${SENDGATE_ALLOW_PRIVATE_NETWORKS:-true}
 export SENDGATE_SANDBOX_ESP=${SENDGATE_SANDBOX_ESP:-true}
+# Readable lines in the terminal (production logs one JSON object a line).
+export SENDGATE_LOG_FORMAT=${SENDGATE_LOG_FORMAT:-pretty}
 # The first account's key lives in a file, not in the terminal (scrollback and screen shares keep it).
 key_source="SENDGATE_BOOTSTRAP_API_KEY"
 if [ -z "${SENDGATE_BOOTSTRAP_API_KEY:-}" ]; then

@@ -15,3 +15,16 @@ export class ActivityEnvironment extends MockActivityEnvironment {
     this.on('heartbeat', (details: unknown) => this.heartbeats.push(details));
   }
 }
+
+/**
+ * The same activities, each call run in a fresh ActivityEnvironment named after the activity: for
+ * specs that call activities one after the other, with the context a worker gives them (`log`).
+ */
+export function inActivityEnvironment<T extends object>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => new ActivityEnvironment({ activityType: name }).run(fn as (...a: unknown[]) => Promise<unknown>, ...args),
+    ]),
+  ) as T;
+}

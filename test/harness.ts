@@ -12,10 +12,11 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/api/src/app';
-import { SendgateConfig, loadConfig } from '../libs/config/src/config';
+import { LogLevelName, SendgateConfig, loadConfig } from '../libs/config/src/config';
 import { apiKeyPrefix, hashApiKey } from '../libs/crypto/src/api-key';
 import { migrate, openDataSource } from '../libs/database/src/data-source';
 import { AccountEntity, ApiKeyEntity } from '../libs/database/src/entities';
+import { LogCapture } from './log-capture';
 import { freePort, waitFor } from './wait';
 
 /** Fixed keys for the suite: tests can sign their own (forged or expired) tokens with them. */
@@ -31,6 +32,11 @@ export interface StackOptions {
   /** Where Temporal and MySQL are; by default those the test run's global setup started. */
   temporalAddress?: string;
   mysqlUrl?: string;
+  /**
+   * The in-process API logs at this level (default warn: no line per request) to `apiLog`; the
+   * workers log at SENDGATE_LOG_LEVEL (default info) to their captured output.
+   */
+  apiLogLevel?: LogLevelName;
 }
 
 export class TestStack {
@@ -44,6 +50,8 @@ export class TestStack {
     readonly dataSource: DataSource,
     readonly apiKey: string,
     readonly accountId: string,
+    /** The API's log lines. */
+    readonly apiLog: LogCapture,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
@@ -69,9 +77,10 @@ export class TestStack {
     const dataSource = await openDataSource(config.database);
     await migrate(dataSource);
     const { accountId, apiKey } = await createAccount(dataSource);
-    const app = await createApiApp(config, ['warn', 'error']);
+    const apiLog = new LogCapture();
+    const app = await createApiApp({ ...config, log: { ...config.log, level: options.apiLogLevel ?? 'warn' } }, { logDestination: apiLog });
     await app.listen(port, '127.0.0.1');
-    return new TestStack(env, config, app, `http://127.0.0.1:${port}`, dataSource, apiKey, accountId);
+    return new TestStack(env, config, app, `http://127.0.0.1:${port}`, dataSource, apiKey, accountId, apiLog);
   }
 
   /** Starts a worker process (compiled code, as in production) and waits until it polls. */

@@ -151,7 +151,7 @@ describe('API keys', () => {
 /** A second API process on the same database, as in a deployment with several API replicas. */
 async function startSecondApi(stack: TestStack): Promise<{ app: NestFastifyApplication; url: string }> {
   const port = await freePort();
-  const app = await createApiApp(stack.config, ['error']);
+  const app = await createApiApp({ ...stack.config, log: { level: 'error', format: 'json' } });
   await app.listen(port, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}` };
 }

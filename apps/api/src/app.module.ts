@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ConfigModule, SendgateConfig, loadConfig } from '@sendgate/config';
+import { ConfigModule, SendgateConfig } from '@sendgate/config';
 import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
 import { OutboundModule } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
+import { Logger } from '@sendgate/logging';
 import { TemporalClientModule } from '@sendgate/temporal';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/auth.guard';
@@ -17,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { HooksModule } from './hooks/hooks.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { JourneysModule } from './journeys/journeys.module';
+import { requestLogging } from './common/request-logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -26,13 +28,13 @@ import { SendoutsModule } from './sendouts/sendouts.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(given?: SendgateConfig): DynamicModule {
-    // Read here, not only in ConfigModule: which routes exist depends on it.
-    const config = given ?? loadConfig();
+  /** `logger`: the process's pino logger, for the request lines and behind Nest's Logger. */
+  static forRoot(config: SendgateConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        requestLogging(logger),
         DatabaseModule,
         TemporalClientModule,
         CryptoModule,

@@ -9,19 +9,27 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
+import { SendgateConfig, loadConfig } from '@sendgate/config';
+import { createLogger, nestLogger } from '@sendgate/logging';
 import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
 import { ensureEmailLogPurgeSchedule } from './email-log-purge-schedule';
-import { startMetricsServer } from './metrics-server';
+import { freeLoopbackPort, startMetricsServer } from './metrics-server';
+import { activityLogAttributes, installTemporalRuntime } from './temporal-logging';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
+  const config = loadConfig();
+  const pino = createLogger(config.log, { name: 'worker' });
+  // Once per process, before the first connection: the SDK's logs (and its metrics) go where ours do.
+  const sdkMetricsPort = config.worker.metrics.port > 0 ? await freeLoopbackPort() : undefined;
+  installTemporalRuntime(pino, config.log.level, sdkMetricsPort === undefined ? undefined : `127.0.0.1:${sdkMetricsPort}`);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogger(pino) });
   const logger = new Logger('Worker');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { logger: ['log', 'warn', 'error'] });
-  const config = app.get<SendgateConfig>(SENDGATE_CONFIG);
-  // Before the connection: it installs the Temporal runtime, with its metrics exporter.
-  const metricsServer = config.worker.metrics.port > 0 ? await startMetricsServer(config.worker.metrics, logger) : undefined;
+  const metricsServer =
+    sdkMetricsPort === undefined
+      ? undefined
+      : await startMetricsServer(config.worker.metrics, `http://127.0.0.1:${sdkMetricsPort}/metrics`, logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await Worker.create({
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
       ...workflowSource(config),
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
       shutdownGraceTime: config.worker.shutdownGraceMs,
+      interceptors: { activity: [activityLogAttributes] },
     });
     logger.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
     const running = worker.run();

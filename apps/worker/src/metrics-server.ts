@@ -9,7 +9,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { Runtime } from '@temporalio/worker';
 import { METRICS_CONTENT_TYPE, metrics } from '@sendgate/metrics';
 
 /** A scrape waits this long for the SDK's metrics, then answers with ours alone. */
@@ -21,14 +20,10 @@ export interface MetricsServerOptions {
 }
 
 /**
- * Installs the Temporal runtime with a Prometheus exporter and serves `/metrics` on `host:port`.
- * Call before the first NativeConnection or Worker is created: the runtime is installed once per process.
+ * Serves `/metrics` on `host:port`: ours, then the SDK's exporter's at `sdkUrl` (the runtime was
+ * installed with it, see installTemporalRuntime).
  */
-export async function startMetricsServer(options: MetricsServerOptions, logger: Logger): Promise<Server> {
-  const sdkPort = await freeLoopbackPort();
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}` } } } });
-  const sdkUrl = `http://127.0.0.1:${sdkPort}/metrics`;
-
+export async function startMetricsServer(options: MetricsServerOptions, sdkUrl: string, logger: Logger): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -64,7 +59,7 @@ async function scrape(sdkUrl: string, logger: Logger): Promise<string> {
 }
 
 /** A loopback port free now: the SDK binds it a moment later (it cannot be given port 0 and asked which it took). */
-function freeLoopbackPort(): Promise<number> {
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createTcpServer();
     probe.once('error', reject);

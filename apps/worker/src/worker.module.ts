@@ -35,7 +35,7 @@ import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES } from './a
   exports: [SENDOUT_ACTIVITIES],
 })
 export class WorkerModule implements OnApplicationShutdown {
-  static forRoot(config?: SendgateConfig): DynamicModule {
+  static forRoot(config: SendgateConfig): DynamicModule {
     return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
   }
 

@@ -36,6 +36,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SENDGATE_WORKER_METRICS_PORT: '65536' })).toThrow(/SENDGATE_WORKER_METRICS_PORT/);
   });
 
+  it('logs JSON at info unless told otherwise, and names a bad level or format', () => {
+    expect(loadConfig({}).log).toEqual({ level: 'info', format: 'json' });
+    expect(loadConfig({ SENDGATE_LOG_LEVEL: 'DEBUG', SENDGATE_LOG_FORMAT: 'pretty' }).log).toEqual({ level: 'debug', format: 'pretty' });
+    expect(() => loadConfig({ SENDGATE_LOG_LEVEL: 'verbose' })).toThrow(
+      /SENDGATE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)/,
+    );
+    expect(() => loadConfig({ SENDGATE_LOG_FORMAT: 'text' })).toThrow(/SENDGATE_LOG_FORMAT must be one of json, pretty/);
+  });
+
   it('mounts the sandbox ESP only when SENDGATE_SANDBOX_ESP is true', () => {
     expect(loadConfig({ SENDGATE_SANDBOX_ESP: 'true', SENDGATE_SANDBOX_RETENTION_HOURS: '2' }).sandbox).toMatchObject({
       enabled: true,

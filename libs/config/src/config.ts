@@ -27,6 +27,7 @@ export interface SendgateConfig {
     espEventsUnmatchedAfterMs: number;
   };
   outbound: OutboundConfig;
+  log: LogConfig;
   /** The built-in sandbox ESP: off unless asked for; what it keeps is purged after `retentionHours`. */
   sandbox: SandboxConfig;
   security: SecurityConfig;
@@ -41,6 +42,17 @@ export interface SendgateConfig {
     /** Where the worker serves Prometheus `/metrics`; port 0 serves none. */
     metrics: { host: string; port: number };
   };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** What each process logs: lines at `level` and above, one JSON object a line, or readable for a terminal. */
+export interface LogConfig {
+  level: LogLevelName;
+  format: LogFormat;
 }
 
 /** The built-in sandbox ESP and its simulated delivery callbacks. */
@@ -168,6 +180,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),
       requestTimeoutMs: read.int('SENDGATE_OUTBOUND_TIMEOUT_MS', 15_000, 100, 300_000),
       dnsServers: readDnsServers(read.string('SENDGATE_DNS_SERVERS'), problems),
+    },
+    log: {
+      level: read.oneOf('SENDGATE_LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: read.oneOf('SENDGATE_LOG_FORMAT', LOG_FORMATS, 'json'),
     },
     sandbox: {
       enabled: read.bool('SENDGATE_SANDBOX_ESP', false),
@@ -304,6 +320,14 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+    return fallback;
   }
 
   bool(name: string, fallback: boolean): boolean {
