@@ -48,7 +48,7 @@ export function audienceSource(
     where.push('pm.sendout_id = ?', 'pm.contact_id > ?', `pm.state IN (${dialect.placeholders(states.length)})`, 'c.account_id = ?');
     params.push(audience.from.sendoutId, afterContactId, ...states, accountId);
   } else {
-    from = 'contacts c';
+    from = `contacts c ${dialect.forceIndex('ix_contacts_account_id')}`;
     contactId = 'c.id';
     where.push('c.account_id = ?', 'c.id > ?');
     params.push(accountId, afterContactId);

@@ -123,7 +123,7 @@ export class MessagesRepository {
     return this.sql.run(
       `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
        SELECT ?, c.id, ?, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-       FROM contacts c
+       FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')}
        WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
        ORDER BY c.id
        LIMIT ?`,
@@ -242,7 +242,8 @@ export class MessagesRepository {
       reason: string | null;
     }>(
       `SELECT m.id, c.external_id, c.email, c.phone, m.reason
-       FROM messages m JOIN contacts c ON c.id = m.contact_id
+       FROM messages m ${this.sql.dialect.forceIndex(state ? 'ix_messages_sendout_state_id' : 'ix_messages_sendout_id')}
+       JOIN contacts c ON c.id = m.contact_id
        WHERE m.sendout_id = ?${state ? ' AND m.state = ?' : ''} AND m.id > ? ORDER BY m.id LIMIT ?`,
       state ? [sendoutId, state, afterMessageId, limit] : [sendoutId, afterMessageId, limit],
     );
