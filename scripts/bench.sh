@@ -18,7 +18,7 @@ temporal_pid=$!
 trap 'kill $temporal_pid 2>/dev/null; wait $temporal_pid 2>/dev/null; rm -rf "$workdir"' EXIT
 wait_for_port 127.0.0.1 "$port" 60 || die "Temporal did not start"
 sleep 2
-for bench in ${BENCHES:-sendout gate download feedback esp-callbacks email journey}; do
+for bench in ${BENCHES:-sendout gate accept download feedback esp-callbacks email journey}; do
   TEMPORAL_ADDRESS=127.0.0.1:$port node "dist/bench/$bench.bench.js"
   echo
 done
