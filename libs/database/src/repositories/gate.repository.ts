@@ -108,8 +108,7 @@ export class GateRepository {
    */
   async rejectMany(requests: RejectRequest[]): Promise<RejectOutcome[]> {
     if (requests.length === 0) return [];
-    // Read committed: the feedback INSERT … SELECT only looks at the sendout and its webhooks, without locking them.
-    const attempt = () => this.sql.transaction((tx) => rejectInTransaction(tx, requests), { readCommitted: true });
+    const attempt = () => this.sql.transaction((tx) => rejectInTransaction(tx, requests));
     try {
       return await attempt();
     } catch (error) {
