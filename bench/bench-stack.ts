@@ -31,7 +31,7 @@ export interface BenchStack {
 export async function startBenchStack(): Promise<BenchStack> {
   const mysqlUrl = await createTestDatabase('sendgate_bench');
   const tuning = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_|SENDGATE_FEEDBACK_)/.test(name)),
+    Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_|SENDGATE_FEEDBACK_|SENDGATE_GATE_DECISION_)/.test(name)),
   ) as Record<string, string>;
   let receiver: ChildProcess | undefined;
   let stack: TestStack | undefined;

@@ -18,6 +18,15 @@ describe('loadConfig', () => {
     expect(sut.api).toMatchObject({ espEventsApplyIntervalMs: 5_000, espEventsUnmatchedAfterMs: 3_600_000 });
   });
 
+  it('batches gate rejects for 2 ms, up to 500 of them, unless told otherwise', () => {
+    expect(loadConfig({}).api.gateDecisionBatch).toEqual({ windowMs: 2, maxSize: 500 });
+    expect(loadConfig({ SENDGATE_GATE_DECISION_BATCH_MS: '0', SENDGATE_GATE_DECISION_BATCH_MAX: '1' }).api.gateDecisionBatch).toEqual({
+      windowMs: 0,
+      maxSize: 1,
+    });
+    expect(() => loadConfig({ SENDGATE_GATE_DECISION_BATCH_MAX: '0' })).toThrow(/SENDGATE_GATE_DECISION_BATCH_MAX/);
+  });
+
   it('runs 16 workflow starts after the answer with 1,000 waiting, and can leave them all to the reconciler', () => {
     expect(loadConfig({}).api.workflowStarts).toEqual({ concurrency: 16, queued: 1_000 });
     expect(loadConfig({ SENDGATE_WORKFLOW_START_CONCURRENCY: '0', SENDGATE_WORKFLOW_START_QUEUE: '0' }).api.workflowStarts).toEqual({

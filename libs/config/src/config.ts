@@ -25,6 +25,8 @@ export interface SendgateConfig {
     espEventsApplyIntervalMs: number;
     /** A callback event that matches no message this long after it came is marked UNMATCHED. */
     espEventsUnmatchedAfterMs: number;
+    /** Gate rejects arriving within `windowMs` of each other commit in one transaction, up to `maxSize` of them. */
+    gateDecisionBatch: { windowMs: number; maxSize: number };
   };
   outbound: OutboundConfig;
   log: LogConfig;
@@ -175,6 +177,10 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       },
       espEventsApplyIntervalMs: read.int('SENDGATE_ESP_EVENTS_APPLY_INTERVAL_MS', 5_000, 100, 3_600_000),
       espEventsUnmatchedAfterMs: read.int('SENDGATE_ESP_EVENTS_UNMATCHED_AFTER_MS', 3_600_000, 1_000, 30 * 24 * 3_600_000),
+      gateDecisionBatch: {
+        windowMs: read.int('SENDGATE_GATE_DECISION_BATCH_MS', 2, 0, 1_000),
+        maxSize: read.int('SENDGATE_GATE_DECISION_BATCH_MAX', 500, 1, 1_000),
+      },
     },
     outbound: {
       allowPrivateNetworks: read.bool('SENDGATE_ALLOW_PRIVATE_NETWORKS', false),

@@ -6,6 +6,7 @@ export * from './database.module';
 export * from './repositories/messages.repository';
 export * from './repositories/contacts.repository';
 export * from './repositories/gate.repository';
+export * from './repositories/gate-reject-batcher';
 export * from './repositories/secret-rotation';
 export * from './repositories/rate-limiter';
 export * from './repositories/api-keys.repository';

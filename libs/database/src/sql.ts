@@ -72,6 +72,11 @@ export class SqlDialect implements FilterDialect {
     return this.kind === 'mysql' ? 'STRAIGHT_JOIN' : '';
   }
 
+  /** After a SELECT in a transaction: lock the rows read until the commit (SQLite's transactions take turns instead). */
+  get forUpdate(): string {
+    return this.kind === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
   placeholders(count: number): string {
     return new Array(count).fill('?').join(', ');
   }

@@ -1,18 +1,18 @@
 import { Readable } from 'node:stream';
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { GateRepository, MessagesRepository } from '@sendgate/database';
+import { GateRejectBatcher, GateRepository, MessagesRepository } from '@sendgate/database';
 import { GateState, MessageState, gatePaths } from '@sendgate/domain';
-import { GateAction, GateClaims, GateUris } from '@sendgate/gate';
+import { GateClaims, GateUris } from '@sendgate/gate';
 import { metrics } from '@sendgate/metrics';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
 import { parseGateData } from './gate-data-entries';
-import { gateTokenRefusal } from './gate-token.hook';
 
 const ITEMS_PAGE = 1_000;
 
 /**
- * What integrators do through the signed gate URIs. Every decision is committed to the database
- * first (a conditional UPDATE decides races), then the workflow is signalled as a wake-up.
+ * What integrators do through the signed gate URIs, given the claims of their verified token. Every
+ * decision is committed to the database before it is answered (a conditional UPDATE decides races),
+ * then the workflow is signalled as a wake-up.
  */
 @Injectable()
 export class GateDecisionsService {
@@ -20,13 +20,13 @@ export class GateDecisionsService {
 
   constructor(
     private readonly gates: GateRepository,
+    private readonly rejects: GateRejectBatcher,
     private readonly messages: MessagesRepository,
     private readonly uris: GateUris,
     private readonly temporal: SendoutWorkflowGateway,
   ) {}
 
-  async finish(token: string): Promise<{ state: GateState; accepted: number; rejected: number }> {
-    const { s: sendoutId } = this.claims(token, 'finish');
+  async finish({ s: sendoutId }: GateClaims): Promise<{ state: GateState; accepted: number; rejected: number }> {
     const won = await this.gates.decide(sendoutId, GateState.ACCEPTED, 'integrator');
     if (won) {
       metrics.gateDecisions.inc({ decision: 'accepted' });
@@ -54,9 +54,9 @@ export class GateDecisionsService {
     return { state: GateState.ACCEPTED, accepted: paths.accepted + (counts[MessageState.GATED] ?? 0), rejected: paths.rejected };
   }
 
-  async reject(token: string, reason?: string): Promise<{ state: MessageState }> {
-    const { s: sendoutId, m: messageId } = this.claims(token, 'reject');
-    const result = await this.gates.reject(sendoutId, messageId!, reason ? `rejected at the send gate: ${reason}` : null);
+  /** Joins the next batch of rejects; answers once that batch has committed. */
+  async reject({ s: sendoutId, m: messageId }: GateClaims, reason?: string): Promise<{ state: MessageState }> {
+    const result = await this.rejects.reject(sendoutId, messageId!, reason ? `rejected at the send gate: ${reason}` : null);
     if (result.changed) metrics.gateDecisions.inc({ decision: 'rejected' });
     if (result.changed || result.state === MessageState.REJECTED) return { state: MessageState.REJECTED };
     if (!result.state) throw gone('this message no longer exists');
@@ -67,8 +67,7 @@ export class GateDecisionsService {
   }
 
   /** Streams every contact of the batch with its own cancelUri, page by page (memory stays flat). */
-  async items(token: string, format: 'ndjson' | 'csv'): Promise<Readable> {
-    const { s: sendoutId } = this.claims(token, 'items');
+  async items({ s: sendoutId }: GateClaims, format: 'ndjson' | 'csv'): Promise<Readable> {
     const gate = await this.gates.find(sendoutId);
     if (!gate) throw gone('this gate no longer exists');
     const { messages, uris } = this;
@@ -93,8 +92,7 @@ export class GateDecisionsService {
   }
 
   /** Attaches integrator data to contacts (by their original id) while the gate is open. */
-  async attachData(token: string, entries: unknown): Promise<{ received: number }> {
-    const { s: sendoutId } = this.claims(token, 'data');
+  async attachData({ s: sendoutId }: GateClaims, entries: unknown): Promise<{ received: number }> {
     const gate = await this.gates.find(sendoutId);
     if (!gate) throw gone('this gate no longer exists');
     if (gate.state !== GateState.OPEN) {
@@ -106,12 +104,6 @@ export class GateDecisionsService {
     const parsed = parseGateData(entries);
     await this.gates.upsertGateData(sendoutId, parsed);
     return { received: parsed.length };
-  }
-
-  private claims(token: string, action: GateAction): GateClaims {
-    const check = this.uris.check(token, action);
-    if (!check.ok) throw gateTokenRefusal(check);
-    return check.claims;
   }
 
   private async wake(sendoutId: string): Promise<void> {

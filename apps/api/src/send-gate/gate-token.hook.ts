@@ -1,15 +1,25 @@
-import { HttpException } from '@nestjs/common';
+import { ExecutionContext, HttpException, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { GateAction, GateTokenCheck, GateUris } from '@sendgate/gate';
+import { GateAction, GateClaims, GateTokenCheck, GateUris } from '@sendgate/gate';
 import { withRouteConfig } from '../common/route-config';
 
-/** Marks a route whose `:token` is a signed gate token for `action`. */
-export const GateToken = (action: GateAction): MethodDecorator => withRouteConfig({ gateToken: action });
+/** Marks a route whose `:token` is a signed gate token for `action`; the handler reads it with @GateTokenClaims(). */
+export const GateToken = (action: GateAction): MethodDecorator =>
+  applyDecorators(withRouteConfig({ gateToken: action }), ApiParam({ name: 'token', type: String, description: 'the signed gate token' }));
+
+/** The claims of the route's token, as the onRequest hook verified them. */
+export const GateTokenClaims = createParamDecorator((_: unknown, context: ExecutionContext): GateClaims => {
+  const claims = context.switchToHttp().getRequest<{ gateClaims?: GateClaims }>().gateClaims;
+  if (!claims) throw new Error('@GateTokenClaims() on a route without @GateToken()');
+  return claims;
+});
 
 /**
  * The gate URIs are public, so their token (an HMAC and an expiry, no database) is checked when the
  * request arrives, before Fastify reads a body of up to 32 MB: a forged or expired URI costs a
- * hash, not an upload. The service checks the token again; both answer the same.
+ * hash, not an upload. The claims it verified are kept on the request for the handler, so the
+ * token is checked once.
  */
 export function checkGateTokensFirst(fastify: FastifyInstance, uris: GateUris): void {
   fastify.addHook('onRoute', (route) => {
@@ -17,7 +27,9 @@ export function checkGateTokensFirst(fastify: FastifyInstance, uris: GateUris): 
     if (!action) return;
     const check: onRequestHookHandler = (request, _reply, done) => {
       const result = uris.check(String((request.params as { token?: unknown }).token ?? ''), action);
-      done(result.ok ? undefined : gateTokenRefusal(result));
+      if (!result.ok) return done(gateTokenRefusal(result));
+      (request as { gateClaims?: GateClaims }).gateClaims = result.claims;
+      done();
     };
     route.onRequest = [...[route.onRequest ?? []].flat(), check];
   });

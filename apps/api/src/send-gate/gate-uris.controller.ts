@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { GateClaims } from '@sendgate/gate';
 import { Public } from '../auth/auth.guard';
 import { BodyLimit, MB } from '../common/body-limits';
 import { ApiErrorResponses } from '../common/error-body.dto';
@@ -14,7 +15,7 @@ import {
   RejectBodyDto,
 } from './dto/gate-uris.dto';
 import { GateDecisionsService } from './gate-decisions.service';
-import { GateToken } from './gate-token.hook';
+import { GateToken, GateTokenClaims } from './gate-token.hook';
 
 /** The signed URIs handed to integrators. No API key: the token in the path is the credential. */
 @ApiTags('send gate (integrator URIs)')
@@ -29,8 +30,8 @@ export class GateUrisController {
   @GateToken('finish')
   @HttpCode(200)
   @ApiOkResponse({ type: GateFinishedDto })
-  finish(@Param('token') token: string): Promise<GateFinishedDto> {
-    return this.decisions.finish(token);
+  finish(@GateTokenClaims() claims: GateClaims): Promise<GateFinishedDto> {
+    return this.decisions.finish(claims);
   }
 
   /** cancelUri / rejectUri: reject this one contact's message, with an optional {reason}. */
@@ -39,8 +40,8 @@ export class GateUrisController {
   @HttpCode(200)
   @ApiBody({ type: RejectBodyDto, required: false })
   @ApiOkResponse({ type: GateRejectedDto })
-  reject(@Param('token') token: string, @Body() body?: RejectBodyDto): Promise<GateRejectedDto> {
-    return this.decisions.reject(token, body?.reason?.slice(0, MAX_REASON_LENGTH));
+  reject(@GateTokenClaims() claims: GateClaims, @Body() body?: RejectBodyDto): Promise<GateRejectedDto> {
+    return this.decisions.reject(claims, body?.reason?.slice(0, MAX_REASON_LENGTH));
   }
 
   /** itemDownloadUri: every contact of the batch with its cancelUri, as NDJSON (or CSV with Accept: text/csv). */
@@ -51,9 +52,13 @@ export class GateUrisController {
     description: 'A stream: NDJSON, one {"id", "email"?, "phone"?, "cancelUri"} per line; or CSV with the header id,email,phone,cancelUri',
     schema: { type: 'string' },
   })
-  async items(@Param('token') token: string, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async items(
+    @GateTokenClaims() claims: GateClaims,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const format = accept?.includes('text/csv') ? 'csv' : 'ndjson';
-    const stream = await this.decisions.items(token, format);
+    const stream = await this.decisions.items(claims, format);
     return reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').send(stream);
   }
 
@@ -78,7 +83,7 @@ export class GateUrisController {
     },
   })
   @ApiOkResponse({ type: GateDataReceivedDto })
-  data(@Param('token') token: string, @Body() body: GateDataEntryDto[] | GateDataItemsDto | string): Promise<GateDataReceivedDto> {
-    return this.decisions.attachData(token, body);
+  data(@GateTokenClaims() claims: GateClaims, @Body() body: GateDataEntryDto[] | GateDataItemsDto | string): Promise<GateDataReceivedDto> {
+    return this.decisions.attachData(claims, body);
   }
 }
