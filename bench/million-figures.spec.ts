@@ -1,0 +1,108 @@
+import { ChartInput, renderChart } from './chart';
+import { MillionSample, historyStats, memoryFigures, steadyRate } from './million-figures';
+import { goal } from './results';
+
+const sample = (second: number, sent: number, worker = 200, api = 150): MillionSample => ({
+  at: 1_000_000 + second * 1000,
+  t_s: second,
+  esp_sent: sent,
+  esp_msgs_per_s: 0,
+  worker_rss_mib: worker,
+  api_rss_mib: api,
+  stage: 'SENDING',
+});
+
+describe('steadyRate', () => {
+  it('measures between 10% and 90% arrived, leaving out a slow start and a slow end', () => {
+    // 1,000 messages: 50 in the first 10 s, then 100/s, then 50 over the last 10 s
+    const samples = [sample(0, 0), sample(10, 50), sample(11, 150), sample(19, 950), sample(29, 1_000)];
+    expect(steadyRate(samples, 1_000)).toBeCloseTo(100, 6);
+  });
+
+  it('answers NaN when the ESP never got to 90%', () => {
+    expect(steadyRate([sample(0, 0), sample(5, 500)], 1_000)).toBeNaN();
+  });
+});
+
+describe('memoryFigures', () => {
+  it('takes the peak until the mark (the first sample past it included) and over the whole run', () => {
+    const samples = [sample(0, 0, 100, 90), sample(1, 60, 180, 95), sample(2, 120, 190, 97), sample(3, 500, 260, 96)];
+    expect(memoryFigures(samples, 100)).toEqual({
+      mark: 100,
+      worker: { untilMark: 190, max: 260 },
+      api: { untilMark: 97, max: 97 },
+    });
+  });
+
+  it('ignores samples taken after a process was gone', () => {
+    const samples = [sample(0, 0, 100, 90), sample(1, 200, NaN, NaN)];
+    expect(memoryFigures(samples, 100).worker).toEqual({ untilMark: 100, max: 100 });
+  });
+});
+
+describe('historyStats', () => {
+  it('counts events, scheduled activities and local activity markers over every run', () => {
+    const run1 = [
+      { workflowExecutionStartedEventAttributes: {} },
+      { activityTaskScheduledEventAttributes: {} },
+      { markerRecordedEventAttributes: { markerName: 'core_local_activity' } },
+      { workflowExecutionContinuedAsNewEventAttributes: {} },
+    ];
+    const run2 = [
+      { workflowExecutionStartedEventAttributes: {} },
+      { activityTaskScheduledEventAttributes: {} },
+      { activityTaskScheduledEventAttributes: {} },
+      { markerRecordedEventAttributes: { markerName: 'something else' } },
+    ];
+    expect(historyStats([run1, run2])).toEqual({ runs: 2, events: 8, activitiesScheduled: 3, localActivities: 1 });
+  });
+});
+
+describe('goal', () => {
+  it('is met on the right side of its target only', () => {
+    expect(goal(1.2, '<=', 1.3).met).toBe(true);
+    expect(goal(1.4, '<=', 1.3).met).toBe(false);
+    expect(goal(0.5, '>=', 0.6).met).toBe(false);
+    expect(goal(NaN, '>=', 0.6).met).toBe(false);
+  });
+});
+
+describe('renderChart', () => {
+  const input: ChartInput = {
+    runAt: '2026-01-02T03:04:05Z',
+    machine: { cores: 2, database: '10.11.19-MariaDB', node: 'v22.0.0' },
+    figures: {
+      contacts: 1_000_000,
+      baseline_raw_post_req_per_s: 10_000,
+      end_to_end_s: 300,
+      send_steady_msgs_per_s: 6_000,
+      worker_rss_max_mib: 300,
+      api_rss_max_mib: 200,
+    },
+    ratios: { end_to_end_over_raw_insert_plus_post: 1.5, steady_send_over_raw_post: 0.6 },
+    series: {
+      t0: '2026-01-02T03:04:05Z',
+      samples: [sample(0, 0), { ...sample(1, 5_000), esp_msgs_per_s: 5_000 }, { ...sample(2, 11_000), esp_msgs_per_s: 6_000 }],
+      phases: [
+        { name: 'generate', start_s: 0.1, end_s: 0.5 },
+        { name: 'gate', start_s: 0.5, end_s: 0.6 },
+        { name: 'send', start_s: 0.6, end_s: 2 },
+        { name: 'feedback fan-out', start_s: NaN, end_s: NaN },
+      ],
+    },
+  };
+
+  it('draws the rate and both memories as lines, the raw POST rate dashed, and names the run', () => {
+    const svg = renderChart(input);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    expect(svg).toContain('stroke-dasharray="7 5"');
+    expect(svg).toContain('raw keep-alive POST, same run: 10,000/s');
+    expect(svg).toContain('60% of it (goal): 6,000/s');
+    expect(svg).toContain('1,000,000 contacts');
+    expect(svg).toContain('(2026-01-02)');
+    expect(svg).toContain('>generate<');
+    expect(svg).not.toContain('>feedback fan-out<'); // a phase the history did not show is not drawn
+    expect(svg).not.toContain('NaN');
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The million bench's arithmetic over its samples and the workflow's history, kept apart from the
+ * run so it can be tested on its own: the steady send rate, memory before and after a mark, and
+ * the history's counts across continue-as-new.
+ */
+import type { temporal } from '@temporalio/proto';
+
+/** One sample a second through the sendout. */
+export interface MillionSample {
+  /** ms since the epoch */
+  at: number;
+  /** seconds since the sendout was POSTed */
+  t_s: number;
+  /** requests the ESP had received by then (cumulative) */
+  esp_sent: number;
+  /** requests per second since the previous sample */
+  esp_msgs_per_s: number;
+  worker_rss_mib: number;
+  api_rss_mib: number;
+  stage: string;
+}
+
+/** A phase of the sendout in seconds since it was POSTed, from the workflow history. */
+export interface PhaseMark {
+  name: string;
+  start_s: number;
+  end_s: number;
+}
+
+export interface MillionSeries {
+  /** When the sendout was POSTed (ISO 8601). */
+  t0: string;
+  samples: MillionSample[];
+  phases: PhaseMark[];
+}
+
+/**
+ * Messages per second at the ESP between 10% and 90% of `total` arrived (each crossing interpolated
+ * between the two samples around it): the rate of the send step without its ramp-up and drain.
+ */
+export function steadyRate(samples: Array<Pick<MillionSample, 'at' | 'esp_sent'>>, total: number): number {
+  const crossing = (count: number): number | undefined => {
+    for (let i = 1; i < samples.length; i++) {
+      const [a, b] = [samples[i - 1], samples[i]];
+      if (a.esp_sent < count && b.esp_sent >= count) return a.at + ((count - a.esp_sent) / (b.esp_sent - a.esp_sent)) * (b.at - a.at);
+    }
+    return undefined;
+  };
+  const from = crossing(total * 0.1);
+  const to = crossing(total * 0.9);
+  if (from === undefined || to === undefined || to <= from) return NaN;
+  return (total * 0.8) / ((to - from) / 1000);
+}
+
+/**
+ * Highest resident memory of each process until `mark` messages had reached the ESP (the first
+ * sample at or past it included) and over the whole run: equal when memory stays flat.
+ */
+export function memoryFigures(samples: Array<Pick<MillionSample, 'esp_sent' | 'worker_rss_mib' | 'api_rss_mib'>>, mark: number) {
+  const reached = samples.findIndex((s) => s.esp_sent >= mark);
+  const early = reached === -1 ? samples : samples.slice(0, reached + 1);
+  const max = (rows: typeof samples, key: 'worker_rss_mib' | 'api_rss_mib') => Math.max(...rows.map((s) => s[key]).filter(Number.isFinite));
+  return {
+    mark,
+    worker: { untilMark: max(early, 'worker_rss_mib'), max: max(samples, 'worker_rss_mib') },
+    api: { untilMark: max(early, 'api_rss_mib'), max: max(samples, 'api_rss_mib') },
+  };
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The marker the SDK records for each local activity it ran. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** Events, scheduled activities and local activities over every run of a workflow id. */
+export function historyStats(runs: HistoryEvent[][]) {
+  let events = 0;
+  let activitiesScheduled = 0;
+  let localActivities = 0;
+  for (const run of runs) {
+    events += run.length;
+    for (const event of run) {
+      if (event.activityTaskScheduledEventAttributes) activitiesScheduled += 1;
+      if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) localActivities += 1;
+    }
+  }
+  return { runs: runs.length, events, activitiesScheduled, localActivities };
+}
