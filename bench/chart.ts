@@ -50,7 +50,7 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
   const rawPost = figures.baseline_raw_post_req_per_s;
   const endS = Math.max(...samples.map((s) => s.t_s), 1);
   const x = scale(0, endS, LEFT, WIDTH - RIGHT);
-  const rateMax = niceCeiling(Math.max(rawPost * 1.1, ...samples.map((s) => s.esp_msgs_per_s)));
+  const rateMax = niceCeiling(Math.max(rawPost * 1.1, ...samples.flatMap((s) => [s.esp_msgs_per_s, s.feedback_per_s ?? 0])));
   const yRate = scale(0, rateMax, TOP.y + TOP.height, TOP.y);
   const rssMax = niceCeiling(Math.max(560, ...samples.flatMap((s) => [s.worker_rss_mib, s.api_rss_mib]).filter(Number.isFinite)));
   const yRss = scale(0, rssMax, BOTTOM.y + BOTTOM.height, BOTTOM.y);
@@ -64,8 +64,9 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
   text(
     LEFT,
     44,
-    `${machine.cores} cores, ${machine.database}, Node ${machine.node}. End to end ${figures.end_to_end_s.toFixed(0)} s = ` +
-      `${ratios.end_to_end_over_raw_insert_plus_post.toFixed(2)}× (raw INSERT + raw POST time of the same run).`,
+    `${machine.cores} cores, ${database(machine.database)}, Node ${machine.node}. End to end ${figures.end_to_end_s.toFixed(0)} s ` +
+      `(last send at ${figures.end_to_end_until_last_sent_s.toFixed(0)} s): ` +
+      `${ratios.end_to_end_over_raw_insert_plus_post.toFixed(2)}× the raw INSERT + raw POST time of the same run.`,
     'class="sub"',
   );
   text(
@@ -100,11 +101,23 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
   line(yRate(rawPost), 'stroke="#111" stroke-width="1.5" stroke-dasharray="7 5"', `raw keep-alive POST, same run: ${int(rawPost)}/s`);
   line(yRate(rawPost * 0.6), 'stroke="#888" stroke-width="1" stroke-opacity="0.6"', `60% of it (goal): ${int(rawPost * 0.6)}/s`);
   // each rate is the mean over the second before its sample: drawn at the middle of that second
-  const ratePoints = samples.map((s, i): [number, number] => [
-    x(i === 0 ? s.t_s : (samples[i - 1].t_s + s.t_s) / 2),
-    yRate(s.esp_msgs_per_s),
-  ]);
-  parts.push(polyline(ratePoints, '#2563eb', 1.6));
+  const middle = (i: number) => x(i === 0 ? samples[0].t_s : (samples[i - 1].t_s + samples[i].t_s) / 2);
+  if (samples.some((s) => s.feedback_per_s !== undefined)) {
+    parts.push(
+      polyline(
+        samples.map((s, i): [number, number] => [middle(i), yRate(s.feedback_per_s ?? NaN)]),
+        '#059669',
+        1.2,
+      ),
+    );
+  }
+  parts.push(
+    polyline(
+      samples.map((s, i): [number, number] => [middle(i), yRate(s.esp_msgs_per_s)]),
+      '#2563eb',
+      1.6,
+    ),
+  );
 
   // bottom panel: resident memory
   axes(parts, x, yRss, BOTTOM, endS, rssMax, 'RSS (MiB)');
@@ -132,14 +145,16 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
   // legend
   const legend: Array<[string, string]> = [
     ['#2563eb', 'messages/s at the ESP'],
+    ['#059669', 'feedback events/s at the receiver'],
     ['#dc2626', `worker RSS (max ${int(figures.worker_rss_max_mib)} MiB)`],
     ['#7c3aed', `API RSS (max ${int(figures.api_rss_max_mib)} MiB)`],
   ];
-  legend.forEach(([colour, label], i) => {
-    const lx = LEFT + i * 260;
+  let lx = LEFT;
+  for (const [colour, label] of legend) {
     parts.push(`<line x1="${lx}" x2="${lx + 22}" y1="${HEIGHT - 6}" y2="${HEIGHT - 6}" stroke="${colour}" stroke-width="2.5"/>`);
     text(lx + 28, HEIGHT - 2, label, 'class="note"');
-  });
+    lx += 28 + label.length * 6.4 + 26;
+  }
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT + 8}" viewBox="0 0 ${WIDTH} ${HEIGHT + 8}" font-family="Helvetica, Arial, sans-serif">`,
@@ -200,6 +215,12 @@ function ticks(max: number, count: number): number[] {
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
   return [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * power).find((c) => c >= value)!;
+}
+
+/** `10.11.19-MariaDB-0+deb12u1` → `MariaDB 10.11.19`; MySQL's plain `8.4.0` → `MySQL 8.4.0`. */
+function database(version: string): string {
+  const mariadb = /^([\d.]+)-MariaDB/.exec(version);
+  return mariadb ? `MariaDB ${mariadb[1]}` : /^[\d.]+$/.test(version) ? `MySQL ${version}` : version;
 }
 
 const f = (n: number) => (Math.round(n * 10) / 10).toString();

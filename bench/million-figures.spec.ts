@@ -7,6 +7,8 @@ const sample = (second: number, sent: number, worker = 200, api = 150): MillionS
   t_s: second,
   esp_sent: sent,
   esp_msgs_per_s: 0,
+  feedback_received: 0,
+  feedback_per_s: 0,
   worker_rss_mib: worker,
   api_rss_mib: api,
   stage: 'SENDING',
@@ -25,18 +27,29 @@ describe('steadyRate', () => {
 });
 
 describe('memoryFigures', () => {
-  it('takes the peak until the mark (the first sample past it included) and over the whole run', () => {
-    const samples = [sample(0, 0, 100, 90), sample(1, 60, 180, 95), sample(2, 120, 190, 97), sample(3, 500, 260, 96)];
-    expect(memoryFigures(samples, 100)).toEqual({
+  it('takes the peaks until the mark (the first sample past it included) and from the end mark on, and their medians', () => {
+    const samples = [
+      sample(0, 0, 100, 90),
+      sample(1, 60, 180, 95),
+      sample(2, 120, 190, 97),
+      sample(3, 150, 200, 95),
+      sample(4, 500, 260, 96),
+      sample(5, 900, 240, 94),
+      sample(6, 1_000, 230, 93),
+      sample(7, 1_000, 250, 92),
+    ];
+    expect(memoryFigures(samples, 100, 900)).toEqual({
       mark: 100,
-      worker: { untilMark: 190, max: 260 },
-      api: { untilMark: 97, max: 97 },
+      endFrom: 900,
+      // from the mark to twice it: the samples at 120, 150 and 500 (the first past 200)
+      worker: { untilMark: 190, atEnd: 250, max: 260, medianAfterMark: 200, medianAtEnd: 240 },
+      api: { untilMark: 97, atEnd: 94, max: 97, medianAfterMark: 96, medianAtEnd: 93 },
     });
   });
 
   it('ignores samples taken after a process was gone', () => {
     const samples = [sample(0, 0, 100, 90), sample(1, 200, NaN, NaN)];
-    expect(memoryFigures(samples, 100).worker).toEqual({ untilMark: 100, max: 100 });
+    expect(memoryFigures(samples, 100, 150).worker).toMatchObject({ untilMark: 100, max: 100 });
   });
 });
 
@@ -75,6 +88,7 @@ describe('renderChart', () => {
       contacts: 1_000_000,
       baseline_raw_post_req_per_s: 10_000,
       end_to_end_s: 300,
+      end_to_end_until_last_sent_s: 200,
       send_steady_msgs_per_s: 6_000,
       worker_rss_max_mib: 300,
       api_rss_max_mib: 200,
@@ -92,10 +106,10 @@ describe('renderChart', () => {
     },
   };
 
-  it('draws the rate and both memories as lines, the raw POST rate dashed, and names the run', () => {
+  it('draws both rates and both memories as lines, the raw POST rate dashed, and names the run', () => {
     const svg = renderChart(input);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    expect(svg.match(/<polyline /g)).toHaveLength(4);
     expect(svg).toContain('stroke-dasharray="7 5"');
     expect(svg).toContain('raw keep-alive POST, same run: 10,000/s');
     expect(svg).toContain('60% of it (goal): 6,000/s');
@@ -104,5 +118,11 @@ describe('renderChart', () => {
     expect(svg).toContain('>generate<');
     expect(svg).not.toContain('>feedback fan-out<'); // a phase the history did not show is not drawn
     expect(svg).not.toContain('NaN');
+  });
+
+  it('draws no feedback line for results written before feedback was sampled', () => {
+    const samples = input.series.samples.map(({ feedback_received: _r, feedback_per_s: _s, ...rest }) => rest);
+    const svg = renderChart({ ...input, series: { ...input.series, samples } });
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
   });
 });

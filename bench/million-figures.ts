@@ -15,6 +15,9 @@ export interface MillionSample {
   esp_sent: number;
   /** requests per second since the previous sample */
   esp_msgs_per_s: number;
+  /** feedback events the feedback receiver had received by then (cumulative), and per second */
+  feedback_received?: number;
+  feedback_per_s?: number;
   worker_rss_mib: number;
   api_rss_mib: number;
   stage: string;
@@ -53,18 +56,39 @@ export function steadyRate(samples: Array<Pick<MillionSample, 'at' | 'esp_sent'>
 }
 
 /**
- * Highest resident memory of each process until `mark` messages had reached the ESP (the first
- * sample at or past it included) and over the whole run: equal when memory stays flat.
+ * Resident memory of each process early and late in the run, to see whether it stays flat: the
+ * highest until `mark` messages had reached the ESP (the first sample at or past it included),
+ * the highest at the end (from `endFrom` messages at the ESP through the last sample, the feedback
+ * fan-out included) and over the whole run; and the medians from `mark` to twice `mark` and of the
+ * end, which a garbage collector's sawtooth does not move as much as it moves the peaks.
  */
-export function memoryFigures(samples: Array<Pick<MillionSample, 'esp_sent' | 'worker_rss_mib' | 'api_rss_mib'>>, mark: number) {
+export function memoryFigures(
+  samples: Array<Pick<MillionSample, 'esp_sent' | 'worker_rss_mib' | 'api_rss_mib'>>,
+  mark: number,
+  endFrom: number,
+) {
   const reached = samples.findIndex((s) => s.esp_sent >= mark);
   const early = reached === -1 ? samples : samples.slice(0, reached + 1);
-  const max = (rows: typeof samples, key: 'worker_rss_mib' | 'api_rss_mib') => Math.max(...rows.map((s) => s[key]).filter(Number.isFinite));
-  return {
-    mark,
-    worker: { untilMark: max(early, 'worker_rss_mib'), max: max(samples, 'worker_rss_mib') },
-    api: { untilMark: max(early, 'api_rss_mib'), max: max(samples, 'api_rss_mib') },
-  };
+  const twice = samples.findIndex((s) => s.esp_sent >= 2 * mark);
+  const afterMark = reached === -1 ? [] : samples.slice(reached, twice === -1 ? undefined : twice + 1);
+  const lateFrom = samples.findIndex((s) => s.esp_sent >= endFrom);
+  const late = lateFrom === -1 ? [] : samples.slice(lateFrom);
+  const of = (rows: typeof samples, key: 'worker_rss_mib' | 'api_rss_mib') => rows.map((s) => s[key]).filter(Number.isFinite);
+  const figures = (key: 'worker_rss_mib' | 'api_rss_mib') => ({
+    untilMark: Math.max(...of(early, key)),
+    atEnd: Math.max(...of(late, key)),
+    max: Math.max(...of(samples, key)),
+    medianAfterMark: median(of(afterMark, key)),
+    medianAtEnd: median(of(late, key)),
+  });
+  return { mark, endFrom, worker: figures('worker_rss_mib'), api: figures('api_rss_mib') };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

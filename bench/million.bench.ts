@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { rawInsertRate, rawInsertSelectRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
 import {
   BenchStack,
+  LoopbackReceiver,
   activityWindows,
   cohortFilter,
   fmt,
@@ -70,9 +71,11 @@ async function main(): Promise<void> {
     const insertRate = await rawInsertRate(stack.sql, CONTACTS);
     const insertSelect = await rawInsertSelectRate(stack.sql, stack.accountId, cohortFilter(COHORT));
     const postConcurrency = stack.config.sendout.sendWindow * stack.config.sendout.sendConcurrency;
-    const undiciRate = await rawUndiciPostRate(stack.espUrl, RAW_POSTS, postConcurrency);
-    const nodeHttpRate = await rawNodeHttpPostRate(stack.espUrl, RAW_POSTS, postConcurrency);
-    const rawPostRate = Math.max(undiciRate, nodeHttpRate);
+    const rawPosts = async () => ({
+      undici: await rawUndiciPostRate(stack.espUrl, RAW_POSTS, postConcurrency),
+      nodeHttp: await rawNodeHttpPostRate(stack.espUrl, RAW_POSTS, postConcurrency),
+    });
+    const postsBefore = await rawPosts();
     await stack.espReset();
     await feedbackReceiver.reset();
 
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       gate: { enabled: true, timeout: '1h' },
       feedback: { webhookIds: [webhook.id] },
     });
-    const samples = await sampleUntilFinished(stack, sendout.id, t0);
+    const samples = await sampleUntilFinished(stack, feedbackReceiver, sendout.id, t0);
     const endToEnd = (samples[samples.length - 1].at - t0) / 1000;
 
     const view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
@@ -105,6 +108,13 @@ async function main(): Promise<void> {
     const feedbackRows = Object.fromEntries(outbox.map((r) => [r.state, Number(r.n)]));
     const feedbackWritten = Object.values(feedbackRows).reduce((a, b) => a + b, 0);
     const feedbackPosts = (await feedbackReceiver.stats()).requests;
+    const failures = await stack.sql.all<{ reason: string | null; n: number | string }>(
+      "SELECT reason, COUNT(*) AS n FROM messages WHERE sendout_id = ? AND state = 'FAILED' GROUP BY reason",
+      [sendout.id],
+    );
+    // Again after the sendout, as the machine is shared: the ceiling is the better of the two measurements.
+    const postsAfter = await rawPosts();
+    const rawPostRate = Math.max(postsBefore.undici, postsBefore.nodeHttp, postsAfter.undici, postsAfter.nodeHttp);
 
     const seconds = (w?: { first: number; last: number }) => (w ? (w.last - w.first) / 1000 : NaN);
     const sent = Number(view.counts.SENT ?? 0);
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
     const steady = steadyRate(samples, CONTACTS);
     const rawInsertSeconds = CONTACTS / insertRate;
     const rawPostSeconds = CONTACTS / rawPostRate;
-    const memory = memoryFigures(samples, Math.min(100_000, CONTACTS / 10));
+    const memory = memoryFigures(samples, Math.min(100_000, CONTACTS / 10), CONTACTS * 0.9);
     const apiRssMax = Math.max(memory.api.max, uploadApiRss);
     const activitiesPer1000 = ((history.activitiesScheduled + history.localActivities) / sent) * 1000;
 
@@ -153,13 +163,21 @@ async function main(): Promise<void> {
       end_to_end_s: round(endToEnd),
       end_to_end_until_last_sent_s: round(((send?.last ?? NaN) - t0) / 1000),
       messages_sent: sent,
+      messages_failed: Number(view.counts.FAILED ?? 0),
       esp_requests: esp.requests,
       esp_distinct_keys: esp.distinctKeys,
       worker_rss_max_mib: round(memory.worker.max, 1),
       worker_rss_max_mib_until_mark: round(memory.worker.untilMark, 1),
+      worker_rss_max_mib_at_end: round(memory.worker.atEnd, 1),
+      worker_rss_median_mib_mark_to_twice: round(memory.worker.medianAfterMark, 1),
+      worker_rss_median_mib_at_end: round(memory.worker.medianAtEnd, 1),
       api_rss_max_mib: round(memory.api.max, 1),
       api_rss_max_mib_until_mark: round(memory.api.untilMark, 1),
+      api_rss_max_mib_at_end: round(memory.api.atEnd, 1),
+      api_rss_median_mib_mark_to_twice: round(memory.api.medianAfterMark, 1),
+      api_rss_median_mib_at_end: round(memory.api.medianAtEnd, 1),
       rss_mark_messages_sent: memory.mark,
+      rss_end_from_messages_sent: memory.endFrom,
       api_in_own_process: stack.pids.apiInOwnProcess,
       workflow_runs: history.runs,
       history_events_total: history.events,
@@ -170,8 +188,10 @@ async function main(): Promise<void> {
       baseline_raw_insert_s_for_contacts: round(rawInsertSeconds),
       baseline_insert_select_rows_per_s: round(insertSelect.rate),
       baseline_insert_select_s: round(insertSelect.rows / insertSelect.rate),
-      baseline_raw_post_undici_req_per_s: round(undiciRate),
-      baseline_raw_post_node_http_req_per_s: round(nodeHttpRate),
+      baseline_raw_post_undici_req_per_s: round(postsBefore.undici),
+      baseline_raw_post_node_http_req_per_s: round(postsBefore.nodeHttp),
+      baseline_raw_post_undici_after_req_per_s: round(postsAfter.undici),
+      baseline_raw_post_node_http_after_req_per_s: round(postsAfter.nodeHttp),
       baseline_raw_post_req_per_s: round(rawPostRate),
       baseline_raw_post_requests: RAW_POSTS,
       baseline_raw_post_concurrency: postConcurrency,
@@ -191,8 +211,8 @@ async function main(): Promise<void> {
       end_to_end: goal(ratios.end_to_end_over_raw_insert_plus_post, '<=', 1.3, 'POST → COMPLETED / (raw INSERT + raw POST time)'),
       worker_rss: goal(memory.worker.max, '<=', MIB_GOAL, 'MiB, max through the run'),
       api_rss: goal(apiRssMax, '<=', MIB_GOAL, 'MiB, max through the upload and the sendout'),
-      worker_rss_flat: goal(memory.worker.max / memory.worker.untilMark, '<=', 1.1, 'max over the run / max until the mark'),
-      api_rss_flat: goal(memory.api.max / memory.api.untilMark, '<=', 1.1, 'max over the run / max until the mark'),
+      worker_rss_flat: goal(round(memory.worker.atEnd / memory.worker.untilMark), '<=', 1.1, 'max at the end / max until the mark'),
+      api_rss_flat: goal(round(memory.api.atEnd / memory.api.untilMark), '<=', 1.1, 'max at the end / max until the mark'),
       activities_per_1000_messages: goal(activitiesPer1000, '<=', 2),
       history_events_per_sendout: goal(
         round((history.events / sent) * 1_000_000, 0),
@@ -227,7 +247,8 @@ async function main(): Promise<void> {
       ['sending (render + POST + record)', `${fmt(sendRate)} msg/s in ${seconds(send).toFixed(1)} s; steady ${fmt(steady)} msg/s`],
       [
         '  baseline: raw keep-alive POST (undici / node:http)',
-        `${fmt(undiciRate)} / ${fmt(nodeHttpRate)} req/s at ${postConcurrency} in flight`,
+        `${fmt(postsBefore.undici)} / ${fmt(postsBefore.nodeHttp)} req/s at ${postConcurrency} in flight ` +
+          `(after the sendout ${fmt(postsAfter.undici)} / ${fmt(postsAfter.nodeHttp)})`,
       ],
       ['  steady ratio (goal ≥ 60%)', `${pct(ratios.steady_send_over_raw_post)} (whole send step ${pct(ratios.send_over_raw_post)})`],
       [
@@ -245,13 +266,14 @@ async function main(): Promise<void> {
           `(until the last send ${ratios.end_to_end_until_last_sent_over_raw_insert_plus_post.toFixed(2)}×)`,
       ],
       [
-        `worker RSS max until ${fmt(memory.mark)} sent / overall`,
-        `${memory.worker.untilMark.toFixed(0)} / ${memory.worker.max.toFixed(0)} MiB ` +
+        `worker RSS max until ${fmt(memory.mark)} sent / at the end / overall`,
+        `${memory.worker.untilMark.toFixed(0)} / ${memory.worker.atEnd.toFixed(0)} / ${memory.worker.max.toFixed(0)} MiB ` +
           `(${met(goals.worker_rss)}, flat ${met(goals.worker_rss_flat)})`,
       ],
       [
-        `API RSS max until ${fmt(memory.mark)} sent / overall`,
-        `${memory.api.untilMark.toFixed(0)} / ${memory.api.max.toFixed(0)} MiB (${met(goals.api_rss)}, flat ${met(goals.api_rss_flat)})`,
+        `API RSS max until ${fmt(memory.mark)} sent / at the end / overall`,
+        `${memory.api.untilMark.toFixed(0)} / ${memory.api.atEnd.toFixed(0)} / ${memory.api.max.toFixed(0)} MiB ` +
+          `(${met(goals.api_rss)}, flat ${met(goals.api_rss_flat)})`,
       ],
       [
         'history: runs / events / activities (+ local)',
@@ -259,14 +281,22 @@ async function main(): Promise<void> {
       ],
       ['  activities per 1,000 messages (goal ≤ 2)', activitiesPer1000.toFixed(2)],
       ['messages SENT / ESP distinct keys / ESP requests', `${fmt(sent)} / ${fmt(esp.distinctKeys)} / ${fmt(esp.requests)}`],
+      ...failures.map((f): [string, string] => [`  FAILED: ${f.reason ?? '(no reason)'}`, fmt(Number(f.n))]),
     ]);
-    const resultsFile = await recordResults(stack.sql, 'million', { figures, ratios, goals, series });
+    const resultsFile = await recordResults(stack.sql, 'million', {
+      figures,
+      ratios,
+      goals,
+      messageCounts: view.counts,
+      failedReasons: failures.map((f) => ({ reason: f.reason, messages: Number(f.n) })),
+      series,
+    });
     const chart = drawChart(resultsFile);
     console.log(`chart drawn to ${chart}`);
+    if (esp.requests !== esp.distinctKeys) throw new Error(`${esp.requests - esp.distinctKeys} messages reached the ESP twice`);
     if (view.stage !== 'COMPLETED' || sent !== CONTACTS || esp.distinctKeys !== CONTACTS) {
-      throw new Error(
-        `the sendout did not send every message exactly once: ${view.stage}, ${sent} SENT, ${esp.distinctKeys} keys at the ESP`,
-      );
+      const failed = failures.map((f) => `${f.n} × ${f.reason}`).join('; ');
+      throw new Error(`${view.stage} with ${fmt(sent)} of ${fmt(CONTACTS)} messages sent${failed ? `; FAILED: ${failed}` : ''}`);
     }
   } finally {
     await stack.stop();
@@ -276,22 +306,25 @@ async function main(): Promise<void> {
 }
 
 /** Samples the ESP's count and both processes' memory once a second until the sendout is finished. */
-async function sampleUntilFinished(stack: BenchStack, sendoutId: string, t0: number): Promise<MillionSample[]> {
+async function sampleUntilFinished(stack: BenchStack, feedback: LoopbackReceiver, sendoutId: string, t0: number): Promise<MillionSample[]> {
   const samples: MillionSample[] = [];
   for (;;) {
     const at = Date.now();
-    const [esp, row] = await Promise.all([
+    const [esp, events, row] = await Promise.all([
       stack.espStats(),
+      feedback.stats(),
       // the stage column, not GET /v1/sendouts/:id: its counts would group a million rows every second
       stack.sql.one<{ stage: string }>('SELECT stage FROM sendouts WHERE id = ?', [sendoutId]),
     ]);
     const previous = samples[samples.length - 1];
-    const espPerS = previous ? ((esp.requests - previous.esp_sent) * 1000) / (at - previous.at) : 0;
+    const perS = (now: number, before = 0) => (previous ? round(((now - before) * 1000) / (at - previous.at), 1) : 0);
     samples.push({
       at,
       t_s: (at - t0) / 1000,
       esp_sent: esp.requests,
-      esp_msgs_per_s: round(espPerS, 1),
+      esp_msgs_per_s: perS(esp.requests, previous?.esp_sent),
+      feedback_received: events.requests,
+      feedback_per_s: perS(events.requests, previous?.feedback_received),
       worker_rss_mib: round(rssMiB(stack.pids.worker), 1),
       api_rss_mib: round(rssMiB(stack.pids.api), 1),
       stage: row?.stage ?? '?',
