@@ -94,9 +94,11 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
 
   // top panel: messages per second
   axes(parts, x, yRate, TOP, endS, rateMax, 'messages/s at the ESP');
+  // the reference lines' labels go on top of the data lines, drawn last
+  const labels: Array<() => void> = [];
   const line = (y: number, attrs: string, label: string) => {
     parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${f(y)}" y2="${f(y)}" ${attrs}/>`);
-    text(WIDTH - RIGHT - 4, y - 5, label, 'class="note" text-anchor="end"');
+    labels.push(() => text(WIDTH - RIGHT - 4, y - 5, label, 'class="note" text-anchor="end"'));
   };
   line(yRate(rawPost), 'stroke="#111" stroke-width="1.5" stroke-dasharray="7 5"', `raw keep-alive POST, same run: ${int(rawPost)}/s`);
   line(yRate(rawPost * 0.6), 'stroke="#888" stroke-width="1" stroke-opacity="0.6"', `60% of it (goal): ${int(rawPost * 0.6)}/s`);
@@ -140,6 +142,7 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
       1.6,
     ),
   );
+  labels.forEach((draw) => draw());
   text((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 22, 'seconds since POST /v1/sendouts', 'class="axis" text-anchor="middle"');
 
   // legend
@@ -159,7 +162,9 @@ export function renderChart({ runAt, machine, figures, ratios, series }: ChartIn
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT + 8}" viewBox="0 0 ${WIDTH} ${HEIGHT + 8}" font-family="Helvetica, Arial, sans-serif">`,
     '<style>.title{font-size:17px;font-weight:bold}.sub{font-size:12px;fill:#333}.axis{font-size:12px;fill:#333}' +
-      '.tick{font-size:11px;fill:#555}.phase{font-size:12px;fill:#333}.note{font-size:11.5px;fill:#222}</style>',
+      '.tick{font-size:11px;fill:#555}.phase{font-size:12px;fill:#333}' +
+      // a white halo keeps a label readable where a line crosses it
+      '.note{font-size:11.5px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-opacity:0.85}</style>',
     `<rect width="100%" height="100%" fill="#fff"/>`,
     ...parts,
     '</svg>',

@@ -1,6 +1,6 @@
 import { ChartInput, renderChart } from './chart';
 import { MillionSample, historyStats, memoryFigures, steadyRate } from './million-figures';
-import { goal } from './results';
+import { goal, toJson } from './results';
 
 const sample = (second: number, sent: number, worker = 200, api = 150): MillionSample => ({
   at: 1_000_000 + second * 1000,
@@ -124,5 +124,42 @@ describe('renderChart', () => {
     const samples = input.series.samples.map(({ feedback_received: _r, feedback_per_s: _s, ...rest }) => rest);
     const svg = renderChart({ ...input, series: { ...input.series, samples } });
     expect(svg.match(/<polyline /g)).toHaveLength(3);
+  });
+});
+
+describe('toJson', () => {
+  it('writes short objects and arrays of plain values on one line, and reads back as the same value', () => {
+    const value = {
+      name: 'million',
+      figures: { a: 1, b: 'x' },
+      samples: [
+        { t_s: 0, n: null },
+        { t_s: 1, n: 2 },
+      ],
+      empty: [],
+      list: [1, 2],
+    };
+    const json = toJson(value);
+    expect(JSON.parse(json)).toEqual(value);
+    expect(json.split('\n')).toEqual([
+      '{',
+      '  "name": "million",',
+      '  "figures": { "a": 1, "b": "x" },',
+      '  "samples": [',
+      '    { "t_s": 0, "n": null },',
+      '    { "t_s": 1, "n": 2 }',
+      '  ],',
+      '  "empty": [],',
+      '  "list": [1, 2]',
+      '}',
+    ]);
+  });
+
+  it('writes a long object of plain values one key a line', () => {
+    const value = { figures: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`figure_number_${i}`, i])) };
+    const json = toJson(value);
+    expect(JSON.parse(json)).toEqual(value);
+    expect(json.split('\n')).toHaveLength(24);
+    expect(json.split('\n')[2]).toBe('    "figure_number_0": 0,');
   });
 });

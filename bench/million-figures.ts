@@ -33,7 +33,7 @@ export interface PhaseMark {
 export interface MillionSeries {
   /** When the sendout was POSTed (ISO 8601). */
   t0: string;
-  samples: MillionSample[];
+  samples: Array<Omit<MillionSample, 'at'>>;
   phases: PhaseMark[];
 }
 

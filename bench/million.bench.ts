@@ -139,7 +139,8 @@ async function main(): Promise<void> {
     ].map((p) => ({ name: p.name, start_s: round(((p.start ?? NaN) - t0) / 1000, 2), end_s: round(((p.end ?? NaN) - t0) / 1000, 2) }));
     const series: MillionSeries = {
       t0: new Date(t0).toISOString(),
-      samples: samples.map((s) => ({ ...s, t_s: round((s.at - t0) / 1000, 2) })),
+      // t0 and t_s say when each sample was taken; `at` would repeat it
+      samples: samples.map(({ at: _at, ...s }) => s),
       phases,
     };
 
@@ -320,7 +321,7 @@ async function sampleUntilFinished(stack: BenchStack, feedback: LoopbackReceiver
     const perS = (now: number, before = 0) => (previous ? round(((now - before) * 1000) / (at - previous.at), 1) : 0);
     samples.push({
       at,
-      t_s: (at - t0) / 1000,
+      t_s: round((at - t0) / 1000, 2),
       esp_sent: esp.requests,
       esp_msgs_per_s: perS(esp.requests, previous?.esp_sent),
       feedback_received: events.requests,

@@ -80,10 +80,34 @@ export async function recordResults(sql: Sql, name: string, section: BenchSectio
   file.benches[name] = { name, runAt, machine: await machineInfo(sql), ...section };
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`);
+  writeFileSync(temporary, `${toJson(file)}\n`);
   renameSync(temporary, path);
   console.log(`figures written to ${path} (${name})`);
   return path;
+}
+
+const ONE_LINE = 200;
+
+/**
+ * JSON indented like JSON.stringify(value, null, 2), except that an object or array holding only
+ * plain values goes on one line when that line fits in ONE_LINE characters: a second of samples is one
+ * line, so a run's file stays short to read and to diff.
+ */
+export function toJson(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const inner = indent + '  ';
+  const plain = Object.values(value).every((v) => v === null || typeof v !== 'object');
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const line = `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+    if (plain && indent.length + line.length <= ONE_LINE) return line;
+    return `[\n${value.map((v) => inner + toJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  const line = `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v) ?? 'null'}`).join(', ')} }`;
+  if (plain && indent.length + line.length <= ONE_LINE) return line;
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${toJson(v, inner)}`).join(',\n')}\n${indent}}`;
 }
 
 /** Rounds for the JSON: rates and times to 3 significant decimals, so the file stays readable. */
