@@ -20,7 +20,7 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
-const SOURCES = '<rootDir>/{apps,libs,workflows,activities,test}/**';
+const SOURCES = '<rootDir>/{apps,libs,workflows,activities,test,bench}/**';
 
 module.exports = {
   projects: [

@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
+import { goal, recordResults } from './results';
 
 const RUNS = Number(process.env.BENCH_ACCEPT_RUNS ?? 20);
 const CONTACTS = Number(process.env.BENCH_ACCEPT_CONTACTS ?? 10_000);
@@ -60,6 +61,21 @@ async function main(): Promise<void> {
       ['median run, from its history (ms after the accept):', ''],
       ...steps.map(([what, at]): [string, string] => [`  ${what}`, `${at}`]),
     ]);
+    await recordResults(stack.sql, 'accept', {
+      figures: {
+        runs: RUNS,
+        contacts_per_run: CONTACTS,
+        accept_to_first_message_p50_ms: pct(0.5),
+        accept_to_first_message_p99_ms: pct(0.99),
+        accept_to_first_message_min_ms: sorted[0].ms,
+        accept_to_first_message_max_ms: sorted[sorted.length - 1].ms,
+      },
+      goals: {
+        accept_to_first_message_p50_ms: goal(pct(0.5), '<=', 50),
+        accept_to_first_message_p99_ms: goal(pct(0.99), '<=', 200),
+      },
+      median_run_steps_ms: steps.map(([what, at]) => ({ what, at })),
+    });
   } finally {
     await stack.stop();
     integrator.close();

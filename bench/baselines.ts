@@ -1,6 +1,7 @@
 /** Raw baselines measured in the same run as the sendout: the ceilings Sendgate is compared to. */
 import { Agent, request as httpRequest } from 'node:http';
 import { Pool } from 'undici';
+import { SegmentFilter, compileSegmentFilter } from '../libs/domain/src/segment-filter';
 import { Sql } from '../libs/database/src/sql';
 
 /** Multi-row INSERTs of 1,000 rows into a table shaped and indexed like `messages`. */
@@ -23,6 +24,29 @@ export async function rawInsertRate(sql: Sql, rows: number): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   await sql.run('DROP TABLE bench_raw_messages');
   return rows / seconds;
+}
+
+/**
+ * The whole segment copied by one `INSERT … SELECT` into a table shaped and indexed like `messages`:
+ * no pages, no round trips, the database's own limit for generation. Answers rows per second.
+ */
+export async function rawInsertSelectRate(sql: Sql, accountId: string, filter: SegmentFilter): Promise<{ rows: number; rate: number }> {
+  await sql.run('DROP TABLE IF EXISTS bench_raw_messages');
+  await sql.run('CREATE TABLE bench_raw_messages LIKE messages');
+  const sendoutId = 'raw-baseline-0000-0000-000000000000';
+  const where = compileSegmentFilter(filter, sql.dialect, 'c');
+  const now = new Date();
+  const started = performance.now();
+  const rows = await sql.run(
+    `INSERT INTO bench_raw_messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
+     SELECT ?, c.id, 'ACCEPTED', ${sql.dialect.concat('?', 'c.id')}, 0, ?, ?
+     FROM contacts c
+     WHERE c.account_id = ? AND ${where.sql}`,
+    [sendoutId, `${sendoutId}:`, now, now, accountId, ...where.params],
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await sql.run('DROP TABLE bench_raw_messages');
+  return { rows, rate: rows / seconds };
 }
 
 /** Keep-alive POSTs of a small JSON body with `concurrency` in flight, through undici's Pool. */

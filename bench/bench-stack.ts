@@ -1,16 +1,20 @@
 /**
- * A Sendgate stack for benchmarks: the test harness's stack (the API in this process, the worker
- * in its own, a fresh MariaDB/MySQL database) on the Temporal at TEMPORAL_ADDRESS, with
- * production timeouts, and a loopback ESP in its own process.
+ * A Sendgate stack for benchmarks: the test harness's stack (the API in this process, or in its
+ * own when asked, the worker in its own, a fresh MariaDB/MySQL database) on the Temporal at
+ * TEMPORAL_ADDRESS, with production timeouts, and a loopback ESP in its own process.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { SendgateConfig } from '../libs/config/src/config';
+import { SegmentFilter } from '../libs/domain/src/segment-filter';
 import { Sql } from '../libs/database/src/sql';
 import { TestStack } from '../test/harness';
 import { createTestDatabase, dropTestDatabase } from '../test/test-database';
+import { waitFor } from '../test/wait';
 
 const ROOT = join(__dirname, '../..');
 /** The defaults of production, where the harness shortens them for tests. */
@@ -19,56 +23,75 @@ const PRODUCTION_TIMEOUTS = { SENDOUT_HEARTBEAT_TIMEOUT_MS: '30000', SENDGATE_OU
 export interface BenchStack {
   config: SendgateConfig;
   sql: Sql;
+  accountId: string;
   api: string;
   espUrl: string;
   call: (method: string, path: string, body?: unknown) => Promise<any>;
   espStats: () => Promise<{ requests: number; distinctKeys: number; firstAt: number | null }>;
   espKeys: () => Promise<string[]>;
   espReset: () => Promise<void>;
+  /** The processes whose memory a bench samples; the API's is this process's unless it runs in its own. */
+  pids: { worker: number; api: number; apiInOwnProcess: boolean };
   stop: () => Promise<void>;
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /**
+   * Runs the API as its own process (`dist/apps/api/src/main.js`, the harness's environment, the
+   * same port), so its resident memory is the API's alone and not the bench driver's too.
+   */
+  apiProcess?: boolean;
+}
+
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const mysqlUrl = await createTestDatabase('sendgate_bench');
   const tuning = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => /^(SENDOUT_|WORKER_|SENDGATE_FEEDBACK_|SENDGATE_GATE_DECISION_)/.test(name)),
   ) as Record<string, string>;
-  let receiver: ChildProcess | undefined;
+  let receiver: LoopbackReceiver | undefined;
   let stack: TestStack | undefined;
+  let api: ChildProcess | undefined;
   const stop = async () => {
-    receiver?.kill('SIGTERM');
+    receiver?.stop();
+    if (api) await stopChild(api);
     await stack?.stop();
     await dropTestDatabase(mysqlUrl);
   };
   try {
-    const esp = await spawnAndWait(['dist/bench/receiver.js'], /listening (\d+)/);
-    receiver = esp.child;
-    const espUrl = `http://127.0.0.1:${esp.match[1]}/send`;
+    receiver = await startLoopbackReceiver('/send');
+    const espUrl = receiver.url;
     stack = await TestStack.start({
       database: 'mysql',
       mysqlUrl,
       temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       env: { ...PRODUCTION_TIMEOUTS, ...tuning },
     });
+    if (options.apiProcess) {
+      // The in-process API gives its port to the API process; the gate URIs keep their base URL.
+      await stack.app.close();
+      api = await spawnApi(stack);
+    }
     // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker.
-    await stack.startWorker({}, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    const worker = await stack.startWorker({}, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
     const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
       const { status, body: answer } = await started.request(method, path, body);
       if (status >= 400) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
       return answer;
     };
-    const fromEsp = (path: string, method = 'GET') => fetch(espUrl.replace('/send', path), { method });
+    const esp = receiver;
     return {
       config: stack.config,
       sql: new Sql(stack.dataSource),
+      accountId: stack.accountId,
       api: stack.baseUrl,
       espUrl,
       call,
       stop,
-      espStats: async () => (await (await fromEsp('/stats')).json()) as any,
-      espKeys: async () => (await (await fromEsp('/keys')).json()) as any,
-      espReset: async () => void (await fromEsp('/reset', 'POST')),
+      espStats: () => esp.stats(),
+      espKeys: () => esp.keys(),
+      espReset: () => esp.reset(),
+      pids: { worker: worker.child.pid!, api: api?.pid ?? process.pid, apiInOwnProcess: api !== undefined },
     };
   } catch (error) {
     await stop();
@@ -90,6 +113,11 @@ export async function uploadContacts(stack: BenchStack, count: number, cohort: s
   return count / ((performance.now() - started) / 1000);
 }
 
+/** The segment of the contacts `uploadContacts` tagged with `cohort`. */
+export function cohortFilter(cohort: string): SegmentFilter {
+  return { all: [{ attribute: 'cohort', op: 'eq', value: cohort }] };
+}
+
 /** A project, `count` contacts in one segment, and an active loopback integration; answers their ids and the upload rate. */
 export async function prepareAudience(
   stack: BenchStack,
@@ -97,10 +125,7 @@ export async function prepareAudience(
 ) {
   const project = await stack.call('POST', '/v1/projects', { name: options.name });
   const upsertRate = await uploadContacts(stack, options.count, options.cohort);
-  const segment = await stack.call('POST', '/v1/segments', {
-    name: options.cohort,
-    filter: { all: [{ attribute: 'cohort', op: 'eq', value: options.cohort }] },
-  });
+  const segment = await stack.call('POST', '/v1/segments', { name: options.cohort, filter: cohortFilter(options.cohort) });
   const integration = await stack.call('POST', '/v1/integrations', {
     name: 'loopback',
     channel: 'email',
@@ -118,33 +143,62 @@ export function printTable(rows: Array<[string, string]>): void {
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-/** Seconds from the first scheduling to the last completion of each activity type, from the history. */
-export async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
+/**
+ * Every run of a workflow id, oldest first: the latest run's history, then each run it continued
+ * from (the chain of continue-as-new), so counts and spans cover the whole workflow.
+ */
+export async function workflowRuns(address: string, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[][]> {
   const connection = await Connection.connect({ address });
   try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    const scheduled = new Map<string, { type: string; at: number }>();
-    const spans: Record<string, { first: number; last: number }> = {};
-    for (const event of history.events ?? []) {
-      const at = Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
-      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (type) scheduled.set(String(event.eventId), { type, at });
-      const done = event.activityTaskCompletedEventAttributes;
-      if (done) {
-        const start = scheduled.get(String(done.scheduledEventId))!;
-        const span = (spans[start.type] ??= { first: start.at, last: at });
-        span.first = Math.min(span.first, start.at);
-        span.last = Math.max(span.last, at);
-      }
-    }
-    return Object.fromEntries(Object.entries(spans).map(([type, s]) => [type, (s.last - s.first) / 1000]));
+    const client = new Client({ connection });
+    const runs: temporal.api.history.v1.IHistoryEvent[][] = [];
+    let runId: string | undefined;
+    do {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const events = history.events ?? [];
+      runs.unshift(events);
+      runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    } while (runId);
+    return runs;
   } finally {
     await connection.close();
   }
 }
 
-/** The integrator's webhook endpoint: records gate webhooks by sendout. */
-export async function startIntegrator() {
+/** When an event happened, in ms since the epoch. */
+export function eventTime(event: temporal.api.history.v1.IHistoryEvent): number {
+  return Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
+}
+
+/** The first scheduling and the last completion (ms since the epoch) of each activity type, over all runs. */
+export function activityWindows(runs: temporal.api.history.v1.IHistoryEvent[][]): Record<string, { first: number; last: number }> {
+  const windows: Record<string, { first: number; last: number }> = {};
+  for (const events of runs) {
+    const scheduled = new Map<string, { type: string; at: number }>();
+    for (const event of events) {
+      const at = eventTime(event);
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) scheduled.set(String(event.eventId), { type, at });
+      const done = event.activityTaskCompletedEventAttributes;
+      if (done) {
+        const start = scheduled.get(String(done.scheduledEventId))!;
+        const window = (windows[start.type] ??= { first: start.at, last: at });
+        window.first = Math.min(window.first, start.at);
+        window.last = Math.max(window.last, at);
+      }
+    }
+  }
+  return windows;
+}
+
+/** Seconds from the first scheduling to the last completion of each activity type, from the history of every run. */
+export async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
+  const windows = activityWindows(await workflowRuns(address, workflowId));
+  return Object.fromEntries(Object.entries(windows).map(([type, w]) => [type, (w.last - w.first) / 1000]));
+}
+
+/** The integrator's webhook endpoint: records gate webhooks by sendout, and hands each to `onWebhook` once answered. */
+export async function startIntegrator(onWebhook?: (hook: any) => void) {
   const hooks = new Map<string, any>();
   const server = createServer((req, res) => {
     let body = '';
@@ -153,6 +207,7 @@ export async function startIntegrator() {
       const hook = JSON.parse(body);
       hooks.set(hook.sendoutId, hook);
       res.writeHead(200).end('{}');
+      onWebhook?.(hook);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -166,6 +221,67 @@ export async function startIntegrator() {
       return hooks.get(sendoutId);
     },
   };
+}
+
+/** The loopback receiver (bench/receiver.ts) in its own process, answering at `path`. */
+export interface LoopbackReceiver {
+  url: string;
+  pid: number;
+  stats: () => Promise<{ requests: number; distinctKeys: number; firstAt: number | null }>;
+  keys: () => Promise<string[]>;
+  reset: () => Promise<void>;
+  stop: () => void;
+}
+
+export async function startLoopbackReceiver(path: string): Promise<LoopbackReceiver> {
+  const { child, match } = await spawnAndWait(['dist/bench/receiver.js'], /listening (\d+)/);
+  const origin = `http://127.0.0.1:${match[1]}`;
+  const get = async (route: string) => (await fetch(`${origin}${route}`)).json() as Promise<any>;
+  return {
+    url: `${origin}${path}`,
+    pid: child.pid!,
+    stats: () => get('/stats'),
+    keys: () => get('/keys'),
+    reset: async () => void (await fetch(`${origin}/reset`, { method: 'POST' })),
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+/** Resident memory of a process in MiB (VmRSS), or NaN once it is gone. */
+export function rssMiB(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The compiled API as its own process with the stack's environment, once it answers /health/live. */
+async function spawnApi(stack: TestStack): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (d: Buffer) => (tail = (tail + d).slice(-4_000)); // its log is read only when it fails
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  await waitFor('the API process to answer', 60_000, async () => {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${tail}`);
+    return (await fetch(`${stack.baseUrl}/health/live`)).ok;
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function spawnAndWait(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {

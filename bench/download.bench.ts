@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
+import { recordResults, round } from './results';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 
@@ -57,6 +58,18 @@ async function main(): Promise<void> {
       ],
       ['NDJSON size', `${(bytes / 2 ** 20).toFixed(0)} MiB`],
     ]);
+    await recordResults(stack.sql, 'download', {
+      figures: {
+        items: ITEMS,
+        items_streamed: lines,
+        download_s: round(seconds),
+        download_items_per_s: round(lines / seconds),
+        ndjson_mib: round(bytes / 2 ** 20, 1),
+        api_rss_before_mib: round(before / 2 ** 20, 1),
+        api_rss_peak_mib: round(peak / 2 ** 20, 1),
+        api_rss_includes_bench_driver: true,
+      },
+    });
     if (lines !== ITEMS) throw new Error(`expected ${ITEMS} lines, got ${lines}`);
   } finally {
     await stack.stop();

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { fmt, printTable, startBenchStack } from './bench-stack';
+import { recordResults, round } from './results';
 
 const EMAILS = Number(process.env.BENCH_EMAILS ?? 1_000);
 const ONE_AT_A_TIME = 50;
@@ -113,6 +114,38 @@ async function main(): Promise<void> {
         ).toFixed(1)} ms`,
       ],
     ]);
+    const serverTimes = (outcomes: Outcome[], prefix: string) =>
+      Object.fromEntries(
+        parts.flatMap((p) => {
+          const values = outcomes.map((o) => o.timings[p]).filter((v) => v !== undefined);
+          return [
+            [`${prefix}_${p}_p50_ms`, round(percentile(values, 0.5), 2)],
+            [`${prefix}_${p}_p99_ms`, round(percentile(values, 0.99), 2)],
+          ];
+        }),
+      );
+    await recordResults(stack.sql, 'email', {
+      figures: {
+        emails: EMAILS,
+        concurrency: CONCURRENCY,
+        send_req_per_s: round(sends.rate),
+        send_p50_ms: round(sends.p50, 1),
+        send_p99_ms: round(sends.p99, 1),
+        send_failures: sends.failures,
+        baseline_health_live_req_per_s: round(bare.rate),
+        baseline_health_live_p50_ms: round(bare.p50, 1),
+        baseline_health_live_p99_ms: round(bare.p99, 1),
+        ...serverTimes(sends.outcomes, 'server_under_load'),
+        to_esp_under_load_p50_ms: round(underLoad.p50, 0),
+        to_esp_under_load_p99_ms: round(underLoad.p99, 0),
+        drain_after_last_answer_s: round(drainSeconds, 1),
+        ...serverTimes(single, 'server_one_at_a_time'),
+        to_esp_one_at_a_time_p50_ms: round(alone.p50, 0),
+        to_esp_one_at_a_time_p99_ms: round(alone.p99, 0),
+        one_at_a_time_requests: ONE_AT_A_TIME,
+      },
+      ratios: { send_over_health_live: round(sends.rate / bare.rate) },
+    });
     if (sends.failures > 0) throw new Error(`${sends.failures} sends failed`);
   } finally {
     await stack.stop();

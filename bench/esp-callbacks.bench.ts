@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { Pool } from 'undici';
 import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { recordResults, round } from './results';
 
 const MESSAGES = Number(process.env.BENCH_CALLBACK_MESSAGES ?? 20_000);
 const BATCH = 100;
@@ -69,6 +70,18 @@ async function main(): Promise<void> {
       ['  the same callbacks again (duplicates)', `${fmt(keys.length / again.seconds)} events/s, ${fmt(again.duplicates)} duplicates`],
       ['messages DELIVERED', `${fmt(view.counts.DELIVERED ?? 0)} of ${fmt(keys.length)}`],
     ]);
+    await recordResults(stack.sql, 'esp-callbacks', {
+      figures: {
+        events: keys.length,
+        events_per_post: BATCH,
+        concurrency: CONCURRENCY,
+        ingest_events_per_s: round(keys.length / first.seconds),
+        ingest_s: round(first.seconds),
+        duplicates_events_per_s: round(keys.length / again.seconds),
+        duplicates: again.duplicates,
+        messages_delivered: view.counts.DELIVERED ?? 0,
+      },
+    });
   } finally {
     await stack.stop();
   }

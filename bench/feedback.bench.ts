@@ -11,6 +11,7 @@ import { AddressInfo } from 'node:net';
 import { FeedbackWebhooksRepository } from '../libs/database/src/repositories/feedback-webhooks.repository';
 import { rawUndiciPostRate } from './baselines';
 import { BenchStack, activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 
@@ -56,6 +57,22 @@ async function main(): Promise<void> {
       ['sendout with feedback: POST → COMPLETED (fan-out included)', `${on.endToEnd.toFixed(2)} s`],
       ['  of which the fan-out step', `${on.fanOutSeconds.toFixed(2)} s`],
     ]);
+    await recordResults(stack.sql, 'feedback', {
+      figures: {
+        contacts: CONTACTS,
+        send_feedback_off_msgs_per_s: round(off.sendRate),
+        send_feedback_off_s: round(off.sendSeconds),
+        send_feedback_on_msgs_per_s: round(on.sendRate),
+        send_feedback_on_s: round(on.sendSeconds),
+        feedback_events_delivered: delivered.count,
+        feedback_events_per_s: round(delivered.rate),
+        baseline_raw_post_req_per_s: round(rawPost),
+        baseline_raw_post_concurrency: stack.config.feedback.receiverConcurrency,
+        end_to_end_feedback_on_s: round(on.endToEnd),
+        fanout_s: round(on.fanOutSeconds),
+      },
+      ratios: { send_on_over_off: round(on.sendRate / off.sendRate), feedback_events_over_raw_post: round(delivered.rate / rawPost) },
+    });
     if (delivered.count !== CONTACTS) throw new Error(`expected ${CONTACTS} distinct events, got ${delivered.count}`);
   } finally {
     await stack.stop();

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { Pool } from 'undici';
 import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
+import { recordResults, round } from './results';
 
 const REJECTS = Number(process.env.BENCH_REJECTS ?? 10_000);
 const CONTACTS = REJECTS * 2;
@@ -84,6 +85,28 @@ async function main(): Promise<void> {
       ['messages REJECTED / SENT / ESP distinct keys', `${rejectedKeys.length} / ${view.counts.SENT} / ${sentKeys.size}`],
       ['rejected contacts that reached the ESP', `${leaked}`],
     ]);
+    await recordResults(stack.sql, 'gate', {
+      figures: {
+        contacts: CONTACTS,
+        rejects: REJECTS,
+        concurrency: CONCURRENCY,
+        item_download_items_per_s: round(items.length / downloadSeconds),
+        item_download_s: round(downloadSeconds),
+        reject_req_per_s: round(rejects.rate),
+        reject_p50_ms: round(rejects.p50, 1),
+        reject_p99_ms: round(rejects.p99, 1),
+        reject_failures: rejects.failures,
+        baseline_health_live_req_per_s: round(baseline.rate),
+        baseline_health_live_p50_ms: round(baseline.p50, 1),
+        baseline_health_live_p99_ms: round(baseline.p99, 1),
+        accept_to_first_send_ms: stats.firstAt ? stats.firstAt - started : null,
+        messages_rejected: rejectedKeys.length,
+        messages_sent: view.counts.SENT,
+        esp_distinct_keys: sentKeys.size,
+        rejected_that_reached_the_esp: leaked,
+      },
+      ratios: { reject_over_health_live: round(rejects.rate / baseline.rate) },
+    });
     if (leaked > 0 || rejectedKeys.length !== REJECTS || view.counts.SENT !== CONTACTS - REJECTS || sentKeys.size !== CONTACTS - REJECTS) {
       throw new Error('the gate did not hold: rejected, sent and delivered counts disagree');
     }

@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_JOURNEY_CONTACTS ?? 100_000);
 const STEPS = 3;
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
         )
       ).map((seconds) => `${seconds.toFixed(1)} s`);
     const stepIds = stepSendouts.map((s: any) => s.id);
+    const journeyHistory = await historyLength(temporal, run.workflowId);
+    const seconds = (values: string[]) => values.map((v) => round(parseFloat(v), 1)).join(', ');
     printTable([
       ['journey run', `${done.stage}, ${journeySeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / journeySeconds)} msg/s)`],
       ['three sendouts one after the other', `${sendoutsSeconds.toFixed(1)} s (${fmt((STEPS * CONTACTS) / sendoutsSeconds)} msg/s)`],
@@ -93,10 +96,30 @@ async function main(): Promise<void> {
       ['each plain sendout: created → completed', (await elapsed(sendoutIds)).join(', ')],
       ['generateMessages: step sendouts', (await generation(stepIds)).join(', ')],
       ['generateMessages: plain sendouts', (await generation(sendoutIds)).join(', ')],
-      ['history events: journey run', fmt(await historyLength(temporal, run.workflowId))],
+      ['history events: journey run', fmt(journeyHistory)],
       ['history events: its step sendouts', stepHistories.map(fmt).join(', ')],
       ['history events: the plain sendouts', sendoutHistories.map(fmt).join(', ')],
     ]);
+    await recordResults(stack.sql, 'journey', {
+      figures: {
+        contacts: CONTACTS,
+        steps: STEPS,
+        journey_stage: done.stage,
+        journey_s: round(journeySeconds),
+        journey_msgs_per_s: round((STEPS * CONTACTS) / journeySeconds),
+        sendouts_one_after_the_other_s: round(sendoutsSeconds),
+        esp_requests: esp.requests,
+        esp_distinct_keys: esp.distinctKeys,
+        step_sendouts_created_to_completed_s: seconds(await elapsed(stepIds)),
+        plain_sendouts_created_to_completed_s: seconds(await elapsed(sendoutIds)),
+        step_sendouts_generation_s: seconds(await generation(stepIds)),
+        plain_sendouts_generation_s: seconds(await generation(sendoutIds)),
+        history_events_journey_run: journeyHistory,
+        history_events_step_sendouts: stepHistories.join(', '),
+        history_events_plain_sendouts: sendoutHistories.join(', '),
+      },
+      ratios: { journey_over_sendouts: round(journeySeconds / sendoutsSeconds) },
+    });
   } finally {
     await connection.close();
     await stack.stop();

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { rawInsertRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
 import { activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { goal, recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 
@@ -64,6 +65,29 @@ async function main(): Promise<void> {
       ['end to end (POST /v1/sendouts → COMPLETED)', `${endToEnd.toFixed(2)} s`],
       ['messages SENT / ESP distinct keys / ESP requests', `${view.counts.SENT} / ${stats.distinctKeys} / ${stats.requests}`],
     ]);
+    await recordResults(stack.sql, 'sendout', {
+      figures: {
+        contacts: CONTACTS,
+        upload_rows_per_s: round(upsertRate),
+        generation_rows_per_s: round(generationRate),
+        generation_s: round(phases.generate),
+        send_msgs_per_s: round(sendRate),
+        send_s: round(phases.send),
+        end_to_end_s: round(endToEnd),
+        messages_sent: view.counts.SENT,
+        esp_distinct_keys: stats.distinctKeys,
+        esp_requests: stats.requests,
+        baseline_raw_insert_rows_per_s: round(insertBaseline),
+        baseline_raw_post_undici_req_per_s: round(undiciBaseline),
+        baseline_raw_post_node_http_req_per_s: round(nodeHttpBaseline),
+        baseline_raw_post_concurrency: postConcurrency,
+      },
+      ratios: { generation_over_raw_insert: round(generationRate / insertBaseline), send_over_raw_post: round(sendRate / rawPost) },
+      goals: {
+        generation_over_raw_insert: goal(round(generationRate / insertBaseline), '>=', 1.0),
+        send_over_raw_post: goal(round(sendRate / rawPost), '>=', 0.6),
+      },
+    });
     if (view.counts.SENT !== CONTACTS || stats.distinctKeys !== CONTACTS)
       throw new Error('the sendout did not send every message exactly once');
   } finally {
