@@ -74,6 +74,26 @@ describe('ContentTemplate', () => {
       );
     });
 
+    it('renders again a message whose time budget a stall spent, and sends it', () => {
+      const sut = ContentTemplate.compile({ text: '{% for i in (1..3) %}{{ contact.firstName }}{% endfor %}' });
+      const now = performance.now.bind(performance);
+      let stalled = false;
+      // One stall longer than the budget during the first render, as a GC pause on a starved worker.
+      const clock = jest.spyOn(performance, 'now').mockImplementation(() => {
+        if (!stalled && clock.mock.calls.length > 3) {
+          stalled = true;
+          return now() + CONTENT_LIMITS.renderMs * 2;
+        }
+        return now();
+      });
+      try {
+        expect(sut.render(ctx)).toEqual({ text: 'AdaAdaAda' });
+        expect(stalled).toBe(true);
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
     it('stops a billion loop iterations at the render time limit', () => {
       const error = renderError({
         text: '{% assign a = (1..1000) %}{% for i in a %}{% for j in a %}{% for k in a %}{% endfor %}{% endfor %}{% endfor %}',

@@ -55,8 +55,22 @@ export class ContentTemplate {
     return new ContentTemplate(parts, path);
   }
 
-  /** Throws a ContentRenderError naming the field and, for a limit, which one. */
+  /**
+   * Throws a ContentRenderError naming the field and, for a limit, which one. A render stopped by
+   * the time limit is tried once more with a fresh budget: the limit is wall-clock time, and a GC
+   * pause or a worker starved of CPU can spend it on an ordinary template (seen at 1M messages on a
+   * loaded machine), failing a message for good; a real loop bomb fails the second time too.
+   */
   render(ctx: RenderContext): MessageContent {
+    try {
+      return this.renderOnce(ctx);
+    } catch (error) {
+      if (error instanceof ContentRenderError && error.timedOut) return this.renderOnce(ctx);
+      throw error;
+    }
+  }
+
+  private renderOnce(ctx: RenderContext): MessageContent {
     let deadline: number | undefined; // set by the first field Liquid renders
     const out: MessageContent = {};
     for (const field of FIELDS) {
@@ -72,7 +86,7 @@ export class ContentTemplate {
         deadline ??= performance.now() + CONTENT_LIMITS.renderMs;
         rendered = ENGINES[field].renderSync(template.liquid, ctx, { renderLimit: Math.max(0, deadline - performance.now()) }) as string;
       } catch (error) {
-        throw new ContentRenderError(`${this.path}.${field}`, describeRenderError(error as Error));
+        throw new ContentRenderError(`${this.path}.${field}`, describeRenderError(error as Error), isTimeLimit(error as Error));
       }
       if (rendered.length > CONTENT_LIMITS.outputChars) {
         throw new ContentRenderError(`${this.path}.${field}`, tooLong());
@@ -92,10 +106,13 @@ function describeParseError(error: Error): string {
 }
 
 /** Liquid's limit errors carry no type of their own, only these messages (pinned by the specs). */
+function isTimeLimit(error: Error): boolean {
+  return originalError(error).message === 'template render limit exceeded';
+}
+
 function describeRenderError(error: Error): string {
   const cause = originalError(error);
-  if (cause.message === 'template render limit exceeded')
-    return `hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`;
+  if (isTimeLimit(error)) return `hit the render time limit: took longer than ${CONTENT_LIMITS.renderMs} ms`;
   if (cause.message === 'memory alloc limit exceeded') return `hit the memory limit of ${CONTENT_LIMITS.memoryUnits} characters`;
   if (cause instanceof RangeError && /string length/.test(cause.message)) return tooLong();
   return error.message.split('\n')[0];
@@ -128,6 +145,8 @@ export class ContentRenderError extends Error {
   constructor(
     readonly field: string,
     reason: string,
+    /** Stopped by the render time limit (tried once more before the message fails). */
+    readonly timedOut = false,
   ) {
     super(`${field} ${reason}`);
   }
