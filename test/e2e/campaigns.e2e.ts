@@ -139,8 +139,8 @@ describe('campaigns', () => {
     await waitFor('one more execution', 30_000, async () => (await executions(id)).length === 2);
     await acceptRunning(id);
     expect((await executions(id)).map((e) => e.paths)).toEqual([
-      { accepted: 3, rejected: 0, timedOut: 0 },
-      { accepted: 3, rejected: 0, timedOut: 0 },
+      { accepted: 3, rejected: 0, timedOut: 0, excluded: 0 },
+      { accepted: 3, rejected: 0, timedOut: 0, excluded: 0 },
     ]);
 
     await expectStatus(stack.request('POST', `/v1/campaigns/${id}/steps/nope/trigger`), 404);
