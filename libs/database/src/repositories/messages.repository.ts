@@ -198,12 +198,13 @@ export class MessagesRepository {
 
   /**
    * Runs a page's INSERT … SELECT; with feedback on and an address to check, queues the `exclude`
-   * events of the page's EXCLUDED messages (those above `after`: a page is a contact range) in the
-   * same transaction. A retried page finds its rows inserted and queues nothing twice (unique key).
+   * events of the page's EXCLUDED messages in the same transaction: those above `after` when the
+   * page is a contact range, else the sendout's (read along its state index). A retried page finds
+   * its rows inserted and queues nothing twice (unique key).
    */
   private async generatePage(
     args: { sendoutId: string } & GenerateOptions,
-    after: number,
+    after: number | undefined,
     insert: (sql: Sql) => Promise<number>,
   ): Promise<number> {
     if (!args.feedback || !args.needs) return insert(this.sql);
@@ -243,7 +244,7 @@ export class MessagesRepository {
             ...ids,
           ],
         );
-      inserted += await this.generatePage(args, 0, insert);
+      inserted += await this.generatePage(args, undefined, insert);
     }
     return inserted;
   }
