@@ -4,8 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { SegmentEntity, SendoutEntity } from '@sendgate/database';
-import { MessageState, SegmentFilter, SendoutAudience } from '@sendgate/domain';
+import {
+  ContactsRepository,
+  IntegrationStatus,
+  IntegrationsRepository,
+  SegmentEntity,
+  SendoutEntity,
+  SendoutsRepository,
+} from '@sendgate/database';
+import { FeedbackEvent, IdentifierType, MessageState, SegmentFilter, SendoutAudience } from '@sendgate/domain';
 import { ActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
@@ -24,19 +31,37 @@ beforeEach(() => {
   env = new ActivityEnvironment({ activityType: 'generateMessages' });
 });
 
-/** A sendout of the account, stored as the API or a journey run stores it. */
-async function sendout(accountId: string, fields: Partial<SendoutEntity>): Promise<string> {
+/** An integration of the account whose identifier type decides the address its contacts need. */
+async function integration(accountId: string, identifierType: IdentifierType = 'email'): Promise<string> {
   const id = randomUUID();
-  await db.dataSource.getRepository(SendoutEntity).insert(sendoutRow({ id, accountId, integrationId: randomUUID(), ...fields }));
+  await new IntegrationsRepository(db.sql).insert({
+    id,
+    accountId,
+    name: `esp ${identifierType}`,
+    channel: identifierType === 'phone' ? 'sms' : 'email',
+    url: 'http://127.0.0.1:9/esp',
+    payloadTemplate: '{"to":"${userIdentifier}"}',
+    status: IntegrationStatus.ACTIVE,
+    identifierType,
+    authType: 'none',
+  });
   return id;
 }
 
-async function contactsOf(sendoutId: string): Promise<Array<{ externalId: string; state: string }>> {
-  const rows = await db.sql.all<{ external_id: string; state: string }>(
-    'SELECT c.external_id, m.state FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.sendout_id = ? ORDER BY c.id',
+/** A sendout of the account, stored as the API or a journey run stores it (feedback webhooks: `webhookIds`). */
+async function sendout(accountId: string, fields: Partial<SendoutEntity>, webhookIds: string[] = []): Promise<string> {
+  const id = randomUUID();
+  const integrationId = fields.integrationId ?? (await integration(accountId));
+  await new SendoutsRepository(db.sql).insert(sendoutRow({ id, accountId, ...fields, integrationId }), webhookIds);
+  return id;
+}
+
+async function contactsOf(sendoutId: string): Promise<Array<{ externalId: string; state: string; reason?: string }>> {
+  const rows = await db.sql.all<{ external_id: string; state: string; reason: string | null }>(
+    'SELECT c.external_id, m.state, m.reason FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.sendout_id = ? ORDER BY c.id',
     [sendoutId],
   );
-  return rows.map((r) => ({ externalId: r.external_id, state: r.state }));
+  return rows.map((r) => ({ externalId: r.external_id, state: r.state, ...(r.reason !== null ? { reason: r.reason } : {}) }));
 }
 
 async function failureOf(work: Promise<unknown>): Promise<unknown> {
@@ -100,5 +125,56 @@ describe('a sendout to a list, without an audience', () => {
 
     expect(await env.run(sut, { sendoutId, pageSize: 1 })).toEqual({ generated: 2 });
     expect((await contactsOf(sendoutId)).map((c) => c.externalId)).toEqual(['c-1', 'c-3']);
+  });
+});
+
+describe('a sendout through an integration whose identifier type needs an address', () => {
+  it('excludes the contacts of an SMS sendout that have no phone, with the reason; the others start as usual', async () => {
+    const accountId = await db.accountWithContacts(4, () => ({ plan: 'gold' }));
+    await new ContactsRepository(db.sql).upsertMany(accountId, [
+      { externalId: 'c-1', email: 'c-1@example.com', phone: '+447700900001', attributes: { plan: 'gold' } },
+      { externalId: 'c-3', phone: '+447700900003', attributes: { plan: 'gold' } },
+    ]);
+    const segmentId = randomUUID();
+    await db.dataSource.getRepository(SegmentEntity).insert({ id: segmentId, accountId, name: 'gold', filter: GOLD });
+    const sendoutId = await sendout(accountId, { segmentId, integrationId: await integration(accountId, 'phone'), gateEnabled: true });
+
+    expect(await env.run(sut, { sendoutId, pageSize: 3 })).toEqual({ generated: 4 });
+    expect(await contactsOf(sendoutId)).toEqual([
+      { externalId: 'c-1', state: MessageState.GATED },
+      { externalId: 'c-2', state: MessageState.EXCLUDED, reason: 'no phone number' },
+      { externalId: 'c-3', state: MessageState.GATED },
+      { externalId: 'c-4', state: MessageState.EXCLUDED, reason: 'no phone number' },
+    ]);
+  });
+
+  it('queues an exclude event per excluded contact when the sendout reports to feedback webhooks', async () => {
+    const accountId = await db.accountWithContacts(2);
+    await new ContactsRepository(db.sql).upsertMany(accountId, [{ externalId: 'c-2', phone: '+447700900002' }]);
+    const sendoutId = await sendout(
+      accountId,
+      { contactIds: ['c-1', 'c-2'], integrationId: await integration(accountId, 'email_sha256'), feedbackEnabled: true },
+      [randomUUID()],
+    );
+
+    await env.run(sut, { sendoutId, pageSize: 100 });
+    expect(await contactsOf(sendoutId)).toEqual([
+      { externalId: 'c-1', state: MessageState.ACCEPTED },
+      { externalId: 'c-2', state: MessageState.EXCLUDED, reason: 'no email address' },
+    ]);
+    const queued = await db.sql.all<{ event: string; failure_reason: string }>(
+      'SELECT event, failure_reason FROM feedback_deliveries WHERE sendout_id = ?',
+      [sendoutId],
+    );
+    expect(queued).toEqual([{ event: FeedbackEvent.EXCLUDE, failure_reason: 'no email address' }]);
+  });
+
+  it('fails for good when the integration is gone', async () => {
+    const accountId = await db.accountWithContacts(1);
+    const sendoutId = await sendout(accountId, { contactIds: ['c-1'], integrationId: randomUUID() });
+
+    const error = await failureOf(env.run(sut, { sendoutId, pageSize: 100 }));
+    expect(error).toMatchObject({ type: 'IntegrationNotFound', nonRetryable: true });
+    expect(await contactsOf(sendoutId)).toEqual([]);
   });
 });

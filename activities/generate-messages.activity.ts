@@ -1,23 +1,28 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MessageState, SegmentFilter, totalOf } from '@sendgate/domain';
+import { MessageState, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
 import { timedPageActivity } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
 /**
  * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment or of a
  * journey step's audience, or the listed contacts. Resumes after the last generated contact when
- * retried.
+ * retried. A contact without the address the integration's identifier type needs gets an EXCLUDED
+ * message with the reason in the same statement (and, with feedback on, an `exclude` event in the
+ * same transaction).
  */
 export function generateMessagesActivity(deps: SendoutActivityDeps) {
-  const { sendouts, segments } = deps;
+  const { sendouts, segments, integrations } = deps;
   return timedPageActivity('generateMessages', async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{
     generated: number;
   }> {
     const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
+    const integration = await integrations.findById(sendout.integrationId);
+    if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
     // Behind a gate messages wait as GATED; without one they are ready to send once generated.
     const state = sendout.gateEnabled ? MessageState.GATED : MessageState.ACCEPTED;
+    const options = { state, needs: addressNeeded(integration.identifierType), feedback: sendout.feedbackEnabled };
 
     if (sendout.audience) {
       const { audience } = sendout;
@@ -34,7 +39,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
           accountId: sendout.accountId,
           audience,
           segmentFilter,
-          state,
+          ...options,
           pageSize: input.pageSize,
         });
         heartbeat();
@@ -45,7 +50,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
         sendoutId: sendout.id,
         accountId: sendout.accountId,
         externalIds: sendout.contactIds,
-        state,
+        ...options,
       });
     } else {
       const segment = await segments.findById(sendout.segmentId ?? '');
@@ -55,7 +60,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
           sendoutId: sendout.id,
           accountId: sendout.accountId,
           filter: segment.filter,
-          state,
+          ...options,
           pageSize: input.pageSize,
         });
         heartbeat();

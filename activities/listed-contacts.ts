@@ -7,7 +7,8 @@ import { SendoutActivityDeps } from './deps';
  * that follows ends each of them in a final state (and reports it), not only those generated in
  * time. One INSERT IGNORE per thousand ids: a message generated meanwhile is kept as it is.
  * A segment's sendout is left as it is: its audience is whatever was generated; so is a journey
- * step's (its audience, even one of listed ids, is resolved by generation only).
+ * step's (its audience, even one of listed ids, is resolved by generation only). No address is
+ * checked here: a contact without one ends cancelled or failed with the sendout, like the rest.
  */
 export async function generateRestOfList(deps: Pick<SendoutActivityDeps, 'sendouts' | 'messages'>, sendoutId: string): Promise<void> {
   const sendout = await deps.sendouts.findById(sendoutId);

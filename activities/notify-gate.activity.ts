@@ -1,6 +1,6 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { SendoutKind, mergeGateActions, totalOf } from '@sendgate/domain';
+import { MessageState, SendoutKind, mergeGateActions, totalOf } from '@sendgate/domain';
 import { openEndpoint } from '@sendgate/gate';
 import { SendoutActivityDeps } from './deps';
 
@@ -46,7 +46,9 @@ export function notifyGateActivity(deps: SendoutActivityDeps) {
       dataUri: deps.gateUris.data(sendout.id, gate.expiresAt),
       expiresAt: gate.expiresAt.toISOString(),
     };
-    const itemCount = totalOf(await deps.messages.countByState(sendout.id));
+    // the integrator is offered every message but the excluded (no address: never sent), as the item file lists them
+    const counts = await deps.messages.countByState(sendout.id);
+    const itemCount = totalOf(counts) - (counts[MessageState.EXCLUDED] ?? 0);
     const payload =
       sendout.kind === SendoutKind.SINGLE
         ? { ...common, itemCount, items: await singleItems(deps, sendout.id, gate.expiresAt) }

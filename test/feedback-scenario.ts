@@ -3,12 +3,12 @@ import { FeedbackReceiver } from './feedback-receiver';
 import { TestStack } from './harness';
 import { expectStatus } from './scenario';
 
-/** A JWT (HS256) feedback webhook of the stack's account for email, to `receiver`; answers its id. */
-export async function createFeedbackWebhook(stack: TestStack, receiver: FeedbackReceiver): Promise<string> {
+/** A JWT (HS256) feedback webhook of the stack's account for `channels` (email), to `receiver`; answers its id. */
+export async function createFeedbackWebhook(stack: TestStack, receiver: FeedbackReceiver, channels = ['email']): Promise<string> {
   const webhook = await expectStatus(
     stack.request('POST', '/v1/feedback-webhooks', {
       name: 'loopback receiver',
-      channels: ['email'],
+      channels,
       url: receiver.url,
       auth: { type: 'jwt', algorithm: 'HS256', secret: receiver.secret },
       headers: [],

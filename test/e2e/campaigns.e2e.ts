@@ -86,7 +86,7 @@ describe('campaigns', () => {
     expect(done.length).toBeGreaterThanOrEqual(2);
     for (const execution of done) {
       expect(execution).toMatchObject({ stepId: 'main', gate: { enabled: true, state: 'ACCEPTED', timeoutMs: 3_600_000 } });
-      expect(execution.paths).toEqual({ accepted: 3, rejected: 0, timedOut: 0 });
+      expect(execution.paths).toEqual({ accepted: 3, rejected: 0, timedOut: 0, excluded: 0 });
       const ran = await expectStatus(stack.request('GET', `/v1/sendouts/${execution.sendoutId}`), 200);
       expect(ran).toMatchObject({
         mode: 'campaign',
@@ -139,8 +139,8 @@ describe('campaigns', () => {
     await waitFor('one more execution', 30_000, async () => (await executions(id)).length === 2);
     await acceptRunning(id);
     expect((await executions(id)).map((e) => e.paths)).toEqual([
-      { accepted: 3, rejected: 0, timedOut: 0 },
-      { accepted: 3, rejected: 0, timedOut: 0 },
+      { accepted: 3, rejected: 0, timedOut: 0, excluded: 0 },
+      { accepted: 3, rejected: 0, timedOut: 0, excluded: 0 },
     ]);
 
     await expectStatus(stack.request('POST', `/v1/campaigns/${id}/steps/nope/trigger`), 404);

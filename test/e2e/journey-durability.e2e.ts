@@ -82,7 +82,7 @@ describe('a journey run waiting between two message steps', () => {
       return esp.requests.filter((r) => ids.has(r.key.split(':')[0]));
     };
     expect(done.stage).toBe('COMPLETED');
-    expect(stepOf(done, 'first').paths).toEqual({ accepted: accepted.length, rejected: rejected.size, timedOut: 0 });
+    expect(stepOf(done, 'first').paths).toEqual({ accepted: accepted.length, rejected: rejected.size, timedOut: 0, excluded: 0 });
     for (const stepId of ['first', 'second']) {
       const requests = sentBy(stepId);
       expect(requests.map((r) => JSON.parse(r.body).to).sort()).toEqual(accepted);

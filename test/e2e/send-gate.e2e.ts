@@ -107,7 +107,7 @@ describe('the send gate', () => {
 
       const done = await waitForStage(stack, sendout.id, 'COMPLETED');
       expect(done.counts).toMatchObject({ SENT: 180, REJECTED: 20, GATED: 0 });
-      expect(done.paths).toEqual({ accepted: 180, rejected: 20, timedOut: 0 });
+      expect(done.paths).toEqual({ accepted: 180, rejected: 20, timedOut: 0, excluded: 0 });
       const sentTo = new Set(esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => JSON.parse(r.body).to));
       expect(sentTo.size).toBe(180);
       for (const item of rejected) expect(sentTo.has(item.email)).toBe(false);
@@ -219,7 +219,7 @@ describe('the send gate', () => {
     it('sends nothing, times out the unanswered contacts and reports the three paths with split on', async () => {
       const { sendout, hook, items, done } = await timedOutSendout(true);
       expect(done.counts).toMatchObject({ SENT: 0, TIMED_OUT: 9, REJECTED: 1 });
-      expect(done.paths).toEqual({ accepted: 0, rejected: 1, timedOut: 9 });
+      expect(done.paths).toEqual({ accepted: 0, rejected: 1, timedOut: 9, excluded: 0 });
       expect(done.gate.state).toBe('TIMED_OUT');
       expect(esp.requests.some((r) => r.key.startsWith(`${sendout.id}:`))).toBe(false);
 

@@ -17,6 +17,7 @@ describe('feedbackEventFor', () => {
       BOUNCED: FeedbackEvent.BOUNCE,
       FAILED: FeedbackEvent.ERROR,
       CANCELED: undefined,
+      EXCLUDED: FeedbackEvent.EXCLUDE,
     });
   });
 });

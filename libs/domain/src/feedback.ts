@@ -10,7 +10,7 @@ export enum FeedbackEvent {
   DELIVERED = 'delivered',
   BOUNCE = 'bounce',
   ERROR = 'error',
-  /** The message will not be sent: rejected at the send gate, or the gate timed out. */
+  /** The message will not be sent: rejected at the send gate, the gate timed out, or the contact had no address. */
   EXCLUDE = 'exclude',
 }
 
@@ -20,7 +20,7 @@ export const FEEDBACK_EVENT_STATES: Record<FeedbackEvent, MessageState[]> = {
   [FeedbackEvent.DELIVERED]: [MessageState.DELIVERED],
   [FeedbackEvent.BOUNCE]: [MessageState.BOUNCED],
   [FeedbackEvent.ERROR]: [MessageState.FAILED],
-  [FeedbackEvent.EXCLUDE]: [MessageState.REJECTED, MessageState.TIMED_OUT],
+  [FeedbackEvent.EXCLUDE]: [MessageState.REJECTED, MessageState.TIMED_OUT, MessageState.EXCLUDED],
 };
 
 /** The feedback event a message's move to `state` reports, if any (CANCELED, ACCEPTED… report none). */

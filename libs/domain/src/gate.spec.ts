@@ -1,4 +1,4 @@
-import { gatePaths, mergeGateActions, parseDurationMs } from './gate';
+import { gatePaths, mergeGateActions, parseDurationMs, sendoutPaths } from './gate';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -32,5 +32,11 @@ describe('gatePaths', () => {
       rejected: 5,
       timedOut: 6,
     });
+  });
+
+  it('leaves the excluded out of the three paths; the sendout paths count them apart', () => {
+    const counts = { SENT: 3, REJECTED: 1, EXCLUDED: 2 };
+    expect(gatePaths(counts)).toEqual({ accepted: 3, rejected: 1, timedOut: 0 });
+    expect(sendoutPaths(counts)).toEqual({ accepted: 3, rejected: 1, timedOut: 0, excluded: 2 });
   });
 });

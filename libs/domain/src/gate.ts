@@ -2,7 +2,7 @@
  * The send gate's vocabulary and its pure rules (who moves a gate between states: docs/architecture.md,
  * Gate states). The workflow bundle imports this file by path, so it stays free of I/O and Node built-ins.
  */
-import { countOnPaths } from './journey-audience';
+import { countOnPaths, countOnPathsAndExcluded } from './journey-audience';
 import { MessageCounts, MessageState } from './states';
 export enum GateState {
   OPEN = 'OPEN',
@@ -55,4 +55,15 @@ export interface GateAction {
 /** The three paths of the split, from the message counts: accepted (and everything after), rejected, timed out. */
 export function gatePaths(counts: MessageCounts): Record<GatePath, number> {
   return countOnPaths(counts, ['accepted', 'rejected', 'timedOut']);
+}
+
+/**
+ * What a sendout's view lists and counts by path: the split's three, and the contacts excluded at
+ * generation for want of an address, which never reached the gate and go on no journey path.
+ */
+export const SENDOUT_PATHS = { ...GATE_PATHS, excluded: MessageState.EXCLUDED } as const;
+export type SendoutPath = keyof typeof SENDOUT_PATHS;
+
+export function sendoutPaths(counts: MessageCounts): Record<SendoutPath, number> {
+  return countOnPathsAndExcluded(counts, ['accepted', 'rejected', 'timedOut']);
 }

@@ -13,3 +13,4 @@ export * from './send-at';
 export * from './journey-graph';
 export * from './journey-audience';
 export * from './campaign';
+export * from './contact-address';

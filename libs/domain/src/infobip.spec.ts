@@ -52,6 +52,7 @@ describe('the Infobip vocabulary', () => {
     [MessageState.REJECTED, 'REJECTED', 'EC_REJECTED_AT_GATE', 'Rejected at the send gate'],
     [MessageState.TIMED_OUT, 'EXPIRED', 'EC_GATE_TIMED_OUT', 'No answer from the send gate before its deadline'],
     [MessageState.CANCELED, 'REJECTED', 'EC_CANCELED', 'Canceled'],
+    [MessageState.EXCLUDED, 'REJECTED', 'EC_NO_ADDRESS', 'The recipient has no address for this channel'],
   ])('reports %s as final (doneAt), in %s with %s, saying why even without a reason', (state, group, error, description) => {
     const report = infobipReport({
       bulkId: 'b',

@@ -73,6 +73,7 @@ export const FINAL_REPORT_STATES: readonly MessageState[] = [
   MessageState.REJECTED,
   MessageState.TIMED_OUT,
   MessageState.CANCELED,
+  MessageState.EXCLUDED,
 ];
 
 /** The message states each `generalStatus` of the logs stands for. */
@@ -81,7 +82,7 @@ export const GENERAL_STATUS_STATES: Record<GeneralStatus, readonly MessageState[
   DELIVERED: [MessageState.DELIVERED],
   UNDELIVERABLE: [MessageState.BOUNCED, MessageState.FAILED],
   EXPIRED: [MessageState.TIMED_OUT],
-  REJECTED: [MessageState.REJECTED, MessageState.CANCELED],
+  REJECTED: [MessageState.REJECTED, MessageState.CANCELED, MessageState.EXCLUDED],
 };
 
 /**
@@ -126,6 +127,19 @@ export function infobipStatusOf(state: MessageState, reason?: string | null): { 
           id: state === MessageState.REJECTED ? 2 : 3,
           name: state === MessageState.REJECTED ? 'EC_REJECTED_AT_GATE' : 'EC_CANCELED',
           description: reason?.slice(0, 500) ?? (state === MessageState.REJECTED ? 'Rejected at the send gate' : 'Canceled'),
+          permanent: true,
+        },
+      };
+    case MessageState.EXCLUDED:
+      // the recipient lacks the address the integration sends to (its identifier type's)
+      return {
+        status: why(INFOBIP_STATUS.REJECTED_VALIDATION_FAILED),
+        error: {
+          groupId: 1,
+          groupName: 'DROPPED',
+          id: 4,
+          name: 'EC_NO_ADDRESS',
+          description: reason?.slice(0, 500) ?? 'The recipient has no address for this channel',
           permanent: true,
         },
       };

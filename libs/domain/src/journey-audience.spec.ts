@@ -16,4 +16,8 @@ describe('journey paths', () => {
     const pending = [MessageState.GENERATED, MessageState.GATED, MessageState.CANCELED];
     for (const path of JOURNEY_PATHS) expect(JOURNEY_PATH_STATES[path].filter((s) => pending.includes(s))).toEqual([]);
   });
+
+  it('put no contact excluded for want of an address on any path: no later step messages it', () => {
+    for (const path of JOURNEY_PATHS) expect(JOURNEY_PATH_STATES[path]).not.toContain(MessageState.EXCLUDED);
+  });
 });

@@ -16,7 +16,8 @@ export const JOURNEY_PATHS: readonly JourneyPath[] = ['accepted', 'rejected', 't
  * Which message states of a finished sendout put a contact on a path. `accepted` is every state
  * past the gate, whatever sending made of it (a failed send still passed the gate); `sent` is only
  * the messages the ESP took. Gate paths never overlap: a contact is on at most one of accepted,
- * rejected and timedOut.
+ * rejected and timedOut. An EXCLUDED message (the contact lacked the address the integration needs)
+ * is on none: it never reached the gate, and a later step would lack the address just the same.
  */
 export const JOURNEY_PATH_STATES: Record<JourneyPath, readonly MessageState[]> = {
   accepted: [
@@ -37,6 +38,17 @@ export function countOnPaths<P extends JourneyPath>(counts: MessageCounts, paths
   return Object.fromEntries(
     paths.map((path) => [path, JOURNEY_PATH_STATES[path].reduce((sum, state) => sum + (counts[state] ?? 0), 0)]),
   ) as Record<P, number>;
+}
+
+/**
+ * countOnPaths, and beside the paths the contacts excluded at generation for want of an address:
+ * on no path, they leave the flow, and the views show them so the paths add up to the audience.
+ */
+export function countOnPathsAndExcluded<P extends JourneyPath>(
+  counts: MessageCounts,
+  paths: readonly P[],
+): Record<P, number> & { excluded: number } {
+  return { ...countOnPaths(counts, paths), excluded: counts[MessageState.EXCLUDED] ?? 0 };
 }
 
 /** A branch condition passed on the way: the contact must match `filter` (match) or not (otherwise). */

@@ -15,6 +15,8 @@ export enum MessageState {
   BOUNCED = 'BOUNCED',
   FAILED = 'FAILED',
   CANCELED = 'CANCELED',
+  /** Never sent: the contact lacks the address the integration needs (reason: `no phone number`…). Set at generation. */
+  EXCLUDED = 'EXCLUDED',
 }
 
 export const MESSAGE_STATES = Object.values(MessageState);

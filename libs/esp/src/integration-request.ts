@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { MASK } from '@sendgate/crypto';
+import { IDENTIFIER_TYPES, IdentifierType } from '@sendgate/domain';
 import { OAuth2Credentials } from './oauth2';
 
-export const IDENTIFIER_TYPES = ['email', 'email_sha256', 'phone', 'external_id'] as const;
-export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
+export { IDENTIFIER_TYPES };
+export type { IdentifierType };
 
 export interface HeaderSpec {
   key: string;

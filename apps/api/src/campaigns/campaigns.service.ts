@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { CampaignExecution, CampaignView, CampaignsRepository } from '@sendgate/database';
-import { CampaignState, CampaignStep, countOnPaths, gatePaths, validateCampaignSteps } from '@sendgate/domain';
+import { CampaignState, CampaignStep, countOnPathsAndExcluded, validateCampaignSteps } from '@sendgate/domain';
 import { CampaignScheduleGateway, ScheduleSpecRefusedError, StepScheduleInfo } from '@sendgate/temporal';
 import { notFound } from '../common/not-found';
 import { badRequest } from '../common/validation';
@@ -225,7 +225,7 @@ function executionView(execution: CampaignExecution): CampaignExecutionDto {
       ? { enabled: true, ...(execution.gateState ? { state: execution.gateState } : {}), timeoutMs: execution.gateTimeoutMs ?? undefined }
       : { enabled: false },
     counts: counts as Record<string, number>,
-    paths: execution.gateEnabled ? gatePaths(counts) : countOnPaths(counts, ['sent']),
+    paths: countOnPathsAndExcluded(counts, execution.gateEnabled ? ['accepted', 'rejected', 'timedOut'] : ['sent']),
     createdAt: execution.createdAt,
     completedAt: execution.completedAt,
   };

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 
-/** Contacts per path of a sendout: the gate's three when it had a gate, else `sent`. */
+/** Contacts per path of a sendout: the gate's three when it had a gate, else `sent`; and the excluded beside them. */
 export class PathCountsDto {
   @ApiPropertyOptional({ description: 'Gate enabled: passed the gate (and everything after, a failed send included)' })
   accepted?: number;
@@ -13,4 +13,9 @@ export class PathCountsDto {
 
   @ApiPropertyOptional({ description: 'No gate: taken by the ESP (SENT, DELIVERED or BOUNCED)' })
   sent?: number;
+
+  @ApiPropertyOptional({
+    description: 'Excluded at generation: no address of the kind the integration sends to (EXCLUDED); on no path, they leave the flow',
+  })
+  excluded?: number;
 }

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { countOnPaths, JourneyDefinition, JourneyPath, MessageCounts, MessageStep, parseDurationMs } from '@sendgate/domain';
+import { countOnPathsAndExcluded, JourneyDefinition, JourneyPath, MessageCounts, MessageStep, parseDurationMs } from '@sendgate/domain';
 import { JourneyRunView, JourneyRunsRepository, JourneysRepository } from '@sendgate/database';
 import { JourneyRunStep, JourneyRunProgress } from '@sendgate/workflows';
 import { JourneyRunWorkflowGateway } from '@sendgate/temporal';
@@ -77,9 +77,21 @@ export class JourneyRunsService {
       const status = stepStatus(progress, step.id, own.length > 0, run.stage);
       if (step.type !== 'message') return { id: step.id, type: step.type, status };
       const paths = pathsShown(step);
-      const views = own.map((s) => ({ id: s.sendoutId, stage: s.stage, counts: filled(s.counts), paths: countOnPaths(s.counts, paths) }));
+      const views = own.map((s) => ({
+        id: s.sendoutId,
+        stage: s.stage,
+        counts: filled(s.counts),
+        paths: countOnPathsAndExcluded(s.counts, paths),
+      }));
       const counts = sumCounts(own.map((s) => s.counts));
-      return { id: step.id, type: step.type, status, counts: filled(counts), paths: countOnPaths(counts, paths), sendouts: views };
+      return {
+        id: step.id,
+        type: step.type,
+        status,
+        counts: filled(counts),
+        paths: countOnPathsAndExcluded(counts, paths),
+        sendouts: views,
+      };
     });
     return { ...summary(run), steps };
   }

@@ -54,7 +54,7 @@ export class SendoutsController {
     return this.sendouts.cancel(auth.accountId, id);
   }
 
-  /** The contacts on one path of the gate's split (accepted, rejected, timedOut), for the next journey step. */
+  /** The contacts on one path of the gate's split (accepted, rejected, timedOut), or excluded for want of an address (excluded). */
   @Get(':id/messages')
   @ApiOkResponse({ type: PathPageDto })
   listPath(@Auth() auth: AuthContext, @UuidParam() id: string, @Query() query: ListPathQuery): Promise<PathPageDto> {

@@ -13,9 +13,9 @@ import {
   canonicalHash,
   ContentTemplate,
   ContentTemplateError,
-  GATE_PATHS,
-  GatePath,
-  gatePaths,
+  SENDOUT_PATHS,
+  SendoutPath,
+  sendoutPaths,
   MESSAGE_STATES,
   MessageCounts,
   MessageState,
@@ -58,7 +58,7 @@ export interface SendoutView {
     decidedBy?: string | null;
     webhook?: { attempts: number; deliveredAt: Date | null; lastError: string | null };
   };
-  paths?: { accepted: number; rejected: number; timedOut: number };
+  paths?: { accepted: number; rejected: number; timedOut: number; excluded: number };
   sendAt: Date | null;
   idempotencyKey: string | null;
   lastError: string | null;
@@ -262,7 +262,7 @@ export class SendoutsService {
             webhook: gate && { attempts: gate.notifyAttempts, deliveredAt: gate.notifiedAt, lastError: gate.lastNotifyError },
           }
         : { enabled: false },
-      ...(sendout.gateEnabled && sendout.gateSplit ? { paths: gatePaths(counts) } : {}),
+      ...(sendout.gateEnabled && sendout.gateSplit ? { paths: sendoutPaths(counts) } : {}),
       sendAt: sendout.sendAt,
       idempotencyKey: sendout.idempotencyKey,
       lastError: sendout.lastError,
@@ -292,10 +292,10 @@ export class SendoutsService {
     return this.get(accountId, id);
   }
 
-  /** The contacts on one path of the split, keyset-paginated by message id. */
-  async listPath(accountId: string, id: string, path: GatePath, after: number, limit: number) {
+  /** The contacts on one path of the split, or excluded for want of an address, keyset-paginated by message id. */
+  async listPath(accountId: string, id: string, path: SendoutPath, after: number, limit: number) {
     await this.find(accountId, id);
-    const items = await this.messages.contactsPage(id, after, limit, GATE_PATHS[path]);
+    const items = await this.messages.contactsPage(id, after, limit, SENDOUT_PATHS[path]);
     return { path, items, next: items.length === limit ? items[items.length - 1].messageId : null };
   }
 

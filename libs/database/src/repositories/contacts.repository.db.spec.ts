@@ -33,6 +33,29 @@ describeOnEachDatabase((db) => {
     });
   });
 
+  describe('when contacts come with addresses spelled loosely', () => {
+    it('stores emails trimmed and lower-cased, phones in E.164 with their +, and a blank address as none', async () => {
+      const accountId = await db.account();
+      await sut.upsertMany(accountId, [
+        { externalId: 'c-1', email: '  Ada@Example.COM ', phone: '447700900123' },
+        { externalId: 'c-2', email: '   ', phone: ' +447700900124 ' },
+        { externalId: 'c-3', email: '', phone: '' },
+      ]);
+      await sut.ensure(accountId, [{ externalId: 'grace@example.com', email: ' Grace@Example.com' }]);
+
+      const rows = await db.sql.all<{ external_id: string; email: string | null; phone: string | null }>(
+        'SELECT external_id, email, phone FROM contacts WHERE account_id = ? ORDER BY external_id',
+        [accountId],
+      );
+      expect(rows.map((r) => [r.external_id, r.email, r.phone])).toEqual([
+        ['c-1', 'ada@example.com', '+447700900123'],
+        ['c-2', null, '+447700900124'],
+        ['c-3', null, null],
+        ['grace@example.com', 'grace@example.com', null],
+      ]);
+    });
+  });
+
   describe('when more contacts come than one statement takes', () => {
     it('writes every one of them', async () => {
       const accountId = await db.account();

@@ -1,4 +1,4 @@
-import { SegmentFilter, compileSegmentFilter } from '@sendgate/domain';
+import { SegmentFilter, compileSegmentFilter, normalizeEmail, normalizePhone } from '@sendgate/domain';
 import { ContactEntity } from '../entities/contact.entity';
 import { Sql, chunk } from '../sql';
 
@@ -14,7 +14,10 @@ const ROWS_PER_STATEMENT = 500;
 export class ContactsRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Upserts by (account, externalId) with multi-row statements; answers how many rows it wrote. */
+  /**
+   * Upserts by (account, externalId) with multi-row statements; answers how many rows it wrote.
+   * Addresses are stored normalised (normalizeEmail, normalizePhone): a blank one is none.
+   */
   async upsertMany(accountId: string, contacts: ContactInput[]): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
@@ -27,8 +30,8 @@ export class ContactsRepository {
           params.push(
             accountId,
             c.externalId,
-            c.email ?? null,
-            c.phone ?? null,
+            normalizeEmail(c.email),
+            normalizePhone(c.phone),
             c.attributes ? JSON.stringify(c.attributes) : null,
             now,
             now,
@@ -46,7 +49,8 @@ export class ContactsRepository {
 
   /**
    * The ids of the account's contacts with these external ids, creating the missing ones with the
-   * given email (existing contacts are left as they are): one INSERT IGNORE and one SELECT per 1,000.
+   * given email, normalised (existing contacts are left as they are): one INSERT IGNORE and one
+   * SELECT per 1,000.
    */
   async ensure(accountId: string, contacts: Array<{ externalId: string; email: string }>): Promise<Map<string, number>> {
     const { dialect } = this.sql;
@@ -56,7 +60,7 @@ export class ContactsRepository {
       await this.sql.run(
         `${dialect.insertIgnore} INTO contacts (account_id, external_id, email, created_at, updated_at)
          VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        rows.flatMap((c) => [accountId, c.externalId, c.email, now, now]),
+        rows.flatMap((c) => [accountId, c.externalId, normalizeEmail(c.email), now, now]),
       );
       const found = await this.sql.all<{ id: number | string; external_id: string }>(
         `SELECT id, external_id FROM contacts WHERE account_id = ? AND external_id IN (${dialect.placeholders(rows.length)})`,

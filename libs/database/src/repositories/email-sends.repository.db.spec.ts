@@ -69,7 +69,8 @@ describeOnEachDatabase((db) => {
       expect(both.get('known-1')).toBe(first.get('known-1'));
       expect(both.size).toBe(2);
       expect((await contacts.findByExternalId(accountId, 'known-1'))?.email).toBe('known-1@example.com');
-      expect((await contacts.findByExternalId(accountId, 'new@example.com'))?.email).toBe('New@example.com');
+      // stored normalised: the request's own spelling stays with the recipient (to_address)
+      expect((await contacts.findByExternalId(accountId, 'new@example.com'))?.email).toBe('new@example.com');
     });
   });
 

@@ -29,11 +29,12 @@ export interface OutboxOptions {
 }
 
 /**
- * Which messages changed: a list of ids, every message of a sendout now in the event's state, or
- * the messages of ESP callback events reporting the event (their failure type, code and reason
- * then come from each event; a `failure` given still overrides them).
+ * Which messages changed: a list of ids, every message of a sendout now in the event's state (those
+ * of contacts above `afterContactId` when given: one generated page), or the messages of ESP
+ * callback events reporting the event (their failure type, code and reason then come from each
+ * event; a `failure` given still overrides them).
  */
-export type OutboxSelection = { messageIds: number[] } | { sendoutId: string } | { espEventIds: number[] };
+export type OutboxSelection = { messageIds: number[] } | { sendoutId: string; afterContactId?: number } | { espEventIds: number[] };
 
 /** The outbox row's target: a feedback webhook, or the notifyUrl of an email API request. */
 export type OutboxTarget = 'webhook' | 'notify';
@@ -133,7 +134,11 @@ async function queue(sql: Sql, selection: OutboxSelection, options: OutboxOption
       params,
     );
   };
-  if ('sendoutId' in selection) return insert('m.sendout_id = ?', [selection.sendoutId]);
+  if ('sendoutId' in selection) {
+    const { sendoutId, afterContactId } = selection;
+    if (afterContactId === undefined) return insert('m.sendout_id = ?', [sendoutId]);
+    return insert('m.sendout_id = ? AND m.contact_id > ?', [sendoutId, afterContactId]);
+  }
   let queued = 0;
   if ('espEventIds' in selection) {
     for (const ids of chunk(selection.espEventIds, IN_LIST_LIMIT)) {

@@ -4,11 +4,13 @@
  * concurrent actors cannot both win.
  */
 import {
+  ContactAddress,
   FINAL_REPORT_STATES,
   FeedbackEvent,
   GateState,
   MessageCounts,
   MessageState,
+  NO_ADDRESS_REASONS,
   SegmentFilter,
   SendoutAudience,
   compileSegmentFilter,
@@ -77,6 +79,36 @@ function failureOf(event: FeedbackEvent, reason: string | null): FeedbackFailure
   return { type: 'Error', code: /^ESP answered (\d{3})\b/.exec(reason ?? '')?.[1] ?? null };
 }
 
+/**
+ * What generation needs besides the audience: the state a message starts in, the address its
+ * contact must have (the integration's identifier type's; absent, every contact gets `state`), and
+ * whether the sendout reports to feedback webhooks (the excluded then report `exclude`).
+ */
+export interface GenerateOptions extends FeedbackOption {
+  state: MessageState;
+  needs?: ContactAddress;
+}
+
+const ADDRESS_COLUMNS: Record<ContactAddress, string> = { email: 'c.email', phone: 'c.phone', externalId: 'c.external_id' };
+
+/**
+ * The state and reason columns of a generated message, as SQL over the contact `c`: EXCLUDED with
+ * the reason when the address it needs is missing (NULL, empty or blank), else `state`. Computed in
+ * the INSERT … SELECT itself, so a page stays one statement. `email` overrides the email column
+ * (the email API sends to the address its request gave).
+ */
+function generatedState(options: GenerateOptions, email = ADDRESS_COLUMNS.email): { state: string; reason: string; params: unknown[] } {
+  if (!options.needs) return { state: '?', reason: 'NULL', params: [options.state] };
+  const column = options.needs === 'email' ? email : ADDRESS_COLUMNS[options.needs];
+  const missing = `${column} IS NULL OR TRIM(${column}) = ''`;
+  return {
+    state: `CASE WHEN ${missing} THEN ? ELSE ? END`,
+    reason: `CASE WHEN ${missing} THEN ? ELSE NULL END`,
+    // the state's two, then the reason's one, in the order the SELECT list binds them
+    params: [MessageState.EXCLUDED, options.state, NO_ADDRESS_REASONS[options.needs]],
+  };
+}
+
 export class MessagesRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -106,28 +138,28 @@ export class MessagesRepository {
 
   /**
    * Inserts the next page of a segment's contacts as messages, starting after the highest
-   * contact already generated (so a retried activity resumes where it stopped).
+   * contact already generated (so a retried activity resumes where it stopped). A contact without
+   * the address `needs` gets an EXCLUDED message with the reason (see generatedState).
    * Answers how many rows it inserted.
    */
-  async generateSegmentPage(args: {
-    sendoutId: string;
-    accountId: string;
-    filter: SegmentFilter;
-    state: MessageState;
-    pageSize: number;
-  }): Promise<number> {
+  async generateSegmentPage(
+    args: { sendoutId: string; accountId: string; filter: SegmentFilter; pageSize: number } & GenerateOptions,
+  ): Promise<number> {
     const { dialect } = this.sql;
     const where = compileSegmentFilter(args.filter, dialect, 'c');
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const now = dialect.timestamp(new Date());
-    return this.sql.run(
-      `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
-       SELECT ?, c.id, ?, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-       FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')}
-       WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
-       ORDER BY c.id
-       LIMIT ?`,
-      [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, args.accountId, after, ...where.params, args.pageSize],
+    const generated = generatedState(args);
+    return this.generatePage(args, after, (sql) =>
+      sql.run(
+        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
+         SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
+         FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')}
+         WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
+         ORDER BY c.id
+         LIMIT ?`,
+        [args.sendoutId, ...generated.params, `${args.sendoutId}:`, now, now, args.accountId, after, ...where.params, args.pageSize],
+      ),
     );
   }
 
@@ -137,46 +169,82 @@ export class MessagesRepository {
    * contact already generated, as generateSegmentPage does. `segmentFilter` is the filter of
    * `audience.segmentId`, which the caller loads. Answers how many rows it inserted.
    */
-  async generateAudiencePage(args: {
-    sendoutId: string;
-    accountId: string;
-    audience: SendoutAudience;
-    segmentFilter?: SegmentFilter;
-    state: MessageState;
-    pageSize: number;
-  }): Promise<number> {
+  async generateAudiencePage(
+    args: {
+      sendoutId: string;
+      accountId: string;
+      audience: SendoutAudience;
+      segmentFilter?: SegmentFilter;
+      pageSize: number;
+    } & GenerateOptions,
+  ): Promise<number> {
     const { dialect } = this.sql;
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const source = audienceSource(args.audience, args.accountId, after, dialect, args.segmentFilter);
     const now = dialect.timestamp(new Date());
-    return this.sql.run(
-      `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
-       SELECT ${source.hint} ?, ${source.contactId}, ?, ${dialect.concat('?', source.contactId)}, 0, ?, ?
-       ${source.sql}
-       ORDER BY ${source.contactId}
-       LIMIT ?`,
-      [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, ...source.params, args.pageSize],
+    const generated = generatedState(args);
+    const key = dialect.concat('?', source.contactId);
+    return this.generatePage(args, after, (sql) =>
+      sql.run(
+        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
+         SELECT ${source.hint} ?, ${source.contactId}, ${generated.state}, ${generated.reason}, ${key}, 0, ?, ?
+         ${source.sql}
+         ORDER BY ${source.contactId}
+         LIMIT ?`,
+        [args.sendoutId, ...generated.params, `${args.sendoutId}:`, now, now, ...source.params, args.pageSize],
+      ),
     );
   }
 
-  /** Inserts messages for contacts named by external id; re-running inserts nothing twice. */
-  async generateForExternalIds(args: {
-    sendoutId: string;
-    accountId: string;
-    externalIds: string[];
-    state: MessageState;
-  }): Promise<number> {
+  /**
+   * Runs a page's INSERT … SELECT; with feedback on and an address to check, queues the `exclude`
+   * events of the page's EXCLUDED messages in the same transaction: those above `after` when the
+   * page is a contact range, else the sendout's (read along its state index). A retried page finds
+   * its rows inserted and queues nothing twice (unique key).
+   */
+  private async generatePage(
+    args: { sendoutId: string } & GenerateOptions,
+    after: number | undefined,
+    insert: (sql: Sql) => Promise<number>,
+  ): Promise<number> {
+    if (!args.feedback || !args.needs) return insert(this.sql);
+    return this.sql.transaction(async (tx) => {
+      const inserted = await insert(tx);
+      if (inserted > 0) await recordFeedback(tx, FeedbackEvent.EXCLUDE, { sendoutId: args.sendoutId, afterContactId: after });
+      return inserted;
+    });
+  }
+
+  /**
+   * Inserts messages for contacts named by external id; re-running inserts nothing twice. The
+   * email address checked is the one an email API request gave for the contact, else the contact's.
+   */
+  async generateForExternalIds(args: { sendoutId: string; accountId: string; externalIds: string[] } & GenerateOptions): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
+    const generated = generatedState(args, 'COALESCE(em.to_address, c.email)');
+    // only an email check reads the email API's recipients
+    const recipients = args.needs === 'email' ? 'LEFT JOIN email_messages em ON em.sendout_id = ? AND em.contact_id = c.id' : '';
     let inserted = 0;
     for (const ids of chunk(args.externalIds, IN_LIST_LIMIT)) {
-      inserted += await this.sql.run(
-        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, idempotency_key, attempts, created_at, updated_at)
-         SELECT ?, c.id, ?, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-         FROM contacts c
-         WHERE c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
-        [args.sendoutId, args.state, `${args.sendoutId}:`, now, now, args.accountId, ...ids],
-      );
+      const insert = (sql: Sql) =>
+        sql.run(
+          `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
+           SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
+           FROM contacts c ${recipients}
+           WHERE c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
+          [
+            args.sendoutId,
+            ...generated.params,
+            `${args.sendoutId}:`,
+            now,
+            now,
+            ...(recipients ? [args.sendoutId] : []),
+            args.accountId,
+            ...ids,
+          ],
+        );
+      inserted += await this.generatePage(args, undefined, insert);
     }
     return inserted;
   }
@@ -232,7 +300,10 @@ export class MessagesRepository {
     );
   }
 
-  /** A keyset page of a sendout's messages with their contacts, all of them or those in `state`. */
+  /**
+   * A keyset page of a sendout's messages with their contacts: those in `state`, or else the gate's
+   * items, every message but the EXCLUDED (no address: never offered to the integrator, never sent).
+   */
   async contactsPage(sendoutId: string, afterMessageId: number, limit: number, state?: MessageState): Promise<ContactMessage[]> {
     const rows = await this.sql.all<{
       id: number | string;
@@ -244,8 +315,8 @@ export class MessagesRepository {
       `SELECT m.id, c.external_id, c.email, c.phone, m.reason
        FROM messages m ${this.sql.dialect.forceIndex(state ? 'ix_messages_sendout_state_id' : 'ix_messages_sendout_id')}
        JOIN contacts c ON c.id = m.contact_id
-       WHERE m.sendout_id = ?${state ? ' AND m.state = ?' : ''} AND m.id > ? ORDER BY m.id LIMIT ?`,
-      state ? [sendoutId, state, afterMessageId, limit] : [sendoutId, afterMessageId, limit],
+       WHERE m.sendout_id = ? AND m.state ${state ? '=' : '<>'} ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      [sendoutId, state ?? MessageState.EXCLUDED, afterMessageId, limit],
     );
     return rows.map((r) => ({ messageId: Number(r.id), externalId: r.external_id, email: r.email, phone: r.phone, reason: r.reason }));
   }

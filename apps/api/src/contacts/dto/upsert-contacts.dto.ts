@@ -15,6 +15,9 @@ import {
 import { MaxJsonBytes, OwnKeyNames } from '../../common/json-validators';
 
 export const MAX_CONTACTS_PER_BATCH = 10_000;
+
+/** An address as validated: without surrounding spaces; blank means none (stored as null, never sent to). */
+const trimmedOrNone = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
 
 export class ContactDto {
@@ -23,15 +26,27 @@ export class ContactDto {
   @Length(1, 191)
   externalId: string;
 
-  @ApiPropertyOptional({ example: 'ada@example.com' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'ada@example.com',
+    description: 'Stored trimmed and lower-cased; blank or null: none',
+  })
+  @Transform(trimmedOrNone)
   @IsOptional()
   @IsEmail()
-  email?: string;
+  email?: string | null;
 
-  @ApiPropertyOptional({ example: '+447700900123', description: 'E.164' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '+447700900123',
+    description: 'E.164, stored with its +; blank or null: none',
+  })
+  @Transform(trimmedOrNone)
   @IsOptional()
   @Matches(/^\+?[1-9]\d{5,14}$/, { message: 'must be a phone number in E.164 form, e.g. +447700900123' })
-  phone?: string;
+  phone?: string | null;
 
   @ApiPropertyOptional({ example: { firstName: 'Ada', tier: 'gold', score: 42 }, description: 'At most 16 KB as JSON' })
   @IsOptional()

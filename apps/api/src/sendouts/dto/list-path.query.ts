@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { GATE_PATHS, GatePath } from '@sendgate/domain';
+import { SENDOUT_PATHS, SendoutPath } from '@sendgate/domain';
 
 export class ListPathQuery {
-  @ApiProperty({ enum: Object.keys(GATE_PATHS) })
-  @IsIn(Object.keys(GATE_PATHS))
-  path: GatePath;
+  @ApiProperty({ enum: Object.keys(SENDOUT_PATHS) })
+  @IsIn(Object.keys(SENDOUT_PATHS))
+  path: SendoutPath;
 
   @ApiPropertyOptional({ description: 'The `next` of the previous page' })
   @IsOptional()

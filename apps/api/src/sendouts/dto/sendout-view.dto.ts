@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GATE_PATHS, GateState, MESSAGE_STATES, MessageState, SendoutStage } from '@sendgate/domain';
+import { GateState, MESSAGE_STATES, MessageState, SENDOUT_PATHS, SendoutStage } from '@sendgate/domain';
 
 export class GateWebhookViewDto {
   @ApiProperty({ description: 'Delivery attempts so far' })
@@ -49,6 +49,9 @@ export class GatePathCountsDto {
 
   @ApiProperty()
   timedOut: number;
+
+  @ApiProperty({ description: 'Excluded at generation: no address of the kind the integration sends to (EXCLUDED); on no path onward' })
+  excluded: number;
 }
 
 export class SendoutFeedbackViewDto {
@@ -97,7 +100,7 @@ export class SendoutViewDto {
     type: 'object',
     additionalProperties: { type: 'integer' },
     description: `Messages by state, every state listed: ${MESSAGE_STATES.join(', ')}`,
-    example: { GATED: 0, SENT: 180, REJECTED: 20 },
+    example: { GATED: 0, SENT: 180, REJECTED: 20, EXCLUDED: 3 },
   })
   counts: Record<MessageState, number>;
 
@@ -107,7 +110,7 @@ export class SendoutViewDto {
   @ApiProperty({ type: SendoutGateViewDto })
   gate: SendoutGateViewDto;
 
-  @ApiPropertyOptional({ type: GatePathCountsDto, description: 'With a split gate: the three paths' })
+  @ApiPropertyOptional({ type: GatePathCountsDto, description: 'With a split gate: the three paths, and the excluded beside them' })
   paths?: GatePathCountsDto;
 
   @ApiProperty({ type: Date, nullable: true })
@@ -147,7 +150,7 @@ export class PathContactDto {
 }
 
 export class PathPageDto {
-  @ApiProperty({ enum: Object.keys(GATE_PATHS) })
+  @ApiProperty({ enum: Object.keys(SENDOUT_PATHS) })
   path: string;
 
   @ApiProperty({ type: [PathContactDto] })
