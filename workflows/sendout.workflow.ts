@@ -25,7 +25,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { TemporalFailure, type RetryPolicy } from '@temporalio/common';
+import { TemporalFailure, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
 import type { FeedbackActivities, GateOutcome, SendoutActivities } from '../activities';
 import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
@@ -313,10 +313,16 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
   const inFlight = new Set<Promise<void>>();
   let afterId = input.resume?.afterMessageId ?? 0;
   const plan = patched(QUICK_ACCEPT) ? acts.local.planSendPages : acts.short.planSendPages;
+  let pagesStarted = 0;
 
   const sendOne = async (range: [number, number]) => {
+    // The first window may start in the answer to the workflow task that scheduled it (eager
+    // dispatch: the first messages go out sooner); later pages go through the task queue, or eager
+    // dispatch would keep handing them to the worker that holds this workflow, and one sendout
+    // would never use more than one worker.
+    const pages = pagesStarted++ < tuning.sendWindow ? acts.long : acts.spread;
     try {
-      const result = await acts.long.sendMessagePage({ sendoutId, range, concurrency: tuning.sendConcurrency });
+      const result = await pages.sendMessagePage({ sendoutId, range, concurrency: tuning.sendConcurrency });
       progress.sent += result.sent;
       progress.failed += result.failed;
     } catch (error) {
@@ -380,16 +386,18 @@ function activitiesFor(tuning: SendoutTuningInput) {
   // Short steps give up after about a quarter of an hour of failures (a database or ESP outage
   // longer than that fails the sendout with the reason instead of retrying forever).
   const bounded: RetryPolicy = { ...retry, maximumAttempts: 20 };
+  const long: ActivityOptions = {
+    startToCloseTimeout: '2h',
+    // On cancel, wait until a page has stopped posting before the sendout is marked cancelled.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    heartbeatTimeout: tuning.heartbeatTimeoutMs,
+    retry: { ...retry, maximumAttempts: 25 },
+  };
   return {
     local: proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry: bounded }),
     short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry: bounded }),
-    long: proxyActivities<SendoutActivities>({
-      startToCloseTimeout: '2h',
-      // On cancel, wait until a page has stopped posting before the sendout is marked cancelled.
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      heartbeatTimeout: tuning.heartbeatTimeoutMs,
-      retry: { ...retry, maximumAttempts: 25 },
-    }),
+    long: proxyActivities<SendoutActivities>(long),
+    spread: proxyActivities<SendoutActivities>({ ...long, allowEagerDispatch: false }),
     feedback: proxyActivities<FeedbackActivities>({
       startToCloseTimeout: '1h',
       heartbeatTimeout: tuning.heartbeatTimeoutMs,
