@@ -50,8 +50,10 @@ export async function startBenchStack(): Promise<BenchStack> {
       temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       env: { ...PRODUCTION_TIMEOUTS, ...tuning },
     });
-    // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker.
-    await stack.startWorker({}, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker;
+    // BENCH_WORKERS (default 1) worker processes poll the task queue side by side.
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    for (let i = 0; i < workerCount(); i++) await stack.startWorker({}, nodeArgs);
     const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
       const { status, body: answer } = await started.request(method, path, body);
@@ -74,6 +76,13 @@ export async function startBenchStack(): Promise<BenchStack> {
     await stop();
     throw error;
   }
+}
+
+export function workerCount(): number {
+  const count = Number(process.env.BENCH_WORKERS ?? 1);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`BENCH_WORKERS must be a whole number from 1 (got "${process.env.BENCH_WORKERS}")`);
+  return count;
 }
 
 /** Uploads `count` contacts tagged with `cohort`, 10,000 per call; answers rows per second. */
@@ -138,6 +147,25 @@ export async function activitySpans(address: string, workflowId: string): Promis
       }
     }
     return Object.fromEntries(Object.entries(spans).map(([type, s]) => [type, (s.last - s.first) / 1000]));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** How many activities of `type` each worker (by its identity, `<pid>@<host>`) ran, from the history. */
+export async function activitiesPerWorker(address: string, workflowId: string, type: string): Promise<number[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    const ofType = new Set<string>();
+    const perWorker = new Map<string, number>();
+    for (const event of history.events ?? []) {
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === type) ofType.add(String(event.eventId));
+      const started = event.activityTaskStartedEventAttributes;
+      if (started && ofType.has(String(started.scheduledEventId)))
+        perWorker.set(started.identity!, (perWorker.get(started.identity!) ?? 0) + 1);
+    }
+    return [...perWorker.values()].sort((a, b) => b - a);
   } finally {
     await connection.close();
   }
