@@ -71,8 +71,11 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       await stack.app.close();
       api = await spawnApi(stack);
     }
-    // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker.
-    const worker = await stack.startWorker({}, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker;
+    // BENCH_WORKERS (default 1) worker processes poll the task queue side by side (the first is sampled).
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const worker = await stack.startWorker({}, nodeArgs);
+    for (let i = 1; i < workerCount(); i++) await stack.startWorker({}, nodeArgs);
     const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
       const { status, body: answer } = await started.request(method, path, body);
@@ -97,6 +100,13 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+export function workerCount(): number {
+  const count = Number(process.env.BENCH_WORKERS ?? 1);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`BENCH_WORKERS must be a whole number from 1 (got "${process.env.BENCH_WORKERS}")`);
+  return count;
 }
 
 /** Uploads `count` contacts tagged with `cohort`, 10,000 per call; answers rows per second. */
@@ -195,6 +205,21 @@ export function activityWindows(runs: temporal.api.history.v1.IHistoryEvent[][])
 export async function activitySpans(address: string, workflowId: string): Promise<Record<string, number>> {
   const windows = activityWindows(await workflowRuns(address, workflowId));
   return Object.fromEntries(Object.entries(windows).map(([type, w]) => [type, (w.last - w.first) / 1000]));
+}
+
+/** How many activities of `type` each worker (by its identity, `<pid>@<host>`) ran, from the history of every run. */
+export async function activitiesPerWorker(address: string, workflowId: string, type: string): Promise<number[]> {
+  const perWorker = new Map<string, number>();
+  for (const events of await workflowRuns(address, workflowId)) {
+    const ofType = new Set<string>();
+    for (const event of events) {
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === type) ofType.add(String(event.eventId));
+      const started = event.activityTaskStartedEventAttributes;
+      if (started && ofType.has(String(started.scheduledEventId)))
+        perWorker.set(started.identity!, (perWorker.get(started.identity!) ?? 0) + 1);
+    }
+  }
+  return [...perWorker.values()].sort((a, b) => b - a);
 }
 
 /** The integrator's webhook endpoint: records gate webhooks by sendout, and hands each to `onWebhook` once answered. */

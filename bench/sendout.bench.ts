@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { rawInsertRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
-import { activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { activitiesPerWorker, activitySpans, fmt, prepareAudience, printTable, startBenchStack, workerCount } from './bench-stack';
 import { goal, recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   try {
     console.log(
       `sendout benchmark: ${CONTACTS.toLocaleString('en')} contacts, MariaDB/MySQL, loopback ESP, ` +
-        `${require('node:os').cpus().length} cores`,
+        `${require('node:os').cpus().length} cores, ${workerCount()} worker${workerCount() > 1 ? 's' : ''}`,
     );
     const { projectId, segmentId, integrationId, upsertRate } = await prepareAudience(stack, {
       name: 'bench',
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     const endToEnd = (performance.now() - started) / 1000;
 
     const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
+    const pagesPerWorker = await activitiesPerWorker(stack.config.temporal.address, sendout.workflowId, 'sendMessagePage');
     const phases = { generate: spans.generateMessages ?? NaN, send: spans.sendMessagePage ?? NaN };
     const stats = await stack.espStats();
     const generationRate = view.total / phases.generate;
@@ -62,12 +63,14 @@ async function main(): Promise<void> {
       ['  baseline: raw keep-alive POST (undici Pool)', `${fmt(undiciBaseline)} req/s`],
       ['  baseline: raw keep-alive POST (node:http Agent)', `${fmt(nodeHttpBaseline)} req/s`],
       ['  ratio to the faster raw POST', `${((sendRate / rawPost) * 100).toFixed(0)}%`],
+      ['  pages per worker', pagesPerWorker.join(' / ')],
       ['end to end (POST /v1/sendouts → COMPLETED)', `${endToEnd.toFixed(2)} s`],
       ['messages SENT / ESP distinct keys / ESP requests', `${view.counts.SENT} / ${stats.distinctKeys} / ${stats.requests}`],
     ]);
     await recordResults(stack.sql, 'sendout', {
       figures: {
         contacts: CONTACTS,
+        workers: workerCount(),
         upload_rows_per_s: round(upsertRate),
         generation_rows_per_s: round(generationRate),
         generation_s: round(phases.generate),

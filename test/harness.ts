@@ -7,6 +7,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client, Connection } from '@temporalio/client';
@@ -41,6 +42,7 @@ export interface StackOptions {
 
 export class TestStack {
   readonly workers: WorkerProcess[] = [];
+  readonly apis: ApiProcess[] = [];
 
   private constructor(
     readonly env: Record<string, string>,
@@ -90,23 +92,24 @@ export class TestStack {
     return worker;
   }
 
+  /**
+   * Starts another API replica as a process (compiled code, as in production) on its own port, with
+   * the same configuration: the same database, Temporal, task queue, keys and public base URL (a load
+   * balancer's, in production).
+   */
+  async startApi(extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
+    const api = await ApiProcess.spawn({ ...this.env, PORT: String(await freePort()), ...extraEnv }, this.apiKey);
+    this.apis.push(api);
+    return api;
+  }
+
   async request<T = any>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.apiKey}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return requestJson(this.baseUrl, this.apiKey, method, path, body, headers);
   }
 
   async temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
@@ -115,35 +118,29 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.stop()));
+    await Promise.all([...this.workers, ...this.apis].map((p) => p.stop()));
     await this.app.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
 
-export class WorkerProcess {
-  private output = '';
+/** A Sendgate process the test started (a worker or an API replica): its output, and how to stop it. */
+abstract class ChildOfTest {
+  protected output = '';
   readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  protected constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (d) => (this.output += d));
     child.stderr?.on('data', (d) => (this.output += d));
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** `nodeArgs` go to node itself, e.g. `--cpu-prof` to profile the worker. */
-  static async spawn(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/worker/src/main.js')], {
+  protected static run(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+    return spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const worker = new WorkerProcess(child);
-    await waitFor('the worker to poll its task queue', 60_000, () => {
-      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${worker.output}`);
-      return worker.output.includes('polling task queue');
-    });
-    return worker;
   }
 
   get log(): string {
@@ -161,6 +158,70 @@ export class WorkerProcess {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+export class WorkerProcess extends ChildOfTest {
+  /** The worker's identity in Temporal (the SDK's default, `<pid>@<host>`): who started an activity, in a workflow's history. */
+  get identity(): string {
+    return `${this.child.pid}@${hostname()}`;
+  }
+
+  /** `nodeArgs` go to node itself, e.g. `--cpu-prof` to profile the worker. */
+  static async spawn(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+    const child = ChildOfTest.run('dist/apps/worker/src/main.js', env, nodeArgs);
+    const worker = new WorkerProcess(child);
+    await waitFor('the worker to poll its task queue', 60_000, () => {
+      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${worker.output}`);
+      return worker.output.includes('polling task queue');
+    });
+    return worker;
+  }
+}
+
+/** An API replica in its own process; `request` calls it with the stack's API key. */
+export class ApiProcess extends ChildOfTest {
+  private constructor(
+    child: ChildProcess,
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {
+    super(child);
+  }
+
+  static async spawn(env: Record<string, string>, apiKey: string): Promise<ApiProcess> {
+    const child = ChildOfTest.run('dist/apps/api/src/main.js', env);
+    const api = new ApiProcess(child, `http://127.0.0.1:${env.PORT}`, apiKey);
+    await waitFor('the API to listen', 60_000, () => {
+      if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${api.output}`);
+      return api.output.split('\n').some((line) => line.startsWith('{') && /^listening on http/.test(JSON.parse(line).msg ?? ''));
+    });
+    return api;
+  }
+
+  request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return requestJson(this.baseUrl, this.apiKey, method, path, body);
+  }
+}
+
+async function requestJson<T>(
+  baseUrl: string,
+  apiKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** A fresh account and API key, so tests never see each other's data. */
