@@ -244,7 +244,8 @@ async function main(): Promise<void> {
       [
         'gate: generated → closed (webhook, accept, release)',
         `${figures.gate_wait_s.toFixed(1)} s (webhook +${figures.gate_webhook_after_generation_ms} ms, ` +
-          `accept answered +${figures.gate_accept_answered_after_webhook_ms} ms, release ${figures.gate_release_s.toFixed(1)} s beside the first pages)`,
+          `accept answered +${figures.gate_accept_answered_after_webhook_ms} ms, ` +
+          `release ${figures.gate_release_s.toFixed(1)} s beside the first pages)`,
       ],
       ['sending (render + POST + record)', `${fmt(sendRate)} msg/s in ${seconds(send).toFixed(1)} s; steady ${fmt(steady)} msg/s`],
       [
