@@ -257,24 +257,25 @@ export class MessagesRepository {
   }
 
   /** Contiguous id ranges of at most `pageSize` messages, after `afterId`, for send pages. */
-  async planPages(sendoutId: string, afterId: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
-    const rows = await this.sql.all<{ id: number | string }>(
-      'SELECT id FROM messages WHERE sendout_id = ? AND id > ? ORDER BY id LIMIT ?',
-      [sendoutId, afterId, pageSize * maxPages],
-    );
-    const ids = rows.map((r) => Number(r.id));
-    return chunk(ids, pageSize).map((page) => [page[0], page[page.length - 1]] as IdRange);
+  planPages(sendoutId: string, afterId: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
+    return this.idRanges(sendoutId, '>', afterId, pageSize, maxPages);
   }
 
-  /** The same ranges as planPages, walking down from `beforeId` (an exclusive bound; undefined starts at the top). */
-  async planPagesDownward(sendoutId: string, beforeId: number | undefined, pageSize: number, maxPages: number): Promise<IdRange[]> {
-    const below = beforeId === undefined ? '' : ' AND id < ?';
+  /** The same ranges walking down from `beforeId` (exclusive; from the top when not given). */
+  planPagesDownward(sendoutId: string, beforeId = Number.MAX_SAFE_INTEGER, pageSize: number, maxPages: number): Promise<IdRange[]> {
+    return this.idRanges(sendoutId, '<', beforeId, pageSize, maxPages);
+  }
+
+  private async idRanges(sendoutId: string, op: '>' | '<', bound: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
     const rows = await this.sql.all<{ id: number | string }>(
-      `SELECT id FROM messages WHERE sendout_id = ?${below} ORDER BY id DESC LIMIT ?`,
-      beforeId === undefined ? [sendoutId, pageSize * maxPages] : [sendoutId, beforeId, pageSize * maxPages],
+      `SELECT id FROM messages WHERE sendout_id = ? AND id ${op} ? ORDER BY id ${op === '>' ? 'ASC' : 'DESC'} LIMIT ?`,
+      [sendoutId, bound, pageSize * maxPages],
     );
     const ids = rows.map((r) => Number(r.id));
-    return chunk(ids, pageSize).map((page) => [page[page.length - 1], page[0]] as IdRange);
+    return chunk(ids, pageSize).map((page) => {
+      const [first, last] = [page[0], page[page.length - 1]];
+      return [Math.min(first, last), Math.max(first, last)] as IdRange;
+    });
   }
 
   /**
