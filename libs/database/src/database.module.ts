@@ -24,6 +24,7 @@ import { SandboxMessagesRepository } from './repositories/sandbox-messages.repos
 import { SegmentsRepository } from './repositories/segments.repository';
 import { SendoutsRepository } from './repositories/sendouts.repository';
 import { EmailSendsRepository } from './repositories/email-sends.repository';
+import { SuppressionsRepository } from './repositories/suppressions.repository';
 import { Sql } from './sql';
 
 /** Every class here is built over the Sql helper alone. */
@@ -48,6 +49,7 @@ const OVER_SQL = [
   JourneysRepository,
   JourneyRunsRepository,
   CampaignsRepository,
+  SuppressionsRepository,
 ] as const;
 
 @Global()

@@ -29,3 +29,4 @@ export * from './repositories/email-bulks.repository';
 export * from './repositories/journeys.repository';
 export * from './repositories/journey-runs.repository';
 export * from './repositories/campaigns.repository';
+export * from './repositories/suppressions.repository';

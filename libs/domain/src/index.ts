@@ -14,3 +14,4 @@ export * from './journey-graph';
 export * from './journey-audience';
 export * from './campaign';
 export * from './contact-address';
+export * from './suppression';

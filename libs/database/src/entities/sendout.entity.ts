@@ -105,4 +105,8 @@ export class SendoutEntity {
   /** The campaign step it executes. */
   @Column({ name: 'campaign_step_id', type: 'varchar', length: 64, nullable: true })
   campaignStepId: string | null;
+
+  /** Generation skips the `unsubscribed` suppressions (a transactional send that opts out of them). */
+  @Column({ name: 'ignore_unsubscribes', type: 'boolean', default: false })
+  ignoreUnsubscribes: boolean;
 }

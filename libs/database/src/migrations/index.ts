@@ -13,6 +13,7 @@ import { EmailReportPush1764630000000 } from './1764630000000-email-report-push'
 import { Journeys1764700000000 } from './1764700000000-journeys';
 import { JourneyRuns1764800000000 } from './1764800000000-journey-runs';
 import { Campaigns1764900000000 } from './1764900000000-campaigns';
+import { Suppressions1765000000000 } from './1765000000000-suppressions';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Journeys1764700000000,
   JourneyRuns1764800000000,
   Campaigns1764900000000,
+  Suppressions1765000000000,
 ];

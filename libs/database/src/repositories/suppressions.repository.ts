@@ -1,0 +1,98 @@
+/**
+ * Suppression lists, per account and channel. Adding is one multi-row INSERT IGNORE per slice (the
+ * unique (account_id, channel, address) key keeps the first entry of an address: its reason and
+ * source say why it was first suppressed); listing is a keyset page over the account's (id) index.
+ * Addresses arrive normalised (see suppressionAddress): matching is plain equality.
+ */
+import { Channel, SuppressionReason } from '@sendgate/domain';
+import { Sql, chunk, readTimestamp } from '../sql';
+
+export interface NewSuppression {
+  channel: Channel;
+  address: string;
+  reason: SuppressionReason;
+  source: string | null;
+}
+
+export interface Suppression extends NewSuppression {
+  id: number;
+  createdAt: Date;
+}
+
+interface SuppressionRow {
+  id: number | string;
+  channel: Channel;
+  address: string;
+  reason: SuppressionReason;
+  source: string | null;
+  created_at: Date | string;
+}
+
+const COLUMNS = 'id, channel, address, reason, source, created_at';
+const INSERT_SLICE = 1_000;
+
+function suppressionOf(row: SuppressionRow): Suppression {
+  return {
+    id: Number(row.id),
+    channel: row.channel,
+    address: row.address,
+    reason: row.reason,
+    source: row.source,
+    createdAt: readTimestamp(row.created_at),
+  };
+}
+
+export class SuppressionsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Adds the entries not suppressed yet; answers how many were new. */
+  async add(accountId: string, entries: NewSuppression[]): Promise<number> {
+    const { dialect } = this.sql;
+    const now = dialect.timestamp(new Date());
+    let added = 0;
+    for (const slice of chunk(entries, INSERT_SLICE)) {
+      added += await this.sql.run(
+        `${dialect.insertIgnore} INTO suppressions (account_id, channel, address, reason, source, created_at)
+         VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        slice.flatMap((e) => [accountId, e.channel, e.address, e.reason, e.source, now]),
+      );
+    }
+    return added;
+  }
+
+  async find(accountId: string, channel: Channel, address: string): Promise<Suppression | undefined> {
+    const row = await this.sql.one<SuppressionRow>(
+      `SELECT ${COLUMNS} FROM suppressions WHERE account_id = ? AND channel = ? AND address = ?`,
+      [accountId, channel, address],
+    );
+    return row && suppressionOf(row);
+  }
+
+  /** A keyset page of the account's suppressions, oldest first, of one channel or reason when given. */
+  async list(
+    accountId: string,
+    page: { afterId: number; limit: number; channel?: Channel; reason?: SuppressionReason },
+  ): Promise<Suppression[]> {
+    const filters = [
+      ...(page.channel ? [{ sql: 'channel = ?', param: page.channel }] : []),
+      ...(page.reason ? [{ sql: 'reason = ?', param: page.reason }] : []),
+    ];
+    const rows = await this.sql.all<SuppressionRow>(
+      `SELECT ${COLUMNS} FROM suppressions ${this.sql.dialect.forceIndex('ix_suppressions_account')}
+       WHERE account_id = ? AND id > ?${filters.map((f) => ` AND ${f.sql}`).join('')}
+       ORDER BY id LIMIT ?`,
+      [accountId, page.afterId, ...filters.map((f) => f.param), page.limit],
+    );
+    return rows.map(suppressionOf);
+  }
+
+  /** Removes an address from the list; answers whether it was there. */
+  async remove(accountId: string, channel: Channel, address: string): Promise<boolean> {
+    const removed = await this.sql.run('DELETE FROM suppressions WHERE account_id = ? AND channel = ? AND address = ?', [
+      accountId,
+      channel,
+      address,
+    ]);
+    return removed > 0;
+  }
+}
