@@ -1,15 +1,15 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MessageState, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
+import { Channel, MessageState, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
 import { timedPageActivity } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
 /**
  * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment or of a
  * journey step's audience, or the listed contacts. Resumes after the last generated contact when
- * retried. A contact without the address the integration's identifier type needs gets an EXCLUDED
- * message with the reason in the same statement (and, with feedback on, an `exclude` event in the
- * same transaction).
+ * retried. A contact without the address the integration's identifier type needs, or whose address
+ * is on the account's suppression list for the channel, gets an EXCLUDED message with the reason in
+ * the same statement (and, with feedback on, an `exclude` event in the same transaction).
  */
 export function generateMessagesActivity(deps: SendoutActivityDeps) {
   const { sendouts, segments, integrations } = deps;
@@ -22,7 +22,12 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
     if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
     // Behind a gate messages wait as GATED; without one they are ready to send once generated.
     const state = sendout.gateEnabled ? MessageState.GATED : MessageState.ACCEPTED;
-    const options = { state, needs: addressNeeded(integration.identifierType), feedback: sendout.feedbackEnabled };
+    const options = {
+      state,
+      needs: addressNeeded(integration.identifierType),
+      suppression: { channel: integration.channel as Channel, ignoreUnsubscribes: sendout.ignoreUnsubscribes },
+      feedback: sendout.feedbackEnabled,
+    };
 
     if (sendout.audience) {
       const { audience } = sendout;

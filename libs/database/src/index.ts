@@ -30,3 +30,4 @@ export * from './repositories/journeys.repository';
 export * from './repositories/journey-runs.repository';
 export * from './repositories/campaigns.repository';
 export * from './repositories/suppressions.repository';
+export * from './repositories/generated-state';

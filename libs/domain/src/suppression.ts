@@ -19,9 +19,12 @@ export const TRANSACTIONAL_SUPPRESSION_REASONS: readonly SuppressionReason[] = [
 
 export const MAX_SUPPRESSION_SOURCE = 200;
 
+/** Before the suppression's reason, the reason an EXCLUDED message keeps when its address is suppressed. */
+export const SUPPRESSED_REASON_PREFIX = 'suppressed: ';
+
 /** The reason an EXCLUDED message keeps when its address is suppressed (`exclude` feedback reports it). */
 export function suppressedReason(reason: SuppressionReason): string {
-  return `suppressed: ${reason}`;
+  return `${SUPPRESSED_REASON_PREFIX}${reason}`;
 }
 
 /** An email: one `@`, something either side, no spaces; at most 320 characters (RFC 5321's limits). */

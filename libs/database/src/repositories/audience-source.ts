@@ -1,5 +1,5 @@
 /**
- * The SQL that selects a journey step's audience (SendoutAudience): the FROM and WHERE of one keyset
+ * The SQL that selects a journey step's audience (SendoutAudience): the tables and WHERE of one keyset
  * page of contact ids, for generation's INSERT … SELECT. Kept apart from MessagesRepository, which
  * runs it, because each base of an audience reads other tables along another index.
  */
@@ -11,8 +11,9 @@ export interface AudienceSource {
   contactId: string;
   /** After SELECT: the join order, where the first table must drive. */
   hint: string;
-  /** FROM … WHERE …, without ORDER BY or LIMIT. */
-  sql: string;
+  /** The tables after FROM (the contacts as `c`), and the WHERE's predicates: no ORDER BY or LIMIT. */
+  from: string;
+  where: string;
   params: unknown[];
 }
 
@@ -75,5 +76,5 @@ export function audienceSource(
     params.push(...compiled.params);
   }
 
-  return { contactId, hint, sql: `FROM ${from} WHERE ${where.join(' AND ')}`, params };
+  return { contactId, hint, from, where: where.join(' AND '), params };
 }

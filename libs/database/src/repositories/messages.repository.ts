@@ -4,13 +4,12 @@
  * concurrent actors cannot both win.
  */
 import {
-  ContactAddress,
+  Channel,
   FINAL_REPORT_STATES,
   FeedbackEvent,
   GateState,
   MessageCounts,
   MessageState,
-  NO_ADDRESS_REASONS,
   SegmentFilter,
   SendoutAudience,
   compileSegmentFilter,
@@ -19,6 +18,7 @@ import {
 } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
 import { audienceSource } from './audience-source';
+import { FeedbackOption, GenerateOptions, generatedState } from './generated-state';
 import { FeedbackFailure, OutboxSelection, recordFeedback, recordReportPush } from './feedback-outbox';
 
 export interface SendableMessage {
@@ -63,50 +63,12 @@ const IN_LIST_LIMIT = 1_000;
 export const FANOUT_GRACE_MS = 5 * 60_000;
 
 /**
- * Whether the sendout reports its messages' status changes to feedback webhooks. When on, a state
- * change and its outbox rows commit in one transaction; when off, the UPDATE runs alone, as before.
- */
-export interface FeedbackOption {
-  feedback?: boolean;
-}
-
-/**
  * What an event's body reports as the failure: an error is typed 'Error', with the ESP's status as
  * its code when the reason quotes one; the reason itself is the message's own.
  */
 function failureOf(event: FeedbackEvent, reason: string | null): FeedbackFailure {
   if (event !== FeedbackEvent.ERROR) return {};
   return { type: 'Error', code: /^ESP answered (\d{3})\b/.exec(reason ?? '')?.[1] ?? null };
-}
-
-/**
- * What generation needs besides the audience: the state a message starts in, the address its
- * contact must have (the integration's identifier type's; absent, every contact gets `state`), and
- * whether the sendout reports to feedback webhooks (the excluded then report `exclude`).
- */
-export interface GenerateOptions extends FeedbackOption {
-  state: MessageState;
-  needs?: ContactAddress;
-}
-
-const ADDRESS_COLUMNS: Record<ContactAddress, string> = { email: 'c.email', phone: 'c.phone', externalId: 'c.external_id' };
-
-/**
- * The state and reason columns of a generated message, as SQL over the contact `c`: EXCLUDED with
- * the reason when the address it needs is missing (NULL, empty or blank), else `state`. Computed in
- * the INSERT … SELECT itself, so a page stays one statement. `email` overrides the email column
- * (the email API sends to the address its request gave).
- */
-function generatedState(options: GenerateOptions, email = ADDRESS_COLUMNS.email): { state: string; reason: string; params: unknown[] } {
-  if (!options.needs) return { state: '?', reason: 'NULL', params: [options.state] };
-  const column = options.needs === 'email' ? email : ADDRESS_COLUMNS[options.needs];
-  const missing = `${column} IS NULL OR TRIM(${column}) = ''`;
-  return {
-    state: `CASE WHEN ${missing} THEN ? ELSE ? END`,
-    reason: `CASE WHEN ${missing} THEN ? ELSE NULL END`,
-    // the state's two, then the reason's one, in the order the SELECT list binds them
-    params: [MessageState.EXCLUDED, options.state, NO_ADDRESS_REASONS[options.needs]],
-  };
 }
 
 export class MessagesRepository {
@@ -149,16 +111,27 @@ export class MessagesRepository {
     const where = compileSegmentFilter(args.filter, dialect, 'c');
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const now = dialect.timestamp(new Date());
-    const generated = generatedState(args);
+    const generated = generatedState(args, dialect);
     return this.generatePage(args, after, (sql) =>
       sql.run(
         `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
          SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-         FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')}
+         FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')} ${generated.join}
          WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
          ORDER BY c.id
          LIMIT ?`,
-        [args.sendoutId, ...generated.params, `${args.sendoutId}:`, now, now, args.accountId, after, ...where.params, args.pageSize],
+        [
+          args.sendoutId,
+          ...generated.selectParams,
+          `${args.sendoutId}:`,
+          now,
+          now,
+          ...generated.joinParams,
+          args.accountId,
+          after,
+          ...where.params,
+          args.pageSize,
+        ],
       ),
     );
   }
@@ -182,16 +155,26 @@ export class MessagesRepository {
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const source = audienceSource(args.audience, args.accountId, after, dialect, args.segmentFilter);
     const now = dialect.timestamp(new Date());
-    const generated = generatedState(args);
+    const generated = generatedState(args, dialect);
     const key = dialect.concat('?', source.contactId);
     return this.generatePage(args, after, (sql) =>
       sql.run(
         `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
          SELECT ${source.hint} ?, ${source.contactId}, ${generated.state}, ${generated.reason}, ${key}, 0, ?, ?
-         ${source.sql}
+         FROM ${source.from} ${generated.join}
+         WHERE ${source.where}
          ORDER BY ${source.contactId}
          LIMIT ?`,
-        [args.sendoutId, ...generated.params, `${args.sendoutId}:`, now, now, ...source.params, args.pageSize],
+        [
+          args.sendoutId,
+          ...generated.selectParams,
+          `${args.sendoutId}:`,
+          now,
+          now,
+          ...generated.joinParams,
+          ...source.params,
+          args.pageSize,
+        ],
       ),
     );
   }
@@ -207,7 +190,7 @@ export class MessagesRepository {
     after: number | undefined,
     insert: (sql: Sql) => Promise<number>,
   ): Promise<number> {
-    if (!args.feedback || !args.needs) return insert(this.sql);
+    if (!args.feedback || (!args.needs && !args.suppression)) return insert(this.sql);
     return this.sql.transaction(async (tx) => {
       const inserted = await insert(tx);
       if (inserted > 0) await recordFeedback(tx, FeedbackEvent.EXCLUDE, { sendoutId: args.sendoutId, afterContactId: after });
@@ -222,24 +205,26 @@ export class MessagesRepository {
   async generateForExternalIds(args: { sendoutId: string; accountId: string; externalIds: string[] } & GenerateOptions): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
-    const generated = generatedState(args, 'COALESCE(em.to_address, c.email)');
-    // only an email check reads the email API's recipients
-    const recipients = args.needs === 'email' ? 'LEFT JOIN email_messages em ON em.sendout_id = ? AND em.contact_id = c.id' : '';
+    const generated = generatedState(args, dialect, 'COALESCE(em.to_address, c.email)');
+    // only an email check or an email suppression list reads the email API's recipients
+    const readsEmail = args.needs === 'email' || args.suppression?.channel === Channel.EMAIL;
+    const recipients = readsEmail ? 'LEFT JOIN email_messages em ON em.sendout_id = ? AND em.contact_id = c.id' : '';
     let inserted = 0;
     for (const ids of chunk(args.externalIds, IN_LIST_LIMIT)) {
       const insert = (sql: Sql) =>
         sql.run(
           `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
            SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-           FROM contacts c ${recipients}
+           FROM contacts c ${recipients} ${generated.join}
            WHERE c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
           [
             args.sendoutId,
-            ...generated.params,
+            ...generated.selectParams,
             `${args.sendoutId}:`,
             now,
             now,
             ...(recipients ? [args.sendoutId] : []),
+            ...generated.joinParams,
             args.accountId,
             ...ids,
           ],
