@@ -11,8 +11,10 @@ import {
   SegmentEntity,
   SendoutEntity,
   SendoutsRepository,
+  SuppressionsRepository,
 } from '@sendgate/database';
-import { FeedbackEvent, IdentifierType, MessageState, SegmentFilter, SendoutAudience } from '@sendgate/domain';
+import { metrics } from '@sendgate/metrics';
+import { Channel, FeedbackEvent, IdentifierType, MessageState, SegmentFilter, SendoutAudience } from '@sendgate/domain';
 import { ActivityEnvironment } from '../test/activity-environment';
 import { sqliteSendoutActivities } from '../test/sendout-activity-deps';
 import { sendoutRow } from '../test/sendout-row';
@@ -62,6 +64,14 @@ async function contactsOf(sendoutId: string): Promise<Array<{ externalId: string
     [sendoutId],
   );
   return rows.map((r) => ({ externalId: r.external_id, state: r.state, ...(r.reason !== null ? { reason: r.reason } : {}) }));
+}
+
+/** sendgate_messages_excluded_total by reason, as the worker's registry holds it now. */
+async function excludedCounts(): Promise<Record<string, number>> {
+  const { values } = await metrics.excluded.get();
+  const counts: Record<string, number> = { hard_bounce: 0, unsubscribed: 0, no_address: 0 };
+  for (const v of values) counts[String(v.labels.reason)] = v.value;
+  return counts;
 }
 
 async function failureOf(work: Promise<unknown>): Promise<unknown> {
@@ -167,6 +177,39 @@ describe('a sendout through an integration whose identifier type needs an addres
       [sendoutId],
     );
     expect(queued).toEqual([{ event: FeedbackEvent.EXCLUDE, failure_reason: 'no email address' }]);
+  });
+
+  it("excludes the channel's suppressed addresses with the reason, counted by reason in sendgate_messages_excluded_total", async () => {
+    const accountId = await db.accountWithContacts(4);
+    await new SuppressionsRepository(db.sql).add(accountId, [
+      { channel: Channel.EMAIL, address: 'c-2@example.com', reason: 'hard_bounce', source: null },
+      { channel: Channel.EMAIL, address: 'c-3@example.com', reason: 'unsubscribed', source: null },
+      // another channel's list: c-4 is mailed
+      { channel: Channel.SMS, address: '+447700900004', reason: 'manual', source: null },
+    ]);
+    await new ContactsRepository(db.sql).upsertMany(accountId, [{ externalId: 'c-4', email: 'c-4@example.com', phone: '+447700900004' }]);
+    const excludedBefore = await excludedCounts();
+
+    const sendoutId = await sendout(accountId, { contactIds: ['c-1', 'c-2', 'c-3', 'c-4'] });
+    await env.run(sut, { sendoutId, pageSize: 100 });
+    expect(await contactsOf(sendoutId)).toEqual([
+      { externalId: 'c-1', state: MessageState.ACCEPTED },
+      { externalId: 'c-2', state: MessageState.EXCLUDED, reason: 'suppressed: hard_bounce' },
+      { externalId: 'c-3', state: MessageState.EXCLUDED, reason: 'suppressed: unsubscribed' },
+      { externalId: 'c-4', state: MessageState.ACCEPTED },
+    ]);
+    const excludedAfter = await excludedCounts();
+    expect([excludedAfter.hard_bounce - excludedBefore.hard_bounce, excludedAfter.unsubscribed - excludedBefore.unsubscribed]).toEqual([
+      1, 1,
+    ]);
+
+    // a transactional send that opts out of unsubscribes
+    const transactional = await sendout(accountId, { contactIds: ['c-2', 'c-3'], ignoreUnsubscribes: true });
+    await env.run(sut, { sendoutId: transactional, pageSize: 100 });
+    expect(await contactsOf(transactional)).toEqual([
+      { externalId: 'c-2', state: MessageState.EXCLUDED, reason: 'suppressed: hard_bounce' },
+      { externalId: 'c-3', state: MessageState.ACCEPTED },
+    ]);
   });
 
   it('fails for good when the integration is gone', async () => {

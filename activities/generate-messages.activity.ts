@@ -1,7 +1,7 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { Channel, MessageState, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
-import { timedPageActivity } from '@sendgate/metrics';
+import { Channel, MessageState, SUPPRESSED_REASON_PREFIX, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
+import { metrics, timedPageActivity } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 
 /**
@@ -73,7 +73,14 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
       }
     }
     const generated = totalOf(await deps.messages.countByState(sendout.id));
-    log.info(`generated ${generated} messages`, { generated });
+    const excluded = await deps.messages.countExcludedByReason(sendout.id);
+    for (const [reason, count] of Object.entries(excluded)) metrics.excluded.inc({ reason: exclusionLabel(reason) }, count);
+    log.info(`generated ${generated} messages`, { generated, excluded });
     return { generated };
   });
+}
+
+/** An exclusion's metric label: the suppression's reason, or `no_address` (a bounded set of values). */
+function exclusionLabel(reason: string): string {
+  return reason.startsWith(SUPPRESSED_REASON_PREFIX) ? reason.slice(SUPPRESSED_REASON_PREFIX.length) : 'no_address';
 }

@@ -13,6 +13,7 @@ describe('SendgateMetrics', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'sendgate_messages_total',
+        'sendgate_messages_excluded_total',
         'sendgate_esp_request_seconds',
         'sendgate_esp_retries_total',
         'sendgate_gate_decisions_total',
@@ -31,6 +32,7 @@ describe('SendgateMetrics', () => {
     expect(labels('sendgate_esp_request_seconds')).toEqual(['integration', 'status_class']);
     expect(labels('sendgate_esp_retries_total')).toEqual(['integration', 'reason']);
     expect(labels('sendgate_gate_decisions_total')).toEqual(['decision']);
+    expect(labels('sendgate_messages_excluded_total')).toEqual(['reason']);
   });
 
   describe('when the feedback outbox is watched', () => {

@@ -42,6 +42,13 @@ export class SendgateMetrics {
     registers: [this.registry],
   });
 
+  readonly excluded = new Counter({
+    name: 'sendgate_messages_excluded_total',
+    help: 'Messages excluded at generation, never sent, by reason: no_address, or the suppression list entry (hard_bounce, complaint, unsubscribed, manual)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly espRequest = new Histogram({
     name: 'sendgate_esp_request_seconds',
     help: 'Duration of one POST to an ESP, by integration and answer status class (error: no answer)',

@@ -125,6 +125,7 @@ export class EmailSendService {
       idempotencyKey: null,
       requestHash: null,
       feedbackEnabled: webhookIds.length > 0 || request.notifyUrl !== undefined,
+      ignoreUnsubscribes: request.ignoreUnsubscribes,
     };
     const outcome = await this.sends.store({
       sendout,

@@ -111,6 +111,17 @@ describe('reading the send form', () => {
     expect(fieldsOf(bad.errors)).toEqual(['defaultPlaceholders', 'headers', 'trackOpens']);
   });
 
+  it('honours unsubscribes unless the request says ignoreUnsubscribes=true, which is no ESP flag', () => {
+    expect(read([...base, field('to', 'a@example.com')]).request).toMatchObject({ ignoreUnsubscribes: false, flags: {} });
+    expect(read([...base, field('to', 'a@example.com'), field('ignoreUnsubscribes', 'true')]).request).toMatchObject({
+      ignoreUnsubscribes: true,
+      flags: {},
+    });
+    expect(fieldsOf(read([...base, field('to', 'a@example.com'), field('ignoreUnsubscribes', 'always')]).errors)).toEqual([
+      'ignoreUnsubscribes',
+    ]);
+  });
+
   it('keeps html over text', () => {
     const sut = read([...base, field('to', 'a@example.com'), field('text', 'plain'), field('html', '<p>rich</p>')]);
     expect(sut.request).toMatchObject({ html: '<p>rich</p>' });

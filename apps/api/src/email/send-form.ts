@@ -46,6 +46,8 @@ export interface EmailSendRequest {
   defaultPlaceholders?: Record<string, unknown>;
   headers?: Record<string, string>;
   flags: Record<string, boolean>;
+  /** Send to addresses suppressed as `unsubscribed` (transactional mail); bounces and complaints stay suppressed. */
+  ignoreUnsubscribes: boolean;
 }
 
 export const SEND_LIMITS = {
@@ -81,6 +83,7 @@ const SINGLE_FIELDS = new Set([
   'callbackData',
   'defaultPlaceholders',
   'headers',
+  'ignoreUnsubscribes',
   ...FLAG_FIELDS,
 ]);
 const FILE_FIELDS: Record<string, 'attachment' | 'inline'> = { attachment: 'attachment', inlineImage: 'inline' };
@@ -177,13 +180,19 @@ export function readSendForm(
   const defaultPlaceholders = readJsonObject('defaultPlaceholders', text('defaultPlaceholders', SEND_LIMITS.jsonChars), error);
   const headers = readHeaders(readJsonObject('headers', text('headers', SEND_LIMITS.jsonChars), error), error);
 
+  const flag = (field: string): boolean | undefined => {
+    const value = single.get(field);
+    if (value === undefined) return undefined;
+    if (/^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+    error(field, 'must be true or false');
+    return undefined;
+  };
   const flags: Record<string, boolean> = {};
-  for (const flag of FLAG_FIELDS) {
-    const value = single.get(flag);
-    if (value === undefined) continue;
-    if (/^(true|false)$/i.test(value.trim())) flags[flag] = value.trim().toLowerCase() === 'true';
-    else error(flag, 'must be true or false');
+  for (const field of FLAG_FIELDS) {
+    const value = flag(field);
+    if (value !== undefined) flags[field] = value;
   }
+  const ignoreUnsubscribes = flag('ignoreUnsubscribes') ?? false;
 
   const outFiles: EmailSendRequest['files'] = [];
   let totalBytes = 0;
@@ -224,6 +233,7 @@ export function readSendForm(
       files: outFiles,
       ...defined({ replyTo, bulkId, messageId, sendAt, notifyUrl, notifyContentType, callbackData, defaultPlaceholders, headers }),
       flags,
+      ignoreUnsubscribes,
     },
   };
 }

@@ -466,4 +466,13 @@ export class MessagesRepository {
     );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
+
+  /** How many of a sendout's messages are EXCLUDED, by reason (read along the (sendout_id, state) index). */
+  async countExcludedByReason(sendoutId: string): Promise<Record<string, number>> {
+    const rows = await this.sql.all<{ reason: string | null; n: number | string }>(
+      'SELECT reason, COUNT(*) AS n FROM messages WHERE sendout_id = ? AND state = ? GROUP BY reason',
+      [sendoutId, MessageState.EXCLUDED],
+    );
+    return Object.fromEntries(rows.map((r) => [r.reason ?? '', Number(r.n)]));
+  }
 }
