@@ -44,7 +44,7 @@ export class SendgateMetrics {
 
   readonly excluded = new Counter({
     name: 'sendgate_messages_excluded_total',
-    help: 'Messages excluded at generation, never sent, by reason: no_address, or the suppression (hard_bounce, complaint, unsubscribed, manual)',
+    help: 'Messages excluded at generation, by reason: no_address, or the suppression (hard_bounce, complaint, unsubscribed, manual)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
