@@ -91,7 +91,7 @@ describe("a journey step's sendout", () => {
     const audience: SendoutAudience = { from: { sendoutId: earlier, path: 'rejected' }, conditions: [{ filter: GOLD, match: false }] };
     const sendoutId = await sendout(accountId, { audience, journeyRunId: randomUUID(), journeyStepId: 'reminder', gateEnabled: true });
 
-    expect(await env.run(sut, { sendoutId, pageSize: 2 })).toEqual({ generated: 3 });
+    expect(await env.run(sut, { sendoutId, pageSize: 2 })).toEqual({ generated: 3, excluded: 0 });
     expect(await contactsOf(sendoutId)).toEqual([
       { externalId: 'c-1', state: MessageState.GATED },
       { externalId: 'c-3', state: MessageState.GATED },
@@ -110,7 +110,7 @@ describe("a journey step's sendout", () => {
     };
     const sendoutId = await sendout(accountId, { audience });
 
-    expect(await env.run(sut, { sendoutId, pageSize: 100 })).toEqual({ generated: 2 });
+    expect(await env.run(sut, { sendoutId, pageSize: 100 })).toEqual({ generated: 2, excluded: 0 });
     expect(await contactsOf(sendoutId)).toEqual([
       { externalId: 'c-1', state: MessageState.ACCEPTED },
       { externalId: 'c-3', state: MessageState.ACCEPTED },
@@ -133,7 +133,7 @@ describe('a sendout to a list, without an audience', () => {
     const accountId = await db.accountWithContacts(3);
     const sendoutId = await sendout(accountId, { contactIds: ['c-3', 'c-1'] });
 
-    expect(await env.run(sut, { sendoutId, pageSize: 1 })).toEqual({ generated: 2 });
+    expect(await env.run(sut, { sendoutId, pageSize: 1 })).toEqual({ generated: 2, excluded: 0 });
     expect((await contactsOf(sendoutId)).map((c) => c.externalId)).toEqual(['c-1', 'c-3']);
   });
 });
@@ -149,7 +149,7 @@ describe('a sendout through an integration whose identifier type needs an addres
     await db.dataSource.getRepository(SegmentEntity).insert({ id: segmentId, accountId, name: 'gold', filter: GOLD });
     const sendoutId = await sendout(accountId, { segmentId, integrationId: await integration(accountId, 'phone'), gateEnabled: true });
 
-    expect(await env.run(sut, { sendoutId, pageSize: 3 })).toEqual({ generated: 4 });
+    expect(await env.run(sut, { sendoutId, pageSize: 3 })).toEqual({ generated: 4, excluded: 2 });
     expect(await contactsOf(sendoutId)).toEqual([
       { externalId: 'c-1', state: MessageState.GATED },
       { externalId: 'c-2', state: MessageState.EXCLUDED, reason: 'no phone number' },

@@ -15,6 +15,8 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
   const { sendouts, segments, integrations } = deps;
   return timedPageActivity('generateMessages', async function generateMessages(input: { sendoutId: string; pageSize: number }): Promise<{
     generated: number;
+    /** Of those, EXCLUDED (no address, suppressed). */
+    excluded: number;
   }> {
     const sendout = await sendouts.findById(input.sendoutId);
     if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
@@ -76,7 +78,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
     const excluded = await deps.messages.countExcludedByReason(sendout.id);
     for (const [reason, count] of Object.entries(excluded)) metrics.excluded.inc({ reason: exclusionLabel(reason) }, count);
     log.info(`generated ${generated} messages`, { generated, excluded });
-    return { generated };
+    return { generated, excluded: Object.values(excluded).reduce((sum, n) => sum + n, 0) };
   });
 }
 

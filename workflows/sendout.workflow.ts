@@ -60,6 +60,8 @@ const SETTLE_PAGES = 'settle-pages-on-cancel';
  * task queue), and an accepted batch starts sending while `releaseAcceptedGate` releases it.
  */
 const QUICK_ACCEPT = 'quick-accept';
+/** Patch: a gated batch whose every message is EXCLUDED (no address, suppressed) completes without opening its gate. */
+const SKIP_EXCLUDED_GATE = 'skip-excluded-gate';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -118,7 +120,11 @@ class SendoutRun {
     const { sendoutId, tuning, gate, sendAt } = this.input;
     if (this.phase === 'generate') {
       await this.enterStage(SendoutStage.GENERATING);
-      this.progress.generated = (await this.acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize })).generated;
+      const generation = await this.acts.long.generateMessages({ sendoutId, pageSize: tuning.generatePageSize });
+      this.progress.generated = generation.generated;
+      // nothing for an integrator to decide: no webhook, no wait for a timeout
+      const allExcluded = generation.generated > 0 && generation.excluded === generation.generated;
+      if (gate && allExcluded && patched(SKIP_EXCLUDED_GATE)) return this.complete();
       if (gate) await this.enterStage(SendoutStage.GATED);
     }
     if (this.phase !== 'send') {

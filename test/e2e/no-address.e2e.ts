@@ -172,4 +172,26 @@ describe('a sendout to contacts without the address its integration needs', () =
     }
     expect(events.filter((e) => e.messageDeliveryFeedback.feedbackStatus.value === 'sent')).toHaveLength(20);
   });
+
+  it('behind a gate, completes a batch in which everyone is excluded without offering it to the integrator', async () => {
+    const data = await seed();
+    const sendout = await expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: data.projectId,
+        name: 'sms to no one',
+        contactIds: data.withoutPhone,
+        integrationId: data.integrationId,
+        content: { text: 'Hi' },
+        gate: { enabled: true, timeout: '2m' },
+        feedback: { webhookIds: [webhookId] },
+      }),
+      202,
+    );
+
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+    expect(done.counts).toMatchObject({ EXCLUDED: data.withoutPhone.length, SENT: 0, GATED: 0 });
+    expect(integrator.requests.filter((r) => r.body.includes(sendout.id))).toEqual([]);
+    expect(sentBodies(sendout.id)).toEqual([]);
+    await waitFor('the exclude events', 45_000, () => receiver.accepted.some((e) => e.body.messageExecution.campaignID === sendout.id));
+  });
 });
