@@ -18,7 +18,10 @@ export interface FuzzRequest {
 /** What the request builder fills in: real ids of this stack's data and tokens of every kind. */
 export interface FuzzWorld {
   apiKey: string;
-  ids: Record<'project' | 'segment' | 'integration' | 'sendout' | 'contact' | 'feedbackWebhook' | 'feedbackDelivery', string>;
+  ids: Record<
+    'project' | 'segment' | 'integration' | 'sendout' | 'contact' | 'feedbackWebhook' | 'feedbackDelivery' | 'suppressedAddress',
+    string
+  >;
   /** Validly signed tokens by action, forged ones, expired ones. */
   tokens: { valid: Record<string, string[]>; forged: string[]; expired: string[] };
   /** Bodies that pass validation, by "METHOD /path", mutated into bad ones. */
@@ -93,6 +96,7 @@ export function buildRequest(seed: number, index: number, routes: Route[], world
       ? 'application/json'
       : pick([
           'application/x-ndjson',
+          'text/csv',
           'text/plain',
           'application/xml',
           'multipart/form-data; boundary=x',
@@ -126,6 +130,8 @@ function paramValue(
   if (chance(0.45)) {
     if (name === 'externalId') return world.ids.contact;
     if (name === 'deliveryId') return world.ids.feedbackDelivery;
+    if (name === 'channel') return pick(['email', 'sms']);
+    if (name === 'address') return world.ids.suppressedAddress;
     if (routePath.includes('/feedback-webhooks/')) return world.ids.feedbackWebhook;
     const entity = (['project', 'segment', 'integration', 'sendout'] as const).find((e) => routePath.includes(`/${e}s/`));
     if (entity) return world.ids[entity];

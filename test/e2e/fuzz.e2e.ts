@@ -138,6 +138,7 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
     }),
     201,
   );
+  await expectStatus(stack.request('POST', '/v1/suppressions', { channel: 'email', address: 'suppressed@example.com' }), 201);
   const delivery = await insertFeedbackDelivery(new Sql(stack.dataSource), {
     accountId: stack.accountId,
     webhookId: webhook.id,
@@ -163,6 +164,7 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
       contact: `${tag}-1`,
       feedbackWebhook: webhook.id,
       feedbackDelivery: String(delivery.id),
+      suppressedAddress: 'suppressed@example.com',
     },
     tokens: {
       valid: {
@@ -229,6 +231,7 @@ async function seedWorld(stack: TestStack): Promise<FuzzWorld> {
         auth: { type: 'jwt', algorithm: 'HS256', secret: 's'.repeat(32), issuer: 'i', audience: 'a', expiresInSeconds: 60 },
         headers: [{ key: 'X-A', value: 'b', secret: true }],
       },
+      'POST /v1/suppressions': { channel: 'email', address: 'Ada@Example.com', reason: 'complaint', source: 'fuzz' },
       'PATCH /v1/feedback-webhooks/:id': { name: 'renamed', auth: { type: 'jwt', algorithm: 'HS256', secret: '********' } },
     },
   };

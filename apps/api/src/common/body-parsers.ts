@@ -10,7 +10,8 @@ export const MAX_BODY_DEPTH = 64;
 type Done = (error: Error | null, body?: unknown) => void;
 
 /**
- * Bodies are UTF-8 JSON, or NDJSON for the gate's data route (parsed there line by line). Body-less
+ * Bodies are UTF-8 JSON, or NDJSON for the gate's data route and the suppression import, or CSV for
+ * that import (both handed over as text, parsed there line by line). Body-less
  * POSTs (finishUri, cancel) are accepted with a JSON content type too. Fastify's own safe parser
  * refuses `__proto__` keys; every other content type is a 415.
  */
@@ -27,6 +28,10 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     parseJson(safeJson, req, text, done);
   });
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (_req, raw, done) => {
+    const text = utf8(raw as Buffer, done);
+    if (text !== undefined) done(null, text);
+  });
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, raw, done) => {
     const text = utf8(raw as Buffer, done);
     if (text !== undefined) done(null, text);
   });

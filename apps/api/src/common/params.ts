@@ -25,6 +25,21 @@ class MaxLengthPipe implements PipeTransform<string, string> {
   }
 }
 
+/** A path segment that is one of `values` (a channel, a state). */
+export const OneOfParam = (name: string, values: readonly string[]): ParameterDecorator => Param(name, new OneOfPipe(name, values));
+
+class OneOfPipe implements PipeTransform<string, string> {
+  constructor(
+    private readonly name: string,
+    private readonly values: readonly string[],
+  ) {}
+
+  transform(value: string): string {
+    if (!this.values.includes(value)) throw badRequest([{ field: this.name, message: `must be one of ${this.values.join(', ')}` }]);
+    return value;
+  }
+}
+
 /** A path segment that is a row's serial id (a positive integer). */
 export const SerialParam = (name: string): ParameterDecorator => Param(name, new SerialPipe(name));
 
