@@ -138,6 +138,29 @@ describe('recording sendout histories', () => {
       expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('releaseAcceptedGate');
     });
 
+    it('records a gated sendout in which everyone is excluded: completed without opening its gate', async () => {
+      const seed = await seedSendout(stack, { contacts: 1, espUrl: gated.esp.url });
+      const listed = [`${seed.tag}-no-email-1`, `${seed.tag}-no-email-2`];
+      await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts: listed.map((externalId) => ({ externalId })) }), 200);
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'everyone excluded',
+          contactIds: listed,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          gate: { enabled: true, timeout: '1h' },
+        }),
+        202,
+      );
+      await record(stack, sendout.workflowId, 'gate-all-excluded', {
+        runs: 'one',
+        contains: ['markerRecordedEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+      expect((await waitForStage(stack, sendout.id, 'COMPLETED')).counts).toMatchObject({ EXCLUDED: 2, GATED: 0 });
+    });
+
     it('records a gate that times out with split on', async () => {
       const sendout = await startSendout(gated, 'gate timed out', 4, { gate: { enabled: true, timeout: '3s', split: true } });
       await rejectFirstItem((await webhookFor(gated.integrator, sendout.id)).itemDownloadUri);

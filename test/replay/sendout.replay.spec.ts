@@ -26,6 +26,7 @@ describe('the sendout, journey-run and campaign-execution workflows', () => {
         'plain',
         'gate-accepted',
         'gate-accepted-quick',
+        'gate-all-excluded',
         'send-continued-as-new.run-2',
         'journey-run',
         'journey-run-cancelled',

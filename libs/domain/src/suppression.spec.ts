@@ -6,7 +6,7 @@ describe('suppressionAddress', () => {
     expect(suppressionAddress(Channel.EMAIL, '  Ada@Example.COM ')).toEqual({ address: 'ada@example.com' });
   });
 
-  it.each(['', 'ada', 'ada@', '@example.com', 'a da@example.com', `${'a'.repeat(65)}@example.com`])('refuses %j as an email', (given) => {
+  it.each(['', 'ada', 'ada@', '@example.com', 'a da@example.com', `${'a'.repeat(65)}@example.com`, 'a\u0000b@example.com'])('refuses %j as an email', (given) => {
     expect(suppressionAddress(Channel.EMAIL, given)).toEqual({ problem: expect.stringContaining('email address') });
   });
 

@@ -27,8 +27,9 @@ export function suppressedReason(reason: SuppressionReason): string {
   return `${SUPPRESSED_REASON_PREFIX}${reason}`;
 }
 
-/** An email: one `@`, something either side, no spaces; at most 320 characters (RFC 5321's limits). */
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+/** An email: one `@`, something either side, no spaces or control characters; RFC 5321's lengths. */
+// eslint-disable-next-line no-control-regex
+const EMAIL = /^[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}$/;
 /** E.164: a `+`, then up to 15 digits, the first not 0. */
 const E164 = /^\+[1-9]\d{6,14}$/;
 
