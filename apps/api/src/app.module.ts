@@ -25,6 +25,7 @@ import { SandboxModule } from './sandbox/sandbox.module';
 import { SendGateModule } from './send-gate/send-gate.module';
 import { SegmentsModule } from './segments/segments.module';
 import { SendoutsModule } from './sendouts/sendouts.module';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,7 @@ export class AppModule {
         EmailModule,
         JourneysModule,
         CampaignsModule,
+        UnsubscribeModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

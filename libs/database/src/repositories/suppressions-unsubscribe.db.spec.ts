@@ -28,10 +28,10 @@ describeOnEachDatabase((db) => {
       identifierType: channel === Channel.SMS ? 'phone' : 'email',
       authType: 'none',
     });
-    const sendout = sendoutRow({ id: randomUUID(), accountId, integrationId });
-    await db.dataSource.getRepository(SendoutEntity).insert(sendout);
-    const { ids } = await db.messages(accountId, 1, MessageState.SENT, sendout.id);
-    return { accountId, sendoutId: sendout.id!, messageId: ids[0] };
+    const sendoutId = randomUUID();
+    await db.dataSource.getRepository(SendoutEntity).insert(sendoutRow({ id: sendoutId, accountId, integrationId }));
+    const { ids } = await db.messages(accountId, 1, MessageState.SENT, sendoutId);
+    return { accountId, sendoutId, messageId: ids[0] };
   }
 
   const entries = (accountId: string) =>
