@@ -1,4 +1,4 @@
-import { SecretBox } from '@sendgate/crypto';
+import { SecretBox, UnsubscribeLinks } from '@sendgate/crypto';
 import {
   EmailBulksRepository,
   EmailSendsRepository,
@@ -34,4 +34,6 @@ export interface SendoutActivityDeps {
   gateUris: GateUris;
   notifier: GateNotifier;
   secrets: SecretBox;
+  /** Signs each message's one-click unsubscribe link (`{{ unsubscribe_url }}`, `${listUnsubscribe}`). */
+  unsubscribeLinks: UnsubscribeLinks;
 }

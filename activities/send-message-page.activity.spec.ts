@@ -20,7 +20,8 @@ import { sendoutRow } from '../test/sendout-row';
 import { EspReceiver } from '../test/esp-receiver';
 import { TestDatabase } from '../test/test-databases';
 import { freePort, waitFor } from '../test/wait';
-import { TEST_SECRETS, sendoutActivityDeps } from '../test/sendout-activity-deps';
+import { UnsubscribeLinks } from '@sendgate/crypto';
+import { TEST_SECRETS, TEST_SIGNER, sendoutActivityDeps } from '../test/sendout-activity-deps';
 import { createSendoutActivities } from './index';
 
 const db = new TestDatabase('sqlite');
@@ -47,7 +48,7 @@ beforeEach(() => {
 });
 
 /** A sendout of `count` ACCEPTED messages to contacts c-1 … c-<count> (first names Contact1 …). */
-async function sendout(count: number, options: { url?: string; content?: MessageContent } = {}) {
+async function sendout(count: number, options: { url?: string; content?: MessageContent; payloadTemplate?: string } = {}) {
   const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
   const integrationId = randomUUID();
   await db.dataSource.getRepository(EspIntegrationEntity).insert({
@@ -56,7 +57,7 @@ async function sendout(count: number, options: { url?: string; content?: Message
     name: 'fake ESP',
     channel: 'email',
     url: options.url ?? esp.url,
-    payloadTemplate: '{"to":"${email}","subject":"${subject}"}',
+    payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}"}',
     status: IntegrationStatus.ACTIVE,
     identifierType: 'email',
     headers: [{ key: 'x-api-key', secret: true, value: secrets.seal('s3cret') }],
@@ -99,6 +100,46 @@ async function failureOf(work: Promise<unknown>): Promise<unknown> {
 }
 
 describe('sendMessagePage', () => {
+  describe('when the content or the payload uses the unsubscribe link', () => {
+    const links = new UnsubscribeLinks(TEST_SIGNER, 'http://127.0.0.1:3000');
+    const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+
+    it("gives each message its own signed link, in {{ unsubscribe_url }} and as the List-Unsubscribe headers' values", async () => {
+      const { sendoutId, ids, range } = await sendout(2, {
+        content: { subject: 'News', html: '<a href="{{ unsubscribe_url }}">leave</a>' },
+        payloadTemplate:
+          '{"html":"${html}","headers":{"List-Unsubscribe":"${listUnsubscribe}","List-Unsubscribe-Post":"${listUnsubscribePost}"}}',
+      });
+
+      await env.run(sut, { sendoutId, range, concurrency: 2 });
+
+      const bodies = esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => JSON.parse(r.body));
+      const accountId = (await db.sql.one<{ account_id: string }>('SELECT account_id FROM sendouts WHERE id = ?', [sendoutId]))!.account_id;
+      const named = bodies.map((body) => {
+        const url = /href="([^"]+)"/.exec(body.html)![1];
+        expect(body.headers).toEqual({ 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+        expect(url.startsWith('http://127.0.0.1:3000/u/')).toBe(true);
+        return links.check(tokenOf(url));
+      });
+      expect(named.sort((a, b) => (a.ok && b.ok ? a.messageId - b.messageId : 0))).toEqual(
+        ids.map((messageId) => ({ ok: true, messageId, accountId })),
+      );
+    });
+
+    it('makes the link for the payload when only the payload reads it', async () => {
+      const { sendoutId, ids, range } = await sendout(1, {
+        content: { subject: 'News', html: '<p>{{ contact.firstName }}</p>' },
+        payloadTemplate: '{"html":"${html}","list":"${listUnsubscribe}"}',
+      });
+
+      await env.run(sut, { sendoutId, range, concurrency: 1 });
+
+      const [body] = esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => JSON.parse(r.body));
+      expect(body.html).toBe('<p>Contact1</p>');
+      expect(links.check(tokenOf(body.list.slice(1, -1)))).toMatchObject({ ok: true, messageId: ids[0] });
+    });
+  });
+
   describe('when the sendout came from the email API', () => {
     it("sends to each recipient's address with its placeholders over the defaults (ours win a clash) and the request's files", async () => {
       const accountId = await db.account();

@@ -1,6 +1,15 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ContentTemplate, ContentTemplateError, MessageContent, MessageState, PayloadTemplate, PayloadVariable } from '@sendgate/domain';
+import {
+  ContentTemplate,
+  ContentTemplateError,
+  MessageContent,
+  MessageState,
+  PayloadTemplate,
+  PayloadVariable,
+  UNSUBSCRIBE_URL,
+} from '@sendgate/domain';
+import { UnsubscribeLinks } from '@sendgate/crypto';
 import { EmailSendsRepository, SendableMessage } from '@sendgate/database';
 import { EspOutcome, isOutboundRefusal, openAuth, openHeaders, readMessageId, requestHeaders, userIdentifier } from '@sendgate/esp';
 import { RetryReason, metrics, secondsSince, statusClass, timedPageActivity } from '@sendgate/metrics';
@@ -40,6 +49,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       const content = compileContent(sendout.content);
       const payload = PayloadTemplate.compile(integration.payloadTemplate);
       const email = await loadEmailRequest(deps.emailSends, input.sendoutId, payload.uses('attachments'));
+      const unsubscribeUrl = unsubscribeLinkOf(deps.unsubscribeLinks, sendout.accountId, content, payload);
       // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
       const staticHeaders = openHeaders(integration.headers, deps.secrets);
       const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
@@ -92,7 +102,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
           if (cancelled.aborted) return void unsent.push(message.id);
           let body: string;
           try {
-            body = renderPayload(message, sendout, content, payload, integration.identifierType, email);
+            body = renderPayload(message, sendout, content, payload, integration.identifierType, email, unsubscribeUrl);
           } catch (error) {
             // A template at its render limit held the event loop that long: let the loop run
             // (the heartbeat timer, other pages) before this lane renders again.
@@ -240,6 +250,24 @@ async function loadEmailRequest(
   };
 }
 
+/** RFC 8058's List-Unsubscribe-Post value: the link takes a one-click POST. */
+const ONE_CLICK = 'List-Unsubscribe=One-Click';
+
+/**
+ * The unsubscribe link of a message, made only when the content mentions `unsubscribe_url` or the
+ * payload reads `${listUnsubscribe}`: signing costs an HMAC per message, which most sendouts
+ * need not pay on the send path.
+ */
+function unsubscribeLinkOf(
+  links: UnsubscribeLinks,
+  accountId: string,
+  content: ContentTemplate,
+  payload: PayloadTemplate,
+): ((messageId: number) => string) | undefined {
+  if (!content.mentions(UNSUBSCRIBE_URL) && !payload.uses('listUnsubscribe')) return undefined;
+  return (messageId) => links.url(accountId, messageId);
+}
+
 function renderPayload(
   message: SendableMessage,
   sendout: { id: string; name: string },
@@ -247,13 +275,22 @@ function renderPayload(
   payload: PayloadTemplate,
   identifierType: string,
   email: EmailRequestContext | undefined,
+  unsubscribeLink: ((messageId: number) => string) | undefined,
 ): string {
   const contact = { ...message.attributes, externalId: message.externalId, email: message.email, phone: message.phone };
   const gate = message.gateData;
+  const unsubscribeUrl = unsubscribeLink?.(message.id);
   // An email API recipient's placeholders over the request's defaults, as top-level variables ({{name}});
-  // contact, gate and sendout win a clash.
+  // contact, gate and sendout win a clash, a placeholder named unsubscribe_url wins over the link
+  // (a client with its own unsubscribe page keeps it).
   const placeholders = email ? { ...email.defaultPlaceholders, ...message.placeholders } : {};
-  const rendered = content.render({ ...placeholders, contact, gate, sendout: { id: sendout.id, name: sendout.name } });
+  const rendered = content.render({
+    ...(unsubscribeUrl !== undefined ? { [UNSUBSCRIBE_URL]: unsubscribeUrl } : {}),
+    ...placeholders,
+    contact,
+    gate,
+    sendout: { id: sendout.id, name: sendout.name },
+  });
   return payload.renderJson({
     contact,
     gate,
@@ -269,6 +306,8 @@ function renderPayload(
       idempotencyKey: message.idempotencyKey,
       contactId: String(message.contactId),
       externalId: message.externalId,
+      listUnsubscribe: unsubscribeUrl !== undefined ? `<${unsubscribeUrl}>` : null,
+      listUnsubscribePost: ONE_CLICK,
       ...email?.vars,
       ...(message.emailMessageId !== undefined ? { emailMessageId: message.emailMessageId } : {}),
     },

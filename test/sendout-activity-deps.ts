@@ -1,5 +1,5 @@
 /** The sendout activities' dependencies over one test database, for activity tests without a worker. */
-import { SecretBox, TokenSigner } from '../libs/crypto/src';
+import { SecretBox, TokenSigner, UnsubscribeLinks } from '../libs/crypto/src';
 import {
   EmailBulksRepository,
   EmailSendsRepository,
@@ -19,6 +19,7 @@ import type { SendoutActivityDeps } from '../activities/deps';
 import { TestDatabase } from './test-databases';
 
 export const TEST_SECRETS = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
+export const TEST_SIGNER = new TokenSigner('test-signing-key-0123456789abcdefghijklmnop');
 
 /** Real repositories on `db`, loopback-allowed outbound clients; the ESP client is the caller's (it closes it). */
 export function sendoutActivityDeps(
@@ -39,9 +40,10 @@ export function sendoutActivityDeps(
     esp,
     tokens: new TokenCache({ timeoutMs: 2_000, guard }),
     limiter: new RateLimiter(db.sql),
-    gateUris: new GateUris(new TokenSigner('test-signing-key-0123456789abcdefghijklmnop'), 'http://127.0.0.1:3000', 60_000),
+    gateUris: new GateUris(TEST_SIGNER, 'http://127.0.0.1:3000', 60_000),
     notifier: new GateNotifier(2_000, guard),
     secrets: TEST_SECRETS,
+    unsubscribeLinks: new UnsubscribeLinks(TEST_SIGNER, 'http://127.0.0.1:3000'),
   };
 }
 

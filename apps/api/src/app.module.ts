@@ -26,6 +26,7 @@ import { SendGateModule } from './send-gate/send-gate.module';
 import { SegmentsModule } from './segments/segments.module';
 import { SendoutsModule } from './sendouts/sendouts.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         JourneysModule,
         CampaignsModule,
         SuppressionsModule,
+        UnsubscribeModule,
         ...(config.sandbox.enabled ? [SandboxModule] : []),
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapService],

@@ -12,7 +12,7 @@ import {
   SendoutActivities,
 } from '@sendgate/activities';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
-import { SecretBox } from '@sendgate/crypto';
+import { SecretBox, UnsubscribeLinks } from '@sendgate/crypto';
 import {
   CampaignsRepository,
   EmailBulksRepository,
@@ -67,6 +67,7 @@ export const activitiesProvider: Provider<
     JourneysRepository,
     JourneyRunsRepository,
     CampaignsRepository,
+    UnsubscribeLinks,
   ],
   useFactory: (
     sql: Sql,
@@ -91,6 +92,7 @@ export const activitiesProvider: Provider<
     journeys: JourneysRepository,
     journeyRuns: JourneyRunsRepository,
     campaigns: CampaignsRepository,
+    unsubscribeLinks: UnsubscribeLinks,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -108,6 +110,7 @@ export const activitiesProvider: Provider<
       gateUris,
       notifier,
       secrets,
+      unsubscribeLinks,
     }),
     ...createFeedbackActivities({
       dispatcher: new FeedbackDispatcher(deliveries, webhooks, new FeedbackSender(feedbackEsp), secrets, {

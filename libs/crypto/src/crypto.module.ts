@@ -2,8 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { SENDGATE_CONFIG, SendgateConfig } from '@sendgate/config';
 import { SecretBox } from './secret-box';
 import { TokenSigner } from './signed-token';
+import { UnsubscribeLinks } from './unsubscribe-links';
 
-/** Secret sealing and URI signing from the configured keys; a process without them fails at start. */
+/** Secret sealing and URI signing (gate URIs, unsubscribe links) from the configured keys; a process without them fails at start. */
 @Global()
 @Module({
   providers: [
@@ -26,7 +27,12 @@ import { TokenSigner } from './signed-token';
         return new TokenSigner(security.signingKey);
       },
     },
+    {
+      provide: UnsubscribeLinks,
+      inject: [TokenSigner, SENDGATE_CONFIG],
+      useFactory: (signer: TokenSigner, { api }: SendgateConfig) => new UnsubscribeLinks(signer, api.publicBaseUrl),
+    },
   ],
-  exports: [SecretBox, TokenSigner],
+  exports: [SecretBox, TokenSigner, UnsubscribeLinks],
 })
 export class CryptoModule {}

@@ -1,4 +1,5 @@
 export * from './secret-box';
 export * from './signed-token';
+export * from './unsubscribe-links';
 export * from './crypto.module';
 export * from './api-key';

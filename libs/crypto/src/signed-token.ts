@@ -36,6 +36,14 @@ export class TokenSigner {
     return { ok: true, claims };
   }
 
+  /**
+   * A signer for another kind of token, under a key derived from this one for `purpose`: its tokens
+   * and this signer's never verify as each other's, whatever their claims say.
+   */
+  derive(purpose: string): TokenSigner {
+    return new TokenSigner(createHmac('sha256', this.key).update(`sendgate token purpose: ${purpose}`).digest('base64url'));
+  }
+
   private mac(payload: string): string {
     return createHmac('sha256', this.key).update(payload).digest('base64url');
   }

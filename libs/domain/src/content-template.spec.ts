@@ -1,5 +1,6 @@
 import { ContentTemplate, ContentTemplateError, MessageContent, RenderContext } from './content-template';
 import { CONTENT_LIMITS } from './liquid-sandbox';
+import { PlainSubstitution } from './plain-substitution';
 
 const ctx: RenderContext = {
   contact: { firstName: 'Ada', nickname: '<b>Ada</b>' },
@@ -33,6 +34,33 @@ describe('ContentTemplate', () => {
     expect(sut.render({ contact: { firstName: 'Ada' }, gate: {}, sendout: { id: 's', name: 'n' } })).toEqual({
       subject: 'Hi Ada',
       text: 'Code none',
+    });
+  });
+
+  describe('when the content links to the unsubscribe page', () => {
+    const link = 'https://send.example.com/u/eyJtIjo0Mn0.c2ln-_x';
+    const plain = '<a href="{{ unsubscribe_url }}">Unsubscribe</a>';
+    const liquid = '{% if unsubscribe_url %}<a href="{{ unsubscribe_url | strip }}">Unsubscribe</a>{% endif %}';
+
+    it.each([
+      ['plain substitution', plain, true],
+      ['Liquid', liquid, false],
+    ])('renders {{ unsubscribe_url }} through %s', (_path, html, fast) => {
+      expect(PlainSubstitution.compile(html, true) !== undefined).toBe(fast);
+      const sut = ContentTemplate.compile({ subject: 'News', html, text: 'Leave: {{ unsubscribe_url }}' });
+
+      expect(sut.mentions('unsubscribe_url')).toBe(true);
+      expect(sut.render({ ...ctx, unsubscribe_url: link })).toEqual({
+        subject: 'News',
+        html: `<a href="${link}">Unsubscribe</a>`,
+        text: `Leave: ${link}`,
+      });
+    });
+
+    it('says when the content never mentions it', () => {
+      expect(
+        ContentTemplate.compile({ subject: 'Hi {{ contact.firstName }}', html: '<p>unsubscribe</p>' }).mentions('unsubscribe_url'),
+      ).toBe(false);
     });
   });
 

@@ -18,9 +18,14 @@ export interface RenderContext {
   contact: Record<string, unknown>;
   gate: Record<string, unknown>;
   sendout: { id: string; name: string };
+  /** The message's one-click unsubscribe link, when the content mentions it (see ContentTemplate.mentions). */
+  unsubscribe_url?: string;
   /** Top-level variables beside these three: an email API recipient's placeholders (`{{name}}`). */
   [variable: string]: unknown;
 }
+
+/** The per-message variable holding the unsubscribe link: `{{ unsubscribe_url }}`. */
+export const UNSUBSCRIBE_URL = 'unsubscribe_url';
 
 type Field = 'subject' | 'html' | 'text';
 const ENGINES: Record<Field, Liquid> = { subject: textEngine, html: htmlEngine, text: textEngine };
@@ -36,7 +41,16 @@ export class ContentTemplate {
   private constructor(
     private readonly parts: Partial<Record<Field, FieldTemplate>>,
     private readonly path: string,
+    private readonly sources: string[],
   ) {}
+
+  /**
+   * Whether any field's source mentions `name`, even in plain text: a value computed per message
+   * only when it is mentioned (the unsubscribe link) is then never missing where Liquid reads it.
+   */
+  mentions(name: string): boolean {
+    return this.sources.some((source) => source.includes(name));
+  }
 
   static compile(content: MessageContent, path = 'content'): ContentTemplate {
     const errors: FieldError[] = [];
@@ -52,7 +66,11 @@ export class ContentTemplate {
       }
     }
     if (errors.length > 0) throw new ContentTemplateError(errors);
-    return new ContentTemplate(parts, path);
+    return new ContentTemplate(
+      parts,
+      path,
+      FIELDS.flatMap((field) => content[field] ?? []),
+    );
   }
 
   /**

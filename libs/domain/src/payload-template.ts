@@ -28,6 +28,10 @@ export const PAYLOAD_VARIABLES = [
   'attachments',
   'bulkId',
   'emailMessageId',
+  // RFC 2369 and RFC 8058 header values, for an integrator to map into the message's headers:
+  // `<https://…/u/TOKEN>` (the message's one-click unsubscribe link) and `List-Unsubscribe=One-Click`
+  'listUnsubscribe',
+  'listUnsubscribePost',
 ] as const;
 export type PayloadVariable = (typeof PAYLOAD_VARIABLES)[number];
 

@@ -136,6 +136,7 @@ describe('maskUrl', () => {
     [`/HOOKS/esp/${SECRETS.espToken}`, '/HOOKS/esp/***'],
     [`//hooks//esp/${SECRETS.espToken}/`, '//hooks//esp/***/'],
     [`/gate/v1/items/${SECRETS.gateToken}#x`, '/gate/v1/items/***#x'],
+    [`/U/${SECRETS.gateToken}?x=1`, '/U/***?x=1'],
   ])('masks %s however it is spelled', (url, masked) => {
     expect(maskUrl(url)).toBe(masked);
   });
@@ -143,5 +144,6 @@ describe('maskUrl', () => {
   it('leaves other URLs as they are', () => {
     expect(maskUrl('/v1/sendouts/abc?limit=10')).toBe('/v1/sendouts/abc?limit=10');
     expect(maskUrl('/hooks/esp')).toBe('/hooks/esp');
+    expect(maskUrl('/users/abc')).toBe('/users/abc');
   });
 });

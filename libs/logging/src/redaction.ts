@@ -42,8 +42,8 @@ export const REDACT_PATHS: string[] = DEPTHS.flatMap((prefix) =>
 export const MASK = '***';
 
 /**
- * The public routes whose path carries a capability: a signed gate token, or the secret of an ESP
- * callback URL. Anyone holding the URL can act with it, so the token segment is masked in every
+ * The public routes whose path carries a capability: a signed gate token, the secret of an ESP
+ * callback URL, or a message's unsubscribe token. Anyone holding the URL can act with it, so the token segment is masked in every
  * logged URL (the logs e2e checks that every `:token` route of the API is listed here).
  */
 export const CAPABILITY_ROUTES = [
@@ -52,6 +52,7 @@ export const CAPABILITY_ROUTES = [
   '/gate/v1/items/:token',
   '/gate/v1/data/:token',
   '/hooks/esp/:token',
+  '/u/:token',
 ] as const;
 
 /** `/hooks/esp/:token` → a case-insensitive match of `/hooks/esp/<anything but / ? #>`, tolerant of doubled slashes. */

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUnpairedSurrogate, jsonNestingDepth } from '@sendgate/domain';
+import { withRouteConfig } from './route-config';
 import { badRequest } from './validation';
 
 /** No API body nests deeper than this; deeper JSON would overflow the stack of validation and templates. */
@@ -9,11 +10,15 @@ export const MAX_BODY_DEPTH = 64;
 
 type Done = (error: Error | null, body?: unknown) => void;
 
+/** Marks a route that takes an HTML form's body (application/x-www-form-urlencoded), handed over as its text. */
+export const AcceptsForm = (): MethodDecorator => withRouteConfig({ form: true });
+
 /**
  * Bodies are UTF-8 JSON, or NDJSON for the gate's data route and the suppression import, or CSV for
  * that import (both handed over as text, parsed there line by line). Body-less
  * POSTs (finishUri, cancel) are accepted with a JSON content type too. Fastify's own safe parser
- * refuses `__proto__` keys; every other content type is a 415.
+ * refuses `__proto__` keys. A form body is taken only by the routes marked with AcceptsForm (the
+ * one-click unsubscribe); every other content type is a 415.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   const safeJson = fastify.getDefaultJsonParser('error', 'error');
@@ -32,6 +37,19 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     if (text !== undefined) done(null, text);
   });
   fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, raw, done) => {
+    const text = utf8(raw as Buffer, done);
+    if (text !== undefined) done(null, text);
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, raw, done) => {
+    if (!(req.routeOptions.config as { form?: boolean }).form) {
+      return done(
+        new UnsupportedMediaTypeException({
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: 'the content type "application/x-www-form-urlencoded" is not accepted: send application/json',
+        }),
+      );
+    }
     const text = utf8(raw as Buffer, done);
     if (text !== undefined) done(null, text);
   });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { MessageState } from '@sendgate/domain';
 import { describeOnEachDatabase } from '../../../../test/test-databases';
 import { sendoutRow } from '../../../../test/sendout-row';
-import { SendoutEntity } from '../entities';
+import { EspIntegrationEntity, IntegrationStatus, SendoutEntity } from '../entities';
 import { EspEventState, EspEventsRepository, ReceivedEspEvent } from './esp-events.repository';
+import { SuppressionsRepository } from './suppressions.repository';
 
 let serial = 0;
 function event(fields: Partial<ReceivedEspEvent>): ReceivedEspEvent {
@@ -173,6 +174,76 @@ describeOnEachDatabase((db) => {
         EspEventState.IGNORED,
       ]);
       expect((await outbox(ids)).map((r) => r.event)).toEqual(['delivered', 'bounce']);
+    });
+  });
+
+  describe('when bounces and complaints are applied', () => {
+    /** An email integration of the account, stored: the suppressions take its channel. */
+    async function emailIntegration(accountId: string) {
+      const id = randomUUID();
+      await db.dataSource.getRepository(EspIntegrationEntity).insert({
+        id,
+        accountId,
+        name: 'esp',
+        channel: 'email',
+        url: 'http://127.0.0.1/esp',
+        payloadTemplate: '{}',
+        status: IntegrationStatus.ACTIVE,
+        identifierType: 'email',
+        authType: 'none',
+      });
+      return { id, accountId };
+    }
+    const suppressions = (accountId: string) =>
+      new SuppressionsRepository(db.sql)
+        .list(accountId, { afterId: 0, limit: 100 })
+        .then((rows) =>
+          rows.map((r) => [r.channel, r.address, r.reason, r.source]).sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+        );
+
+    it('suppresses a hard bounce and a complaint once, and neither a soft bounce nor another account', async () => {
+      const accountId = await db.accountWithContacts(4);
+      const other = await db.accountWithContacts(4);
+      const integration = await emailIntegration(accountId);
+      const { ids, espIds } = await sentSendout(accountId, integration.id, 4, `f${serial}`);
+      const otherIntegration = await emailIntegration(other);
+      await sentSendout(other, otherIntegration.id, 4, `g${serial}`);
+      // an email API recipient: the address it named is the one suppressed
+      await db.sql.run(
+        `INSERT INTO email_messages (account_id, sendout_id, contact_id, message_id, to_address, created_at)
+         SELECT ?, sendout_id, contact_id, ?, ?, created_at FROM messages WHERE id = ?`,
+        [accountId, `em-${serial}`, ' Named@Example.COM', ids[3]],
+      );
+      const bounce = (espMessageId: string, type: string, code: string) =>
+        event({ espMessageId, status: 'bounce', espStatus: 'UNDELIVERABLE', type, code, reason: 'from the ESP' });
+
+      await receiveAndApply(integration, [
+        bounce(espIds[0], 'Bounce', '5.1.1'),
+        bounce(espIds[1], 'Complaint', 'complaint'),
+        bounce(espIds[2], 'Soft', '4.2.2'),
+        bounce(espIds[3], 'Bounce', '5.1.1'),
+      ]);
+      // a repeat of the hard bounce, under another hash: the entry stays the first one
+      await receiveAndApply(integration, [bounce(espIds[0], 'Bounce', '5.1.1')]);
+
+      expect((await db.states(ids)).map((m) => m.state)).toEqual(new Array(4).fill(MessageState.BOUNCED));
+      expect(await suppressions(accountId)).toEqual([
+        ['email', 'c-1@example.com', 'hard_bounce', `bounce of message ${ids[0]}`],
+        ['email', 'c-2@example.com', 'complaint', `complaint on message ${ids[1]}`],
+        ['email', 'named@example.com', 'hard_bounce', `bounce of message ${ids[3]}`],
+      ]);
+      expect(await suppressions(other)).toEqual([]);
+    });
+
+    it('suppresses nothing for an event that matched no message of the integration', async () => {
+      const accountId = await db.accountWithContacts(1);
+      const integration = await emailIntegration(accountId);
+      const elsewhere = await emailIntegration(accountId);
+      const { espIds } = await sentSendout(accountId, elsewhere.id, 1, `h${serial}`);
+
+      await receiveAndApply(integration, [event({ espMessageId: espIds[0], status: 'bounce', type: 'Bounce', code: '5.1.1' })]);
+
+      expect(await suppressions(accountId)).toEqual([]);
     });
   });
 });

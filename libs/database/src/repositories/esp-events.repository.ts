@@ -3,12 +3,14 @@
  * slice (the unique (integration_id, dedupe_hash) key makes the same callback twice one row); the
  * apply step is a handful of set-based statements in one transaction per slice of events: match
  * them to messages of the integration's own sendouts, move the messages, queue their feedback in
- * the outbox, and mark the events. Events whose message is not SENT yet stay PENDING and are
- * applied by a later pass, in the order the statuses go (delivered, then a late bounce).
+ * the outbox, suppress the addresses a permanent bounce or a complaint names, and mark the events.
+ * Events whose message is not SENT yet stay PENDING and are applied by a later pass, in the order
+ * the statuses go (delivered, then a late bounce).
  */
-import { FeedbackEvent, MessageState, groupBy } from '@sendgate/domain';
+import { FeedbackEvent, MessageState, SuppressionReason, groupBy, suppressionOfBounce } from '@sendgate/domain';
 import { Sql, chunk, isLockConflict, readTimestamp } from '../sql';
 import { recordFeedback } from './feedback-outbox';
+import { suppressMessageAddresses } from './suppressions.repository';
 
 export enum EspEventState {
   PENDING = 'PENDING',
@@ -254,6 +256,7 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
     );
     await recordFeedback(tx, move.event, { espEventIds: ids });
   }
+  await suppressBounced(tx, ids);
 
   // Mark: APPLIED when the message is in the state the event reports; IGNORED when the status maps
   // to nothing or the message is past it; left PENDING while the message is not sent yet (or unknown).
@@ -268,6 +271,37 @@ async function applySlice(tx: Sql, ids: number[]): Promise<number> {
        AND (status = 'unmapped' OR (message_id IS NOT NULL AND ${messageState} NOT IN (${dialect.placeholders(NOT_YET_SENT.length)})))`,
     [...reportedParams, EspEventState.APPLIED, EspEventState.IGNORED, now, ...ids, EspEventState.PENDING, ...NOT_YET_SENT],
   );
+}
+
+/** The source each reason's entries carry, before the message id. */
+const BOUNCE_SOURCES = { complaint: 'complaint on message ', hard_bounce: 'bounce of message ' } satisfies Partial<
+  Record<SuppressionReason, string>
+>;
+
+/**
+ * The slice's matched bounces add their addresses to the account's suppression list: a complaint as
+ * `complaint`, a permanent bounce as `hard_bounce` (suppressionOfBounce reads the failure), a soft
+ * one nothing. One INSERT IGNORE … SELECT per reason; complaints go first, so a message reported
+ * both ways in one slice is listed as the complaint. An event left PENDING (its message not sent
+ * yet) runs this again on its next pass, which the unique key makes harmless.
+ */
+async function suppressBounced(tx: Sql, ids: number[]): Promise<void> {
+  const bounces = await tx.all<{
+    message_id: number | string;
+    failure_type: string | null;
+    failure_code: string | null;
+    failure_reason: string | null;
+  }>(
+    `SELECT message_id, failure_type, failure_code, failure_reason FROM esp_events
+     WHERE id IN (${tx.dialect.placeholders(ids.length)}) AND state = ? AND status = 'bounce' AND message_id IS NOT NULL`,
+    [...ids, EspEventState.PENDING],
+  );
+  const byReason = groupBy(bounces, (e) => suppressionOfBounce({ type: e.failure_type, code: e.failure_code, reason: e.failure_reason }));
+  for (const reason of ['complaint', 'hard_bounce'] as const satisfies SuppressionReason[]) {
+    const messageIds = [...new Set((byReason.get(reason) ?? []).map((e) => Number(e.message_id)))].sort((a, b) => a - b);
+    if (messageIds.length === 0) continue;
+    await suppressMessageAddresses(tx, messageIds, reason, { prefix: BOUNCE_SOURCES[reason], column: 'm.id' });
+  }
 }
 
 async function retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {

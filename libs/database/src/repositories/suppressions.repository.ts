@@ -2,9 +2,11 @@
  * Suppression lists, per account and channel. Adding is one multi-row INSERT IGNORE per slice (the
  * unique (account_id, channel, address) key keeps the first entry of an address: its reason and
  * source say why it was first suppressed); listing is a keyset page over the account's (id) index.
- * Addresses arrive normalised (see suppressionAddress): matching is plain equality.
+ * Addresses arrive normalised (see suppressionAddress): matching is plain equality. What a message
+ * tells (a bounce, a complaint, an unsubscribe link) is added straight from the message's rows by
+ * suppressMessageAddresses, set-based.
  */
-import { Channel, SuppressionReason } from '@sendgate/domain';
+import { Channel, MAX_SUPPRESSION_SOURCE, SuppressionReason } from '@sendgate/domain';
 import { Sql, chunk, readTimestamp } from '../sql';
 
 export interface NewSuppression {
@@ -86,6 +88,20 @@ export class SuppressionsRepository {
     return rows.map(suppressionOf);
   }
 
+  /**
+   * The one-click unsubscribe of a message's link: its address joins the list of the sendout's
+   * channel as `unsubscribed`. Answers whether it was new; false also when the message is not the
+   * account's (or is gone), which the caller cannot tell apart and need not.
+   */
+  async unsubscribe(accountId: string, messageId: number): Promise<boolean> {
+    const added = await suppressMessageAddresses(this.sql, [messageId], 'unsubscribed', {
+      prefix: 'unsubscribe link, sendout ',
+      column: 's.id',
+      accountId,
+    });
+    return added > 0;
+  }
+
   /** Removes an address from the list; answers whether it was there. */
   async remove(accountId: string, channel: Channel, address: string): Promise<boolean> {
     const removed = await this.sql.run('DELETE FROM suppressions WHERE account_id = ? AND channel = ? AND address = ?', [
@@ -95,4 +111,34 @@ export class SuppressionsRepository {
     ]);
     return removed > 0;
   }
+}
+
+/**
+ * Suppresses the addresses `messageIds` were sent to, with one `INSERT IGNORE … SELECT`: the channel
+ * is the sendout's integration's, the address the contact's phone for SMS and for email the
+ * recipient an email API request named (email_messages.to_address), else the contact's email,
+ * trimmed and lower-cased as the list stores it. Messages without that address add nothing. The
+ * source is `prefix` followed by the message's or the sendout's id. Answers how many were new.
+ */
+export function suppressMessageAddresses(
+  sql: Sql,
+  messageIds: number[],
+  reason: SuppressionReason,
+  source: { prefix: string; column: 'm.id' | 's.id'; accountId?: string },
+): Promise<number> {
+  const { dialect } = sql;
+  const address = `CASE i.channel WHEN '${Channel.EMAIL}' THEN LOWER(TRIM(COALESCE(em.to_address, c.email))) ELSE c.phone END`;
+  const sourceText = `SUBSTR(${dialect.concat('?', `CAST(${source.column} AS CHAR)`)}, 1, ${MAX_SUPPRESSION_SOURCE})`;
+  return sql.run(
+    `${dialect.insertIgnore} INTO suppressions (account_id, channel, address, reason, source, created_at)
+     SELECT s.account_id, i.channel, ${address}, ?, ${sourceText}, ?
+     FROM messages m
+     JOIN sendouts s ON s.id = m.sendout_id
+     JOIN esp_integrations i ON i.id = s.integration_id AND i.account_id = s.account_id
+     JOIN contacts c ON c.id = m.contact_id AND c.account_id = s.account_id
+     LEFT JOIN email_messages em ON em.sendout_id = m.sendout_id AND em.contact_id = m.contact_id
+     WHERE m.id IN (${dialect.placeholders(messageIds.length)})${source.accountId ? ' AND s.account_id = ?' : ''}
+       AND COALESCE(${address}, '') <> ''`,
+    [reason, source.prefix, dialect.timestamp(new Date()), ...messageIds, ...(source.accountId ? [source.accountId] : [])],
+  );
 }
