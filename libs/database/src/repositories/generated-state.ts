@@ -39,9 +39,15 @@ const ADDRESS_COLUMNS: Record<ContactAddress, string> = { email: 'c.email', phon
 
 /**
  * The generated state of a message over the contact `c` (see above). `email` overrides the email
- * column (the email API sends to the address its request gave, matched against the list too).
+ * column (the email API sends to the address its request gave, matched against the list too), and
+ * `normalizedEmail` is that address as the list stores it (trimmed, lower-cased), when it may not be.
  */
-export function generatedState(options: GenerateOptions, dialect: SqlDialect, email = ADDRESS_COLUMNS.email): GeneratedState {
+export function generatedState(
+  options: GenerateOptions,
+  dialect: SqlDialect,
+  email = ADDRESS_COLUMNS.email,
+  normalizedEmail = email,
+): GeneratedState {
   const excluded: Array<{ when: string; reason: string; params: unknown[] }> = [];
   if (options.needs) {
     const column = options.needs === 'email' ? email : ADDRESS_COLUMNS[options.needs];
@@ -50,7 +56,7 @@ export function generatedState(options: GenerateOptions, dialect: SqlDialect, em
   let join = '';
   const joinParams: unknown[] = [];
   if (options.suppression) {
-    const address = options.suppression.channel === Channel.SMS ? ADDRESS_COLUMNS.phone : email;
+    const address = options.suppression.channel === Channel.SMS ? ADDRESS_COLUMNS.phone : normalizedEmail;
     join = `LEFT JOIN suppressions sp ON sp.account_id = c.account_id AND sp.channel = ? AND sp.address = ${address}`;
     joinParams.push(options.suppression.channel);
     if (options.suppression.ignoreUnsubscribes) {

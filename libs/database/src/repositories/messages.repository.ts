@@ -225,7 +225,9 @@ export class MessagesRepository {
   async generateForExternalIds(args: { sendoutId: string; accountId: string; externalIds: string[] } & GenerateOptions): Promise<number> {
     const { dialect } = this.sql;
     const now = dialect.timestamp(new Date());
-    const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect, 'COALESCE(em.to_address, c.email)');
+    // the email API keeps the address as its client spelled it
+    const given = 'COALESCE(em.to_address, c.email)';
+    const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect, given, `LOWER(TRIM(${given}))`);
     // only an email check or an email suppression list reads the email API's recipients
     const readsEmail = args.needs === 'email' || args.suppression?.channel === Channel.EMAIL;
     const recipients = readsEmail ? 'LEFT JOIN email_messages em ON em.sendout_id = ? AND em.contact_id = c.id' : '';

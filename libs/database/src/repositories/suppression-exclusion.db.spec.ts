@@ -128,7 +128,7 @@ describeOnEachDatabase((db) => {
     expect(await messagesOf(sendoutId)).toEqual({ ...EMAIL_OUTCOME, left: MessageState.ACCEPTED });
   });
 
-  it('matches the address an email API request gave, not the contact’s', async () => {
+  it('matches the address an email API request gave, as its client spelled it, not the contact’s', async () => {
     const accountId = await accountWithSuppressions(db);
     const sendoutId = randomUUID();
     const ada = await db.sql.one<{ id: number | string }>('SELECT id FROM contacts WHERE account_id = ? AND external_id = ?', [
@@ -137,7 +137,7 @@ describeOnEachDatabase((db) => {
     ]);
     await db.sql.run(
       'INSERT INTO email_messages (account_id, sendout_id, contact_id, message_id, to_address, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [accountId, sendoutId, ada!.id, randomUUID(), 'bounced@example.com', db.sql.dialect.timestamp(new Date())],
+      [accountId, sendoutId, ada!.id, randomUUID(), ' Bounced@Example.com', db.sql.dialect.timestamp(new Date())],
     );
     await sut.generateForExternalIds({ sendoutId, accountId, externalIds: ['ada'], ...EMAIL });
     expect(await messagesOf(sendoutId)).toEqual({ ada: 'suppressed: hard_bounce' });
