@@ -246,6 +246,15 @@ describe('sendMessagePage', () => {
       expect(env.heartbeats.length).toBeGreaterThanOrEqual(1);
     });
 
+    it('sends a page larger than its separately claimed head and a load slice: every message once, none left behind', async () => {
+      const { sendoutId, range } = await sendout(600);
+
+      expect(await env.run(sut, { sendoutId, range, concurrency: 16 })).toEqual({ sent: 600, failed: 0 });
+      expect(new Set(keysOf(sendoutId)).size).toBe(600);
+      expect(keysOf(sendoutId)).toHaveLength(600);
+      expect(await new MessagesRepository(db.sql).countRange(sendoutId, range)).toEqual({ [MessageState.SENT]: 600 });
+    });
+
     it("counts the page's messages as sent for its integration, and times each ESP request and the page", async () => {
       const { sendoutId, integrationId, range } = await sendout(3);
       const pagesBefore = (await sample('sendgate_page_activity_seconds_count{activity="sendMessagePage"}')) ?? 0;

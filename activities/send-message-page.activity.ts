@@ -21,6 +21,8 @@ import { OutcomeRecorder } from './outcome-recorder';
 
 /** Messages loaded at a time: attributes and gate data are up to 16 KB each per contact. */
 const LOAD_SLICE = 250;
+/** How many ids at the start of a range are claimed before the rest (see sendMessagePage). */
+const HEAD_IDS = 50;
 
 export interface SendPageResult {
   sent: number;
@@ -81,11 +83,19 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         return outcome;
       };
 
-      await deps.messages.claimRange(input.sendoutId, input.range);
+      // The head of the range is claimed on its own: its first POSTs need not wait for the whole
+      // page's UPDATE, which runs meanwhile and is awaited before the next slice is loaded.
+      const [fromId, toId] = input.range;
+      const headTo = Math.min(toId, fromId + HEAD_IDS - 1);
+      await deps.messages.claimRange(input.sendoutId, [fromId, headTo]);
+      const restClaimed = headTo < toId ? deps.messages.claimRange(input.sendoutId, [headTo + 1, toId]) : Promise.resolve(0);
+      restClaimed.catch(() => undefined); // its failure is seen where the next slice awaits it
       const cancelled = Context.current().cancellationSignal;
-      let loadedUpTo = input.range[0] - 1;
+      let loadedUpTo = fromId - 1;
       let claimed = 0;
+      let slices = 0;
       const nextSlice = async () => {
+        if (slices++ > 0) await restClaimed;
         if (cancelled.aborted) return [];
         const slice = await deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
         if (slice.length > 0) loadedUpTo = slice[slice.length - 1].id;
@@ -148,6 +158,8 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         // What was sent is recorded even when a lane failed unexpectedly.
         await recorder.flush();
       }
+      // Settled before anything below reads or moves the range's SENDING messages (a cancel stopped the loading early).
+      await restClaimed;
       if (cancelled.aborted && !Context.current().cancellationDetails?.cancelRequested) {
         // Not an operator's cancel: the worker is shutting down, or Temporal gave this attempt up
         // (heartbeat timed out). Stop posting and leave the claimed messages to the next attempt.

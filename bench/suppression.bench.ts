@@ -78,8 +78,8 @@ async function main(): Promise<void> {
         rates[way].push(rows / seconds);
         if (way === 'list') excluded = (await messages.countByState(sendoutId))[MessageState.EXCLUDED] ?? 0;
         console.log(`  round ${round + 1} ${way.padEnd(5)} ${fmt(rows / seconds)} rows/s (${seconds.toFixed(1)} s)`);
-        // the next round starts from the same table size
-        await sql.run('DELETE FROM messages WHERE sendout_id = ?', [sendoutId]);
+        // every run starts from an empty table, with no purge of a million deleted rows going on behind it
+        await sql.run('TRUNCATE TABLE messages');
       }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
