@@ -7,7 +7,8 @@
  *   - empty: an account with no entries (the join is left out, so the SQL is the same as none's: the
  *     two differ by the machine's noise alone, which the figures show);
  *   - none: no suppression join at all (generation as it was before suppression lists).
- * Each figure is the median of its rounds; the order of the ways rotates from round to round. Not in the default list: `BENCHES=suppression make bench`.
+ * Each figure is the median of its rounds; the order of the ways rotates from round to round.
+ * Not in the default list: `BENCHES=suppression make bench`.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
