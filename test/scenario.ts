@@ -32,6 +32,11 @@ export async function seedSendout(
     espUrl: string;
     tag?: string;
     payloadTemplate?: string;
+    /**
+     * Emails of this seed's own (`user<i>-<tag>@example.com`), not shared with the account's other
+     * seeds: for a test whose bounces put the addresses on the account's suppression list.
+     */
+    ownEmails?: boolean;
   },
 ): Promise<{ projectId: string; segmentId: string; integrationId: string; tag: string }> {
   const tag = options.tag ?? randomUUID().slice(0, 8);
@@ -39,7 +44,7 @@ export async function seedSendout(
   for (let start = 0; start < options.contacts; start += 10_000) {
     const contacts = Array.from({ length: Math.min(10_000, options.contacts - start) }, (_, i) => ({
       externalId: `${tag}-${start + i}`,
-      email: `user${start + i}@example.com`,
+      email: options.ownEmails ? `user${start + i}-${tag}@example.com` : `user${start + i}@example.com`,
       attributes: { firstName: `User${start + i}`, cohort: tag, score: (start + i) % 100 },
     }));
     await expectStatus(stack.request('POST', '/v1/contacts/batch', { contacts }), 200);

@@ -3,6 +3,7 @@
  * sandbox ESP and come back DELIVERED or BOUNCED by its callbacks. Requests are made with
  * POST /email/3/send, as a client makes them.
  */
+import { randomUUID } from 'node:crypto';
 import { sendEmail, setEmailDefaults } from '../email-scenario';
 import { FeedbackReceiver } from '../feedback-receiver';
 import { TestStack } from '../harness';
@@ -10,12 +11,17 @@ import { SendingStack, expectStatus, sandboxIntegration, startSendingStack } fro
 import { waitFor } from '../wait';
 
 const DELIVERED = 'ada@example.com';
-const BOUNCED = 'bounce@simulator.sendgate.test';
+/** A hard bounce suppresses its address: each test bounces its own (the sandbox reads `bounce+<tag>@`). */
+let BOUNCED = 'bounce@simulator.sendgate.test';
 
 describe('the email API reports, logs and notifyUrl push', () => {
   let sending: SendingStack;
   let stack: TestStack;
   let receiver: FeedbackReceiver;
+
+  beforeEach(() => {
+    BOUNCED = `bounce+${randomUUID().slice(0, 8)}@simulator.sendgate.test`;
+  });
 
   beforeAll(async () => {
     ({ stack } = sending = await startSendingStack({
