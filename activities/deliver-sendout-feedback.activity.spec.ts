@@ -190,7 +190,7 @@ describe('deliverSendoutFeedback', () => {
         env.cancel();
       }
 
-      const followed = await following;
+      const followed = (await following) as { delivered: number };
       expect(followed.delivered + fanOut.delivered).toBe(120);
       expect(receivedMessageIds(sendoutId)).toEqual(ids);
       expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 120 }]);
