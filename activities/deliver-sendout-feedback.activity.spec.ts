@@ -12,6 +12,7 @@ import {
   ProjectsRepository,
   SendoutsRepository,
 } from '@sendgate/database';
+import { ActivityCancellationDetails } from '@temporalio/common';
 import { FeedbackDeliveryState, MessageState } from '@sendgate/domain';
 import { EspClient, OutboundGuard } from '@sendgate/esp';
 import { FeedbackDispatcher, FeedbackSender } from '@sendgate/feedback';
@@ -20,6 +21,7 @@ import { FeedbackReceiver } from '../test/feedback-receiver';
 import { seedEmailBulk } from '../test/email-rows';
 import { sendoutRow } from '../test/sendout-row';
 import { TestDatabase } from '../test/test-databases';
+import { waitFor } from '../test/wait';
 import { createFeedbackActivities } from './index';
 
 const db = new TestDatabase('sqlite');
@@ -71,8 +73,11 @@ function strictDispatcher(): FeedbackDispatcher {
   });
 }
 
-/** A webhook of a new account to the receiver (or `url`), and a sendout reporting to it with `count` messages SENDING. */
-async function sendoutWithFeedback(count: number, url = receiver.url) {
+/**
+ * A webhook of a new account to the receiver (or `url`), and a sendout reporting to it with `count`
+ * messages SENDING, the first `sentNow` of them marked SENT (their `sent` events queued).
+ */
+async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = count) {
   const accountId = await db.accountWithContacts(count);
   const projectId = randomUUID();
   await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
@@ -94,11 +99,24 @@ async function sendoutWithFeedback(count: number, url = receiver.url) {
     webhookId,
   ]);
   const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
+  await markSent(ids.slice(0, sentNow));
+  return { accountId, sendoutId, webhookId, ids };
+}
+
+/** What a send page records: the messages SENT, their `sent` events queued in the same transaction. */
+async function markSent(ids: number[]) {
   await new MessagesRepository(db.sql).markSent(
     ids.map((id) => ({ id })),
     { feedback: true },
   );
-  return { accountId, sendoutId, webhookId, ids };
+}
+
+/** The events of a sendout the receiver accepted, by message id in order. */
+function receivedMessageIds(sendoutId: string): number[] {
+  return receiver.accepted
+    .filter((e) => e.body.messageExecution.campaignID === sendoutId)
+    .map((e) => Number(e.body.messageExecution.messageExecutionID))
+    .sort((a, b) => a - b);
 }
 
 async function deliveryStates(sendoutId: string) {
@@ -137,6 +155,57 @@ describe('deliverSendoutFeedback', () => {
     expect(rows.every((r) => Number(r.attempts) === 1)).toBe(true);
     // one receiver failing in a batch is not hammered: the rest of its batch waits for the backoff
     expect(receiver.downHits).toBeLessThan(10);
+  });
+
+  describe('following a sendout while it sends', () => {
+    it('delivers the events queued after it started, until the workflow cancels it, then answers what it delivered', async () => {
+      const { sendoutId, ids } = await sendoutWithFeedback(30, receiver.url, 10);
+      const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
+      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      try {
+        await waitFor('the first events', 10_000, () => receivedMessageIds(sendoutId).length === 10);
+        // nothing due now: it waits for the pages instead of returning
+        await markSent(ids.slice(10));
+        await waitFor('the events queued later', 10_000, () => receivedMessageIds(sendoutId).length === 30);
+      } finally {
+        env.cancel();
+      }
+
+      expect(await following).toEqual({ delivered: 30, handedOver: 0 });
+      expect(receivedMessageIds(sendoutId)).toEqual(ids);
+      expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 30 }]);
+    });
+
+    it('shares the rows with the fan-out step that runs after it: every event is delivered once', async () => {
+      const { sendoutId, ids } = await sendoutWithFeedback(120, receiver.url, 0);
+      const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
+      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      let fanOut: { delivered: number };
+      try {
+        await markSent(ids.slice(0, 60));
+        await waitFor('the follower under way', 10_000, () => receivedMessageIds(sendoutId).length > 0, 5);
+        await markSent(ids.slice(60));
+        fanOut = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+      } finally {
+        env.cancel();
+      }
+
+      const followed = (await following) as { delivered: number };
+      expect(followed.delivered + fanOut.delivered).toBe(120);
+      expect(receivedMessageIds(sendoutId)).toEqual(ids);
+      expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 120 }]);
+    });
+
+    it('fails retryably when the worker shuts down under it, so that another attempt follows on', async () => {
+      const { sendoutId } = await sendoutWithFeedback(3);
+      const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
+      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      await waitFor('the events', 10_000, () => receivedMessageIds(sendoutId).length === 3);
+
+      env.cancel('WORKER_SHUTDOWN', new ActivityCancellationDetails({ workerShutdown: true }));
+
+      await expect(following).rejects.toMatchObject({ type: 'FanOutInterrupted', nonRetryable: false });
+    });
   });
 
   it('gives up at once on a deleted webhook and on an address it may not connect to', async () => {

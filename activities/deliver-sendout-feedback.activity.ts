@@ -5,6 +5,23 @@ import { FeedbackActivityDeps } from './feedback-deps';
 import { whileBeating } from './heartbeat';
 
 const WAIT_FOR_OTHERS_MS = 250;
+/**
+ * Batches a follower keeps in flight: one. It shares the CPU with the pages it follows (the worker,
+ * the database and the ESP on the same machines), so it delivers at about the rate one lane
+ * manages and leaves the rest to the fan-out after sending, which runs every lane.
+ */
+const FOLLOW_LANES = 1;
+/** How long a follower that found nothing to deliver waits before it looks again: the pages record outcomes meanwhile. */
+const FOLLOW_IDLE_MS = 250;
+
+export interface DeliverSendoutFeedbackInput {
+  sendoutId: string;
+  /**
+   * Follow the sendout while it sends: deliver first attempts as the pages queue them, wait when
+   * none is there, and return only when the workflow cancels the activity (sending is over).
+   */
+  follow?: boolean;
+}
 
 /**
  * The sendout's fan-out step: delivers the first attempt of every feedback event its own steps
@@ -13,9 +30,14 @@ const WAIT_FOR_OTHERS_MS = 250;
  * over"), and so are rows held back behind an earlier event of their message that is still
  * pending (the dispatcher delivers them in order). Rows another dispatcher holds on their first
  * attempt are waited for.
+ *
+ * With `follow`, the same delivery runs beside the send pages (bounded to fewer lanes) and never
+ * returns on its own: the workflow cancels it when the pages are done, and it answers what it
+ * delivered. Both take rows by the outbox's lease, so a follower and the fan-out after it never
+ * deliver one row twice.
  */
 export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: FeedbackActivityDeps) {
-  return async function deliverSendoutFeedback(input: { sendoutId: string }): Promise<{ delivered: number; handedOver: number }> {
+  return async function deliverSendoutFeedback(input: DeliverSendoutFeedbackInput): Promise<{ delivered: number; handedOver: number }> {
     const cancelled = Context.current().cancellationSignal;
     const total = { delivered: 0, handedOver: 0 };
     const lane = async () => {
@@ -24,11 +46,15 @@ export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: Feedb
         total.delivered += batch.delivered;
         total.handedOver += batch.failed;
         if (batch.claimed > 0) continue;
-        if ((await deliveries.countFirstAttemptsDue(input.sendoutId)) === 0) return;
-        await sleep(WAIT_FOR_OTHERS_MS, cancelled);
+        if (input.follow) await sleep(FOLLOW_IDLE_MS, cancelled);
+        else if ((await deliveries.countFirstAttemptsDue(input.sendoutId)) === 0) return;
+        else await sleep(WAIT_FOR_OTHERS_MS, cancelled);
       }
     };
-    await whileBeating(() => Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane)));
+    const lanes = input.follow ? FOLLOW_LANES : BATCHES_IN_FLIGHT;
+    await whileBeating(() => Promise.all(Array.from({ length: lanes }, lane)));
+    // the workflow stopped the follower: sending is over, the fan-out takes the rest
+    if (input.follow && Context.current().cancellationDetails?.cancelRequested) return total;
     // the worker is shutting down or this attempt timed out: the next attempt goes on from the outbox
     if (cancelled.aborted) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
     return total;

@@ -136,3 +136,32 @@ export async function sandboxIntegration(
   await expectStatus(stack.request('POST', `/v1/integrations/${integration.id}/activate`), 200);
   return integration.id;
 }
+
+/**
+ * The activities of a workflow id, over all its runs, that were scheduled and never closed
+ * (completed, failed, cancelled or timed out): none once the workflow has ended, unless one was left running.
+ */
+export async function openActivities(stack: TestStack, workflowId: string): Promise<string[]> {
+  const { client, close } = await stack.temporalClient();
+  try {
+    const open: string[] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+      const events = (await client.workflow.getHandle(workflowId, run.runId).fetchHistory()).events ?? [];
+      const scheduled = new Map<string, string>();
+      for (const event of events) {
+        const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+        if (name) scheduled.set(String(event.eventId), name);
+        const closed =
+          event.activityTaskCompletedEventAttributes ??
+          event.activityTaskFailedEventAttributes ??
+          event.activityTaskCanceledEventAttributes ??
+          event.activityTaskTimedOutEventAttributes;
+        if (closed?.scheduledEventId) scheduled.delete(String(closed.scheduledEventId));
+      }
+      open.push(...scheduled.values());
+    }
+    return open;
+  } finally {
+    await close();
+  }
+}

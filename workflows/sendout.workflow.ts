@@ -62,6 +62,11 @@ const SETTLE_PAGES = 'settle-pages-on-cancel';
 const QUICK_ACCEPT = 'quick-accept';
 /** Patch: a gated batch whose every message is EXCLUDED (no address, suppressed) completes without opening its gate. */
 const SKIP_EXCLUDED_GATE = 'skip-excluded-gate';
+/**
+ * Patch: with feedback on, a follower (`deliverSendoutFeedback` in follow mode) delivers the feedback
+ * events beside the send pages; it is cancelled when they are done, before the fan-out step.
+ */
+const FEEDBACK_WHILE_SENDING = 'feedback-while-sending';
 
 export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<SendoutResult> {
   const run = new SendoutRun(input);
@@ -139,7 +144,14 @@ class SendoutRun {
       await this.waitForSchedule(sendAt);
       await this.enterStage(SendoutStage.SENDING);
     }
-    const stoppedAt = await sendPages(this.input, this.acts, this.progress);
+    const follower = this.followFeedback();
+    let stoppedAt: number | undefined;
+    try {
+      stoppedAt = await sendPages(this.input, this.acts, this.progress);
+    } finally {
+      // also when sending stops on a cancel or a failure: no activity of the run is left running
+      await follower?.stop();
+    }
     await this.releasing;
     if (stoppedAt !== undefined) return this.continueAs({ phase: 'send', afterMessageId: stoppedAt });
     return this.complete();
@@ -296,6 +308,30 @@ class SendoutRun {
     }
   }
 
+  /**
+   * Starts delivering the sendout's feedback events while its pages send (with feedback on): one
+   * follower activity in its own cancellation scope, so the run can stop it when the pages are done
+   * (or it continues as new: the next run starts its own). `stop` cancels it and waits until it
+   * has stopped; like the fan-out step, it never fails the sendout.
+   */
+  private followFeedback(): { stop(): Promise<void> } | undefined {
+    if (!this.input.feedback || !patched(FEEDBACK_WHILE_SENDING)) return undefined;
+    const scope = new CancellationScope();
+    const following = scope.run(() => this.acts.follower.deliverSendoutFeedback({ sendoutId: this.input.sendoutId, follow: true }));
+    following.catch(() => undefined); // seen by `stop`; a cancel of the whole run must not leave it unhandled
+    return {
+      async stop() {
+        scope.cancel();
+        try {
+          await following;
+        } catch (error) {
+          // cancelled, or out of retries: the fan-out step and the dispatcher deliver the rest
+          if (!(error instanceof TemporalFailure)) throw error;
+        }
+      },
+    };
+  }
+
   private async continueAs(at: Pick<SendoutResume, 'phase' | 'afterMessageId' | 'gateExpiresAtMs'>): Promise<never> {
     const { generated, sent, failed } = this.progress;
     const paths = this.progress.gate && this.progress.gate.state !== GateState.OPEN ? pathsOf(this.progress) : undefined;
@@ -408,6 +444,15 @@ function activitiesFor(tuning: SendoutTuningInput) {
       startToCloseTimeout: '1h',
       heartbeatTimeout: tuning.heartbeatTimeoutMs,
       retry: bounded,
+    }),
+    // The follower lives as long as sending (hours under a rate limit); the heartbeat tells a live
+    // one from a lost one. It retries while sending goes on (an attempt that ran out its time goes
+    // on from the outbox), and a stop waits until it has acknowledged its cancel.
+    follower: proxyActivities<FeedbackActivities>({
+      startToCloseTimeout: '24h',
+      heartbeatTimeout: tuning.heartbeatTimeoutMs,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry,
     }),
   };
 }

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { FeedbackReceiver } from '../feedback-receiver';
+import { createFeedbackWebhook } from '../feedback-scenario';
+import { expectStatus, openActivities, seedSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('when an operator cancels a sendout', () => {
@@ -70,5 +73,51 @@ describe('when an operator cancels a sendout', () => {
     expect(done.counts.SENDING).toBe(0);
     expect(done.counts.CANCELED).toBeGreaterThan(0);
     expect(new Set(keysOf().map((r) => r.key)).size).toBe(done.counts.SENT);
+  });
+
+  it('while sending with feedback on: the feedback follower stops with it, nothing is left running or delivered twice', async () => {
+    const receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
+    try {
+      esp.respond = async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return { status: 200 };
+      };
+      const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'cancel while sending with feedback',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          feedback: { webhookIds: [await createFeedbackWebhook(stack, receiver)] },
+        }),
+        202,
+      );
+      const events = () => receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id);
+      // sent events arrive while the sendout is still sending
+      await waitFor('the first sent events', 30_000, () => events().length >= 10);
+
+      await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
+      const done = await waitForStage(stack, sendout.id, 'CANCELED');
+
+      expect(done.counts.SENT + done.counts.CANCELED).toBe(1_000);
+      expect(done.counts.CANCELED).toBeGreaterThan(0);
+      const handle = await stack.temporalClient();
+      try {
+        await waitFor(
+          'the run closed',
+          30_000,
+          async () => (await handle.client.workflow.getHandle(sendout.workflowId).describe()).status.name === 'CANCELLED',
+        );
+      } finally {
+        await handle.close();
+      }
+      expect(await openActivities(stack, sendout.workflowId)).toEqual([]);
+      expect(events().every((e) => e.body.messageDeliveryFeedback.feedbackStatus.value === 'sent')).toBe(true);
+      expect(receiver.requestIds().size).toBe(receiver.accepted.length);
+    } finally {
+      await receiver.stop();
+    }
   });
 });

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
+import { FeedbackReceiver } from '../feedback-receiver';
+import { createFeedbackWebhook } from '../feedback-scenario';
+import { SendingStack, expectStatus, openActivities, seedSendout, waitForStage, startSendingStack } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('a sendout whose history grows long', () => {
@@ -49,6 +52,34 @@ describe('a sendout whose history grows long', () => {
       expect(progress).toMatchObject({ stage: 'COMPLETED', generated: 1_000, sent: 1_000, failed: 0 });
     } finally {
       await temporal.close();
+    }
+  });
+
+  it('with feedback on: each run follows its pages with feedback, and every sent event is delivered once by completion', async () => {
+    const receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
+    try {
+      const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'long history with feedback',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          feedback: { webhookIds: [await createFeedbackWebhook(stack, receiver)] },
+        }),
+        202,
+      );
+
+      const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
+
+      expect(done.counts.SENT).toBe(1_000);
+      const events = receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id);
+      expect(events).toHaveLength(1_000);
+      expect(new Set(events.map((e) => e.body.messageExecution.messageExecutionID)).size).toBe(1_000);
+      expect(await openActivities(stack, sendout.workflowId)).toEqual([]);
+    } finally {
+      await receiver.stop();
     }
   });
 });

@@ -212,7 +212,7 @@ describe('recording sendout histories', () => {
       let feedback: { webhookIds: string[] };
 
       beforeAll(async () => {
-        receiver = await new FeedbackReceiver('replay-feedback-secret').start();
+        receiver = await new FeedbackReceiver('replay-feedback-secret-of-at-least-32-characters').start();
         feedback = { webhookIds: [await createFeedbackWebhook(stack, receiver)] };
       });
 
@@ -228,6 +228,24 @@ describe('recording sendout histories', () => {
           endsWith: 'workflowExecutionCompletedEventAttributes',
         });
         expect(receiver.accepted).toHaveLength(3);
+      });
+
+      it('records a sendout that delivers its feedback while sending: a follower beside the pages, then the fan-out step', async () => {
+        const sendout = await startSendout(gated, 'feedback while sending', 3, { feedback });
+        await record(stack, sendout.workflowId, 'feedback-while-sending', {
+          runs: 'one',
+          contains: ['markerRecordedEventAttributes', 'activityTaskCancelRequestedEventAttributes'],
+          endsWith: 'workflowExecutionCompletedEventAttributes',
+        });
+        expect(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id)).toHaveLength(3);
+        const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/feedback-while-sending.json'), 'utf8'));
+        const patches = events
+          .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+          .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+        expect(patches).toEqual(expect.arrayContaining(['feedback-while-sending', 'feedback-fanout']));
+        const scheduled = events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+        // the follower, then the fan-out step after the pages
+        expect(scheduled.filter((name: string) => name === 'deliverSendoutFeedback')).toHaveLength(2);
       });
 
       it('records a gate that times out with feedback on: exclude events before completion', async () => {

@@ -27,6 +27,7 @@ describe('the sendout, journey-run and campaign-execution workflows', () => {
         'gate-accepted',
         'gate-accepted-quick',
         'gate-all-excluded',
+        'feedback-while-sending',
         'send-continued-as-new.run-2',
         'journey-run',
         'journey-run-cancelled',

@@ -18,6 +18,9 @@ import { freeLoopbackPort, startMetricsServer } from './metrics-server';
 import { activityLogAttributes, installTemporalRuntime } from './temporal-logging';
 import { WorkerModule } from './worker.module';
 
+/** At most this long between two heartbeats a running activity sends to Temporal. */
+const HEARTBEAT_THROTTLE_MS = 1_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const pino = createLogger(config.log, { name: 'worker' });
@@ -40,6 +43,10 @@ async function main(): Promise<void> {
       ...workflowSource(config),
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
       shutdownGraceTime: config.worker.shutdownGraceMs,
+      // A cancel reaches a running activity only in the answer to a heartbeat, and the SDK would send
+      // them 0.8 × the heartbeat timeout apart (24 s by default): a cancelled page or feedback follower
+      // would keep going that long. Activities beat once a second; this lets those beats through.
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
       interceptors: { activity: [activityLogAttributes] },
     });
     logger.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -55,10 +55,10 @@ export interface ContactMessage {
 const IN_LIST_LIMIT = 1_000;
 
 /**
- * The send path's sent and error events are the sendout's fan-out step's to deliver (it runs when
- * sending is done); the feedback dispatcher takes them only this long after they were queued, when
- * the fan-out did not (the sendout failed, its worker is gone). Meanwhile delivery does not compete
- * with sending.
+ * The send path's sent and error events are the sendout's own to deliver (its follower beside the
+ * pages, bounded to one batch in flight, then its fan-out step when sending is done); the feedback
+ * dispatcher takes them only this long after they were queued, when neither did (the sendout
+ * failed, its worker is gone). Meanwhile the dispatcher does not compete with sending.
  */
 export const FANOUT_GRACE_MS = 5 * 60_000;
 
