@@ -255,6 +255,14 @@ describe('sendMessagePage', () => {
       expect(await new MessagesRepository(db.sql).countRange(sendoutId, range)).toEqual({ [MessageState.SENT]: 600 });
     });
 
+    it('sends the rest of a page whose head holds nothing to send (its first contacts rejected at the gate)', async () => {
+      const { sendoutId, ids, range } = await sendout(300);
+      await db.sql.run(`UPDATE messages SET state = ? WHERE id IN (${ids.slice(0, 60).join(', ')})`, [MessageState.REJECTED]);
+
+      expect(await env.run(sut, { sendoutId, range, concurrency: 8 })).toEqual({ sent: 240, failed: 0 });
+      expect(keysOf(sendoutId)).toHaveLength(240);
+    });
+
     it("counts the page's messages as sent for its integration, and times each ESP request and the page", async () => {
       const { sendoutId, integrationId, range } = await sendout(3);
       const pagesBefore = (await sample('sendgate_page_activity_seconds_count{activity="sendMessagePage"}')) ?? 0;

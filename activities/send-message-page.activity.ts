@@ -93,11 +93,24 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       const cancelled = Context.current().cancellationSignal;
       let loadedUpTo = fromId - 1;
       let claimed = 0;
-      let slices = 0;
+      let firstLoaded = false;
+      let restAwaited = false;
+      const awaitRest = async () => {
+        await restClaimed;
+        restAwaited = true;
+      };
+      const load = () => deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
       const nextSlice = async () => {
-        if (slices++ > 0) await restClaimed;
         if (cancelled.aborted) return [];
-        const slice = await deps.messages.loadClaimed(input.sendoutId, input.range, loadedUpTo, LOAD_SLICE);
+        // Only the first slice is loaded before the rest is claimed; when it comes back empty (the
+        // head held nothing to send), the rest is waited for, or the page would end there.
+        if (firstLoaded && !restAwaited) await awaitRest();
+        let slice = await load();
+        firstLoaded = true;
+        if (slice.length === 0 && !restAwaited) {
+          await awaitRest();
+          slice = await load();
+        }
         if (slice.length > 0) loadedUpTo = slice[slice.length - 1].id;
         claimed += slice.length;
         return slice;

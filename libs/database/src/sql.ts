@@ -163,3 +163,22 @@ export function isLockConflict(error: unknown): boolean {
   const errno = (error as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ?? (error as { errno?: number })?.errno;
   return errno === 1213 || errno === 1205;
 }
+
+/** How often a statement or transaction that lost a deadlock runs again before its error is thrown. */
+const LOCK_CONFLICT_ATTEMPTS = 5;
+
+/**
+ * Runs `work` again when MySQL picked it as a deadlock's loser or it waited too long for a lock
+ * (its changes were rolled back), after a short random pause. Only for work whose statements are
+ * conditional on the current state, so that running it again changes nothing twice.
+ */
+export async function retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isLockConflict(error) || attempt >= LOCK_CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

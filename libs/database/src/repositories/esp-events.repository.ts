@@ -8,7 +8,7 @@
  * the statuses go (delivered, then a late bounce).
  */
 import { FeedbackEvent, MessageState, SuppressionReason, groupBy, suppressionOfBounce } from '@sendgate/domain';
-import { Sql, chunk, isLockConflict, readTimestamp } from '../sql';
+import { Sql, chunk, readTimestamp, retryLockConflicts } from '../sql';
 import { recordFeedback } from './feedback-outbox';
 import { suppressMessageAddresses } from './suppressions.repository';
 
@@ -63,8 +63,6 @@ const NOT_YET_SENT = [MessageState.GENERATED, MessageState.GATED, MessageState.A
 
 const INSERT_SLICE = 500;
 const APPLY_SLICE = 500;
-/** Concurrent callbacks may still meet on a lock (MySQL then picks a loser): its statement or transaction runs again. */
-const LOCK_CONFLICT_ATTEMPTS = 5;
 
 export class EspEventsRepository {
   constructor(private readonly sql: Sql) {}
@@ -301,16 +299,5 @@ async function suppressBounced(tx: Sql, ids: number[]): Promise<void> {
     const messageIds = [...new Set((byReason.get(reason) ?? []).map((e) => Number(e.message_id)))].sort((a, b) => a - b);
     if (messageIds.length === 0) continue;
     await suppressMessageAddresses(tx, messageIds, reason, { prefix: BOUNCE_SOURCES[reason], column: 'm.id' });
-  }
-}
-
-async function retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isLockConflict(error) || attempt >= LOCK_CONFLICT_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
   }
 }

@@ -16,7 +16,7 @@ import {
   feedbackEventFor,
   groupBy,
 } from '@sendgate/domain';
-import { Sql, chunk } from '../sql';
+import { Sql, chunk, retryLockConflicts } from '../sql';
 import { audienceSource } from './audience-source';
 import { FeedbackOption, GenerateOptions, generatedState } from './generated-state';
 import { FeedbackFailure, OutboxSelection, recordFeedback, recordReportPush } from './feedback-outbox';
@@ -89,13 +89,22 @@ export class MessagesRepository {
     const event = feedbackEventFor(to);
     // a final state without a feedback event (a cancel) still queues the notifyUrl report push
     const pushOnly = !event && FINAL_REPORT_STATES.includes(to);
-    if (!options.feedback || (!event && !pushOnly)) return change(this.sql);
-    return this.sql.transaction(async (tx) => {
-      const changed = await change(tx);
-      if (changed > 0 && event) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
-      else if (changed > 0) await recordReportPush(tx, [to], selection, { dueInMs });
-      return changed;
-    });
+    const queues = options.feedback && (event || pushOnly);
+    // At READ COMMITTED a range UPDATE locks the rows it changes, not the next key past its range:
+    // under MySQL's default a gate's release (GATED, ids a…b) locked the first SENDING entry after
+    // it and deadlocked with that message's outcome. A loser runs again (every change here is
+    // conditional on the state): a lost outcome would have its messages posted twice.
+    return retryLockConflicts(() =>
+      this.sql.transaction(
+        async (tx) => {
+          const changed = await change(tx);
+          if (changed > 0 && queues && event) await recordFeedback(tx, event, selection, failureOf(event, reason), { dueInMs });
+          else if (changed > 0 && queues) await recordReportPush(tx, [to], selection, { dueInMs });
+          return changed;
+        },
+        { readCommitted: true },
+      ),
+    );
   }
 
   /**
@@ -336,7 +345,12 @@ export class MessagesRepository {
    * database, not the caller, says whether GATED means accepted.
    */
   async claimRange(sendoutId: string, [fromId, toId]: IdRange): Promise<number> {
-    return this.sql.run(
+    // at READ COMMITTED, and run again when it loses a deadlock, as changeWithFeedback's changes
+    return retryLockConflicts(() => this.sql.transaction((tx) => this.claimIn(tx, sendoutId, fromId, toId), { readCommitted: true }));
+  }
+
+  private claimIn(sql: Sql, sendoutId: string, fromId: number, toId: number): Promise<number> {
+    return sql.run(
       `UPDATE messages SET state = ?, attempts = attempts + 1, updated_at = ?
        WHERE sendout_id = ? AND id BETWEEN ? AND ?
          AND (state = ? OR (state = ? AND EXISTS (SELECT 1 FROM sendout_gates g WHERE g.sendout_id = ? AND g.state = ?)))`,
