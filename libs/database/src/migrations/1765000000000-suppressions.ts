@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 
 import { columnKit } from './column-kit';
 
 /**
- * Suppression lists: per account and channel, the addresses nothing is sent to. The unique key is
- * also the lookup generation joins on (one index probe per contact); the account's (id) index
+ * Suppression lists: per account and channel, the addresses nothing is sent to. The unique key
+ * (address, account_id, channel) is also the lookup generation joins on (one index probe per contact); the account's (id) index
  * serves the keyset listing. A sendout may skip the `unsubscribed` entries (a transactional send
  * of the email API that opts out of them).
  */
@@ -29,7 +29,8 @@ export class Suppressions1765000000000 implements MigrationInterface {
           c.createdAt(),
         ],
         indices: [
-          new TableIndex({ name: 'ux_suppressions_address', columnNames: ['account_id', 'channel', 'address'], isUnique: true }),
+          // the address first: a probe's comparisons are decided by it, not by the account id every entry shares
+          new TableIndex({ name: 'ux_suppressions_address', columnNames: ['address', 'account_id', 'channel'], isUnique: true }),
           new TableIndex({ name: 'ix_suppressions_account', columnNames: ['account_id', 'id'] }),
         ],
       }),

@@ -3,7 +3,7 @@
  * generation's INSERT … SELECT so that a page stays one statement: EXCLUDED when the contact lacks
  * the address the integration needs, or when that address is on the account's suppression list
  * for the channel; else the sendout's starting state. The suppression lookup is a LEFT JOIN on the
- * list's unique (account_id, channel, address) key: one index probe per contact.
+ * list's unique (address, account_id, channel) key: one index probe per contact.
  */
 import { Channel, ContactAddress, MessageState, NO_ADDRESS_REASONS, SUPPRESSED_REASON_PREFIX } from '@sendgate/domain';
 import { SqlDialect } from '../sql';

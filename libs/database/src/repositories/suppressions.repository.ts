@@ -1,6 +1,6 @@
 /**
  * Suppression lists, per account and channel. Adding is one multi-row INSERT IGNORE per slice (the
- * unique (account_id, channel, address) key keeps the first entry of an address: its reason and
+ * unique (address, account_id, channel) key keeps the first entry of an address: its reason and
  * source say why it was first suppressed); listing is a keyset page over the account's (id) index.
  * Addresses arrive normalised (see suppressionAddress): matching is plain equality. What a message
  * tells (a bounce, a complaint, an unsubscribe link) is added straight from the message's rows by
