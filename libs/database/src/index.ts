@@ -31,3 +31,4 @@ export * from './repositories/journey-runs.repository';
 export * from './repositories/campaigns.repository';
 export * from './repositories/suppressions.repository';
 export * from './repositories/generated-state';
+export * from './repositories/message-generation';
