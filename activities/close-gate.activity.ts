@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
+import { sleep } from './dispatch-feedback.activity';
 
 export interface GateOutcome {
   state: GateState;
@@ -58,6 +59,8 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
 
 /** GATED messages of a batch already accepted, at a time, in id order (a send page's claim waits for one at most). */
 const RELEASE_SLICE = 5_000;
+/** How long the release lets the first pages claim their heads before its first slice. */
+const RELEASE_DELAY_MS = 100;
 
 /**
  * Moves an accepted batch's GATED messages to ACCEPTED, a slice of ids at a time, while its first
@@ -67,6 +70,8 @@ const RELEASE_SLICE = 5_000;
  */
 export function releaseAcceptedGateActivity({ messages }: SendoutActivityDeps) {
   return async function releaseAcceptedGate(input: { sendoutId: string }): Promise<{ released: number }> {
+    // It starts beside the first pages: their head claims go first, not after a slice's commit.
+    await sleep(RELEASE_DELAY_MS, Context.current().cancellationSignal);
     let released = 0;
     let beforeId: number | undefined;
     for (;;) {

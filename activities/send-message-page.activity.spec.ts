@@ -384,7 +384,33 @@ describe('sendMessagePage', () => {
 
       expect(error).toMatchObject({ type: 'ContentRefused', nonRetryable: true });
       expect(keysOf(sendoutId)).toEqual([]);
-      expect((await db.states(ids))[0].state).toBe(MessageState.ACCEPTED);
+      // claimed while the page prepared, never posted: the workflow's failMessagePage fails it with the reason
+      expect((await db.states(ids))[0].state).toBe(MessageState.SENDING);
+    });
+  });
+
+  describe('when a window of pages starts together', () => {
+    it('reads and compiles the sendout once, and the first page posts first', async () => {
+      const { sendoutId, ids } = await sendout(30);
+      const deps = sendoutActivityDeps(db, espClient, guard);
+      let reads = 0;
+      const findById = deps.sendouts.findById.bind(deps.sendouts);
+      deps.sendouts.findById = (id) => ((reads += 1), findById(id));
+      const pages = createSendoutActivities(deps).sendMessagePage;
+      const ranges = [ids.slice(0, 10), ids.slice(10, 20), ids.slice(20)].map((r) => [r[0], r[r.length - 1]] as [number, number]);
+
+      const results = await Promise.all(
+        ranges.map((range) =>
+          new ActivityEnvironment({ activityType: 'sendMessagePage' }).run(pages, { sendoutId, range, concurrency: 2 }),
+        ),
+      );
+
+      expect(results).toEqual([1, 2, 3].map(() => ({ sent: 10, failed: 0 })));
+      expect(reads).toBe(1);
+      expect(new Set(keysOf(sendoutId)).size).toBe(30);
+      // the pages that joined the first one's preparation claimed their heads after its first POST
+      const first = esp.requests.find((r) => r.key.startsWith(`${sendoutId}:`))!;
+      expect(Number(/c-(\d+)@/.exec(first.body)![1])).toBeLessThanOrEqual(10);
     });
   });
 });

@@ -38,23 +38,23 @@ export interface SendPageResult {
  * are recorded.
  */
 export function sendMessagePageActivity(deps: SendoutActivityDeps) {
-  const { sendouts, integrations } = deps;
+  const preparations = sharedPreparations(deps);
 
   return timedPageActivity(
     'sendMessagePage',
     async function sendMessagePage(input: { sendoutId: string; range: [number, number]; concurrency: number }): Promise<SendPageResult> {
-      const sendout = await sendouts.findById(input.sendoutId);
-      if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${input.sendoutId} does not exist`, 'SendoutNotFound');
-      const integration = await integrations.findById(sendout.integrationId);
-      if (!integration)
-        throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
-      const content = compileContent(sendout.content);
-      const payload = PayloadTemplate.compile(integration.payloadTemplate);
-      const email = await loadEmailRequest(deps.emailSends, input.sendoutId, payload.uses('attachments'));
-      const unsubscribeUrl = unsubscribeLinkOf(deps.unsubscribeLinks, sendout.accountId, content, payload);
-      // Secrets are opened here, in memory, for this page only: never in workflow history or logs.
-      const staticHeaders = openHeaders(integration.headers, deps.secrets);
-      const auth = openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets);
+      // The head of the range is claimed on its own, while the sendout and its integration are
+      // read: its first POSTs wait neither for those reads nor for the whole page's UPDATE, which
+      // runs after it and is awaited before the next slice is loaded. The pages that join another
+      // page's preparation (the rest of a window, started together) let that page's first POSTs
+      // go first: on a busy worker their claims and loads would hold them up.
+      const [fromId, toId] = input.range;
+      const headTo = Math.min(toId, fromId + HEAD_IDS - 1);
+      const shared = preparations(input.sendoutId);
+      const claimHead = () => deps.messages.claimRange(input.sendoutId, [fromId, headTo]);
+      const headClaimed = shared.joined ? shared.firstPosts.then(claimHead) : claimHead();
+      headClaimed.catch(() => undefined); // awaited below, unless the sendout or its integration is gone
+      const { sendout, integration, content, payload, email, unsubscribeUrl, staticHeaders, auth } = await shared.preparation;
       const tokenKey = `${integration.id}:${integration.authSecrets}`;
       const integrationLabel = { integration: integration.id };
       // Label sets resolved once per page: prom-client hashes the labels of every call otherwise.
@@ -83,11 +83,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
         return outcome;
       };
 
-      // The head of the range is claimed on its own: its first POSTs need not wait for the whole
-      // page's UPDATE, which runs meanwhile and is awaited before the next slice is loaded.
-      const [fromId, toId] = input.range;
-      const headTo = Math.min(toId, fromId + HEAD_IDS - 1);
-      await deps.messages.claimRange(input.sendoutId, [fromId, headTo]);
+      await headClaimed;
       const restClaimed = headTo < toId ? deps.messages.claimRange(input.sendoutId, [headTo + 1, toId]) : Promise.resolve(0);
       restClaimed.catch(() => undefined); // its failure is seen where the next slice awaits it
       const cancelled = Context.current().cancellationSignal;
@@ -136,6 +132,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
           let outcome: EspOutcome;
           try {
             const bearer = auth.type === 'oauth2' ? await deps.tokens.get(tokenKey, auth) : undefined;
+            shared.posting();
             outcome = await post(body, message.idempotencyKey, bearer);
             if (auth.type === 'oauth2' && outcome.kind === 'rejected' && outcome.status === 401) {
               // A revoked or expired token: refresh it once and try again; a second 401 is final.
@@ -168,6 +165,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       try {
         await whileBeating(sendAll);
       } finally {
+        shared.posting(); // nothing (more) to post: the pages waiting on this one go on
         // What was sent is recorded even when a lane failed unexpectedly.
         await recorder.flush();
       }
@@ -238,6 +236,71 @@ function compileContent(content: MessageContent): ContentTemplate {
     if (error instanceof ContentTemplateError) throw ApplicationFailure.nonRetryable(error.message, 'ContentRefused');
     throw error;
   }
+}
+
+/**
+ * How long one page's preparation serves the other pages of its sendout that start meanwhile: a
+ * window's pages start together, and each reading and compiling the same rows would hold up the
+ * first POSTs. An edit of the integration reaches the pages that start after it.
+ */
+const PREPARATION_SHARED_MS = 1_000;
+
+/** The sendout and integration rows of a page, its templates compiled and its secrets opened (in memory only). */
+async function prepare(deps: SendoutActivityDeps, sendoutId: string) {
+  const sendout = await deps.sendouts.findById(sendoutId);
+  if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${sendoutId} does not exist`, 'SendoutNotFound');
+  const integration = await deps.integrations.findById(sendout.integrationId);
+  if (!integration) throw ApplicationFailure.nonRetryable(`integration ${sendout.integrationId} no longer exists`, 'IntegrationNotFound');
+  const content = compileContent(sendout.content);
+  const payload = PayloadTemplate.compile(integration.payloadTemplate);
+  return {
+    sendout,
+    integration,
+    content,
+    payload,
+    email: await loadEmailRequest(deps.emailSends, sendoutId, payload.uses('attachments')),
+    unsubscribeUrl: unsubscribeLinkOf(deps.unsubscribeLinks, sendout.accountId, content, payload),
+    // never in workflow history or logs
+    staticHeaders: openHeaders(integration.headers, deps.secrets),
+    auth: openAuth(integration.authType, integration.authSettings, integration.authSecrets, deps.secrets),
+  };
+}
+
+/** How long a page that joined another's preparation waits at most for that page's first POSTs. */
+const FIRST_POSTS_HEAD_START_MS = 25;
+
+/**
+ * Preparations by sendout, each shared for PREPARATION_SHARED_MS from its start (a failed one is
+ * not kept). A page gets the preparation, whether it joined one another page started, and a
+ * promise of that page's first POSTs (or FIRST_POSTS_HEAD_START_MS, whichever comes first).
+ */
+function sharedPreparations(deps: SendoutActivityDeps) {
+  type Entry = { at: number; preparation: ReturnType<typeof prepare>; posted: Promise<void>; posting: () => void };
+  const started = new Map<string, Entry>();
+  return (sendoutId: string) => {
+    const now = Date.now();
+    for (const [id, entry] of started) if (now - entry.at > PREPARATION_SHARED_MS) started.delete(id);
+    const found = started.get(sendoutId);
+    if (found) {
+      const headStart = new Promise<void>((resolve) => setTimeout(resolve, FIRST_POSTS_HEAD_START_MS).unref());
+      return {
+        preparation: found.preparation,
+        joined: true,
+        firstPosts: Promise.race([found.posted, headStart]),
+        posting: () => undefined,
+      };
+    }
+    let posting = () => undefined as void;
+    const entry: Entry = {
+      at: now,
+      preparation: prepare(deps, sendoutId),
+      posted: new Promise<void>((resolve) => (posting = resolve)),
+      posting: () => posting(),
+    };
+    entry.preparation.catch(() => started.get(sendoutId) === entry && started.delete(sendoutId));
+    started.set(sendoutId, entry);
+    return { preparation: entry.preparation, joined: false, firstPosts: entry.posted, posting: entry.posting };
+  };
 }
 
 /** What a sendout of the email API adds to every message: read once per page, never in workflow history. */

@@ -378,7 +378,10 @@ async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress
 
   try {
     for (;;) {
-      const pages = await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages: PAGES_PER_PLAN });
+      // The first plan reads only the first window's ids, so the first pages start sooner; the
+      // marker of a replayed plan answers what it answered then, whatever it asked for.
+      const maxPages = pagesStarted === 0 ? Math.min(tuning.sendWindow, PAGES_PER_PLAN) : PAGES_PER_PLAN;
+      const pages = await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages });
       if (pages.length === 0) break;
       for (const range of pages) {
         const page = sendOne(range).finally(() => {
