@@ -7,7 +7,7 @@ import { Channel, FeedbackEvent, MessageState, SegmentFilter, SendoutAudience, c
 import { Sql, chunk } from '../sql';
 import { audienceSource } from './audience-source';
 import { recordFeedback } from './feedback-outbox';
-import { GenerateOptions, generatedState } from './generated-state';
+import { GenerateOptions, GeneratedState, generatedState } from './generated-state';
 
 const IN_LIST_LIMIT = 1_000;
 
@@ -26,29 +26,15 @@ export class MessageGeneration {
     const { dialect } = this.sql;
     const where = compileSegmentFilter(args.filter, dialect, 'c');
     const after = await this.lastGeneratedContactId(args.sendoutId);
-    const now = dialect.timestamp(new Date());
     const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect);
     return this.generatePage(args, after, (sql) =>
-      sql.run(
-        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
-         SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-         FROM contacts c ${dialect.forceIndex('ix_contacts_account_id')} ${generated.join}
-         WHERE c.account_id = ? AND c.id > ? AND ${where.sql}
-         ORDER BY c.id
-         LIMIT ?`,
-        [
-          args.sendoutId,
-          ...generated.selectParams,
-          `${args.sendoutId}:`,
-          now,
-          now,
-          ...generated.joinParams,
-          args.accountId,
-          after,
-          ...where.params,
-          args.pageSize,
-        ],
-      ),
+      insertMessages(sql, args.sendoutId, generated, {
+        contactId: 'c.id',
+        from: `contacts c ${dialect.forceIndex('ix_contacts_account_id')}`,
+        where: `c.account_id = ? AND c.id > ? AND ${where.sql}`,
+        whereParams: [args.accountId, after, ...where.params],
+        limit: args.pageSize,
+      }),
     );
   }
 
@@ -70,28 +56,16 @@ export class MessageGeneration {
     const { dialect } = this.sql;
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const source = audienceSource(args.audience, args.accountId, after, dialect, args.segmentFilter);
-    const now = dialect.timestamp(new Date());
     const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect);
-    const key = dialect.concat('?', source.contactId);
     return this.generatePage(args, after, (sql) =>
-      sql.run(
-        `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
-         SELECT ${source.hint} ?, ${source.contactId}, ${generated.state}, ${generated.reason}, ${key}, 0, ?, ?
-         FROM ${source.from} ${generated.join}
-         WHERE ${source.where}
-         ORDER BY ${source.contactId}
-         LIMIT ?`,
-        [
-          args.sendoutId,
-          ...generated.selectParams,
-          `${args.sendoutId}:`,
-          now,
-          now,
-          ...generated.joinParams,
-          ...source.params,
-          args.pageSize,
-        ],
-      ),
+      insertMessages(sql, args.sendoutId, generated, {
+        hint: source.hint,
+        contactId: source.contactId,
+        from: source.from,
+        where: source.where,
+        whereParams: source.params,
+        limit: args.pageSize,
+      }),
     );
   }
 
@@ -140,7 +114,6 @@ export class MessageGeneration {
    */
   async generateForExternalIds(args: { sendoutId: string; accountId: string; externalIds: string[] } & GenerateOptions): Promise<number> {
     const { dialect } = this.sql;
-    const now = dialect.timestamp(new Date());
     // the email API keeps the address as its client spelled it
     const given = 'COALESCE(em.to_address, c.email)';
     const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect, given, `LOWER(TRIM(${given}))`);
@@ -150,23 +123,13 @@ export class MessageGeneration {
     let inserted = 0;
     for (const ids of chunk(args.externalIds, IN_LIST_LIMIT)) {
       const insert = (sql: Sql) =>
-        sql.run(
-          `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
-           SELECT ?, c.id, ${generated.state}, ${generated.reason}, ${dialect.concat('?', 'c.id')}, 0, ?, ?
-           FROM contacts c ${recipients} ${generated.join}
-           WHERE c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
-          [
-            args.sendoutId,
-            ...generated.selectParams,
-            `${args.sendoutId}:`,
-            now,
-            now,
-            ...(recipients ? [args.sendoutId] : []),
-            ...generated.joinParams,
-            args.accountId,
-            ...ids,
-          ],
-        );
+        insertMessages(sql, args.sendoutId, generated, {
+          contactId: 'c.id',
+          from: `contacts c ${recipients}`,
+          fromParams: recipients ? [args.sendoutId] : [],
+          where: `c.account_id = ? AND c.external_id IN (${dialect.placeholders(ids.length)})`,
+          whereParams: [args.accountId, ...ids],
+        });
       inserted += await this.generatePage(args, undefined, insert);
     }
     return inserted;
@@ -187,4 +150,45 @@ export class MessageGeneration {
     );
     return Object.fromEntries(rows.map((r) => [r.reason ?? '', Number(r.n)]));
   }
+}
+
+/** Where a generation statement takes its contacts from. */
+interface MessageSource {
+  /** An optimizer hint, right after SELECT. */
+  hint?: string;
+  /** The contact id column. */
+  contactId: string;
+  /** The FROM clause with any join before the suppression join, and that join's parameters. */
+  from: string;
+  fromParams?: unknown[];
+  where: string;
+  whereParams: unknown[];
+  /** A keyset page of this many contacts, in contact id order; none for a list of contacts. */
+  limit?: number;
+}
+
+/** One INSERT … SELECT of messages for the source's contacts, each with its generated state and idempotency key. */
+function insertMessages(sql: Sql, sendoutId: string, generated: GeneratedState, source: MessageSource): Promise<number> {
+  const { dialect } = sql;
+  const now = dialect.timestamp(new Date());
+  const paged = source.limit !== undefined;
+  const key = dialect.concat('?', source.contactId);
+  return sql.run(
+    `${dialect.insertIgnore} INTO messages (sendout_id, contact_id, state, reason, idempotency_key, attempts, created_at, updated_at)
+     SELECT ${source.hint ?? ''} ?, ${source.contactId}, ${generated.state}, ${generated.reason}, ${key}, 0, ?, ?
+     FROM ${source.from} ${generated.join}
+     WHERE ${source.where}
+     ${paged ? `ORDER BY ${source.contactId} LIMIT ?` : ''}`,
+    [
+      sendoutId,
+      ...generated.selectParams,
+      `${sendoutId}:`,
+      now,
+      now,
+      ...(source.fromParams ?? []),
+      ...generated.joinParams,
+      ...source.whereParams,
+      ...(paged ? [source.limit] : []),
+    ],
+  );
 }
