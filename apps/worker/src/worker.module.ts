@@ -12,8 +12,13 @@ import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES } from './a
     {
       provide: EspClient,
       inject: [SENDGATE_CONFIG, OutboundGuard],
+      // One connection for every request a sendout's window has in flight: fewer, and its POSTs queue for a socket.
       useFactory: (config: SendgateConfig, guard: OutboundGuard) =>
-        new EspClient({ connectionsPerOrigin: config.sendout.sendConcurrency * 2, timeoutMs: config.outbound.requestTimeoutMs, guard }),
+        new EspClient({
+          connectionsPerOrigin: config.sendout.sendConcurrency * config.sendout.sendWindow,
+          timeoutMs: config.outbound.requestTimeoutMs,
+          guard,
+        }),
     },
     {
       provide: FEEDBACK_ESP_CLIENT,
