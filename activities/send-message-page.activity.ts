@@ -275,11 +275,9 @@ const FIRST_POSTS_HEAD_START_MS = 25;
  * promise of that page's first POSTs (or FIRST_POSTS_HEAD_START_MS, whichever comes first).
  */
 function sharedPreparations(deps: SendoutActivityDeps) {
-  type Entry = { at: number; preparation: ReturnType<typeof prepare>; posted: Promise<void>; posting: () => void };
+  type Entry = { preparation: ReturnType<typeof prepare>; posted: Promise<void>; posting: () => void };
   const started = new Map<string, Entry>();
   return (sendoutId: string) => {
-    const now = Date.now();
-    for (const [id, entry] of started) if (now - entry.at > PREPARATION_SHARED_MS) started.delete(id);
     const found = started.get(sendoutId);
     if (found) {
       const headStart = new Promise<void>((resolve) => setTimeout(resolve, FIRST_POSTS_HEAD_START_MS).unref());
@@ -292,12 +290,14 @@ function sharedPreparations(deps: SendoutActivityDeps) {
     }
     let posting = () => undefined as void;
     const entry: Entry = {
-      at: now,
       preparation: prepare(deps, sendoutId),
       posted: new Promise<void>((resolve) => (posting = resolve)),
       posting: () => posting(),
     };
-    entry.preparation.catch(() => started.get(sendoutId) === entry && started.delete(sendoutId));
+    // dropped when its time is up (an email request's files are not held by an idle worker), or at once when it failed
+    const forget = () => started.get(sendoutId) === entry && started.delete(sendoutId);
+    setTimeout(forget, PREPARATION_SHARED_MS).unref();
+    entry.preparation.catch(forget);
     started.set(sendoutId, entry);
     return { preparation: entry.preparation, joined: false, firstPosts: entry.posted, posting: entry.posting };
   };
