@@ -93,6 +93,37 @@ describe('createLogger', () => {
       expect(text()).not.toContain(SECRETS.password);
     });
 
+    it('censors a secret however deep, in arrays, in any letter case, and leaves the logged object as it was', () => {
+      const { sut, text, lines } = capture();
+      const logged = {
+        attempts: [{ request: { headers: { Authorization: SECRETS.bearer, 'X-Api-Key': SECRETS.apiKey } }, status: 401 }],
+        a: { b: { c: { d: { e: { clientSecret: SECRETS.clientSecret, kept: 'visible' } } } } },
+      };
+
+      sut.info(logged, 'retried');
+
+      const [line] = lines();
+      expect(line.attempts).toEqual([{ request: { headers: { Authorization: '[Redacted]', 'X-Api-Key': '[Redacted]' } }, status: 401 }]);
+      expect(line.a.b.c.d.e).toEqual({ clientSecret: '[Redacted]', kept: 'visible' });
+      expect(logged.a.b.c.d.e.clientSecret).toBe(SECRETS.clientSecret);
+      expect(logged.attempts[0].request.headers.Authorization).toBe(SECRETS.bearer);
+      for (const secret of Object.values(SECRETS)) expect(text()).not.toContain(secret);
+    });
+
+    it("censors the fields of a logged error, as an HTTP client's error carries its request's headers", () => {
+      const { sut, text, lines } = capture();
+      const error = Object.assign(new Error('401 from the ESP'), { config: { headers: { authorization: SECRETS.bearer } } });
+
+      sut.error({ err: error }, 'send failed');
+      sut.error(error);
+
+      for (const line of lines()) {
+        expect(line.err).toMatchObject({ message: '401 from the ESP', config: { headers: { authorization: '[Redacted]' } } });
+        expect(line.err.stack).toContain('401 from the ESP');
+      }
+      expect(text()).not.toContain(SECRETS.bearer);
+    });
+
     it('logs a request as method, masked URL and id, never its headers', () => {
       const { sut, text, lines } = capture();
       const request = (url: string) => ({

@@ -1,10 +1,10 @@
 /**
- * What never reaches a log line: secrets by field name (pino's `redact`, so it costs nothing at the
- * call sites and no call site can forget it), and the signed token in the path of the public
- * capability routes (the request serializer masks it).
+ * What never reaches a log line: secrets by field name (censored by the logger itself, so it costs
+ * nothing at the call sites and no call site can forget it), and the signed token in the path of
+ * the public capability routes (the request serializer masks it).
  */
 
-/** Field names that hold a secret wherever they appear. */
+/** Field names that hold a secret wherever they appear, in any letter case. */
 const SECRET_FIELDS = [
   'password',
   'secret',
@@ -20,24 +20,60 @@ const SECRET_FIELDS = [
   'api_key',
   'secretAccessKey',
   'authorization',
+  'proxy-authorization',
   'cookie',
-  '["x-api-key"]',
-  '["set-cookie"]',
-  '["proxy-authorization"]',
+  'set-cookie',
+  'x-api-key',
 ];
 
+const SECRET_NAMES = new Set(SECRET_FIELDS.map((field) => field.toLowerCase()));
+
 /**
- * How deep the names are looked for: top level, and three levels below (`req.headers.authorization`,
- * `integration.auth.password`, `err.config.headers.authorization`). pino's redaction compiles exact
- * paths, so the depth is bounded; nothing we log nests secrets deeper.
+ * How deep a logged object is searched: `err.config.headers.authorization` is four levels down, and
+ * nothing we log nests deeper than this. The bound also ends a search of a cyclic object.
  */
-const DEPTHS = ['', '*.', '*.*.', '*.*.*.'];
+const MAX_DEPTH = 8;
 
 export const REDACTED = '[Redacted]';
 
-export const REDACT_PATHS: string[] = DEPTHS.flatMap((prefix) =>
-  SECRET_FIELDS.map((field) => (field.startsWith('[') ? `${prefix.replace(/\.$/, '')}${field}` : `${prefix}${field}`)),
-);
+/**
+ * The value as it may be logged: every field with a secret's name, at any depth up to MAX_DEPTH, in
+ * objects and arrays, becomes REDACTED. One pass over the value, no copy unless a field is censored
+ * (then only the objects on its path are copied): the value the caller logged is never changed.
+ */
+export function redactSecrets<T>(value: T): T {
+  return censor(value, 0) as T;
+}
+
+/**
+ * The fields of a log line or of a child logger's bindings, censored as redactSecrets does, except
+ * the top-level ones named in `serialized`: their serializer makes what is logged of them, and
+ * censors it if it has to (a raw request is not worth searching).
+ */
+export function redactFields<T extends object>(fields: T, serialized: object): T {
+  return censor(fields, 0, serialized) as T;
+}
+
+function censor(value: unknown, depth: number, serialized?: object): unknown {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || ArrayBuffer.isView(value) || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const censored = censor(value[i], depth + 1);
+      if (censored !== value[i]) (copy ??= value.slice())[i] = censored;
+    }
+    return copy ?? value;
+  }
+  const fields = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const name of Object.keys(fields)) {
+    if (serialized && Object.hasOwn(serialized, name)) continue;
+    const field = fields[name];
+    const censored = field !== undefined && SECRET_NAMES.has(name.toLowerCase()) ? REDACTED : censor(field, depth + 1);
+    if (censored !== field) (copy ??= { ...fields })[name] = censored;
+  }
+  return copy ?? value;
+}
 
 export const MASK = '***';
 
