@@ -18,13 +18,17 @@ describe('loadConfig', () => {
     expect(sut.api).toMatchObject({ espEventsApplyIntervalMs: 5_000, espEventsUnmatchedAfterMs: 3_600_000 });
   });
 
-  it('batches gate rejects for 2 ms, up to 500 of them, unless told otherwise', () => {
-    expect(loadConfig({}).api.gateDecisionBatch).toEqual({ windowMs: 2, maxSize: 500 });
-    expect(loadConfig({ SENDGATE_GATE_DECISION_BATCH_MS: '0', SENDGATE_GATE_DECISION_BATCH_MAX: '1' }).api.gateDecisionBatch).toEqual({
-      windowMs: 0,
-      maxSize: 1,
-    });
+  it('batches gate rejects with no wait, up to 500 of them, two batches committing at once, unless told otherwise', () => {
+    expect(loadConfig({}).api.gateDecisionBatch).toEqual({ windowMs: 0, maxSize: 500, concurrency: 2 });
+    expect(
+      loadConfig({
+        SENDGATE_GATE_DECISION_BATCH_MS: '5',
+        SENDGATE_GATE_DECISION_BATCH_MAX: '1',
+        SENDGATE_GATE_DECISION_BATCH_CONCURRENCY: '8',
+      }).api.gateDecisionBatch,
+    ).toEqual({ windowMs: 5, maxSize: 1, concurrency: 8 });
     expect(() => loadConfig({ SENDGATE_GATE_DECISION_BATCH_MAX: '0' })).toThrow(/SENDGATE_GATE_DECISION_BATCH_MAX/);
+    expect(() => loadConfig({ SENDGATE_GATE_DECISION_BATCH_CONCURRENCY: '0' })).toThrow(/SENDGATE_GATE_DECISION_BATCH_CONCURRENCY/);
   });
 
   it('runs 16 workflow starts after the answer with 1,000 waiting, and can leave them all to the reconciler', () => {

@@ -25,8 +25,11 @@ export interface SendgateConfig {
     espEventsApplyIntervalMs: number;
     /** A callback event that matches no message this long after it came is marked UNMATCHED. */
     espEventsUnmatchedAfterMs: number;
-    /** Gate rejects arriving within `windowMs` of each other commit in one transaction, up to `maxSize` of them. */
-    gateDecisionBatch: { windowMs: number; maxSize: number };
+    /**
+     * Gate rejects that arrive together commit in one transaction, up to `maxSize` of them: those of
+     * `windowMs` after the first, and those that came while `concurrency` batches were committing.
+     */
+    gateDecisionBatch: { windowMs: number; maxSize: number; concurrency: number };
   };
   outbound: OutboundConfig;
   log: LogConfig;
@@ -178,8 +181,9 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
       espEventsApplyIntervalMs: read.int('SENDGATE_ESP_EVENTS_APPLY_INTERVAL_MS', 5_000, 100, 3_600_000),
       espEventsUnmatchedAfterMs: read.int('SENDGATE_ESP_EVENTS_UNMATCHED_AFTER_MS', 3_600_000, 1_000, 30 * 24 * 3_600_000),
       gateDecisionBatch: {
-        windowMs: read.int('SENDGATE_GATE_DECISION_BATCH_MS', 2, 0, 1_000),
+        windowMs: read.int('SENDGATE_GATE_DECISION_BATCH_MS', 0, 0, 1_000),
         maxSize: read.int('SENDGATE_GATE_DECISION_BATCH_MAX', 500, 1, 1_000),
+        concurrency: read.int('SENDGATE_GATE_DECISION_BATCH_CONCURRENCY', 2, 1, 16),
       },
     },
     outbound: {

@@ -23,7 +23,7 @@ describeOnEachDatabase((db) => {
   /** A batcher that flushes when `size` rejects have joined (the window is long enough never to end first). */
   function batcherOf(size: number) {
     const flushes = jest.spyOn(gates, 'rejectMany');
-    return { sut: new GateRejectBatcher(gates, { windowMs: HOUR, maxSize: size }), flushes };
+    return { sut: new GateRejectBatcher(gates, { windowMs: HOUR, maxSize: size, concurrency: 2 }), flushes };
   }
 
   /** A gated sendout of `count` messages with an open gate, reporting to one feedback webhook. */
@@ -62,6 +62,33 @@ describeOnEachDatabase((db) => {
       expect(flushes).toHaveBeenCalledTimes(1);
       expect(answers).toEqual(ids.map(() => ({ changed: true, state: MessageState.REJECTED })));
       expect((await db.states(ids)).map((m) => [m.state, m.reason])).toEqual(ids.map((_, i) => [MessageState.REJECTED, `reason ${i}`]));
+    });
+  });
+
+  describe('while a batch is committing', () => {
+    it('holds the rejects that arrive meanwhile and commits them together as soon as it has committed', async () => {
+      const { sendoutId, ids } = await gatedSendout(4);
+      const rejectMany = gates.rejectMany.bind(gates);
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const flushes = jest.spyOn(gates, 'rejectMany').mockImplementationOnce(async (requests) => {
+        await committing;
+        return rejectMany(requests);
+      });
+      const sut = new GateRejectBatcher(gates, { windowMs: 0, maxSize: 500, concurrency: 1 });
+
+      const first = sut.reject(sendoutId, ids[0], null);
+      await new Promise((resolve) => setImmediate(resolve)); // the first batch, of one, has started
+      const rest = ids.slice(1).map((id) => sut.reject(sendoutId, id, null));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const whileCommitting = flushes.mock.calls.length;
+      commit();
+      const answers = await Promise.all([first, ...rest]);
+
+      expect(whileCommitting).toBe(1);
+      expect(flushes.mock.calls.map(([requests]) => requests.map((r) => r.messageId))).toEqual([[ids[0]], ids.slice(1)]);
+      expect(answers).toEqual(ids.map(() => ({ changed: true, state: MessageState.REJECTED })));
+      expect((await db.states(ids)).map((m) => m.state)).toEqual(ids.map(() => MessageState.REJECTED));
     });
   });
 

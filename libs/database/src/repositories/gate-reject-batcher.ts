@@ -3,14 +3,20 @@
  * costs one round of statements and one commit per batch instead of per call. Each caller still
  * waits for the commit of its own batch and gets its own answer, so a 200 means the reject is
  * durable, as it did when every call had its own transaction.
+ *
+ * Batches size themselves to the load: while `concurrency` batches are committing, the calls that
+ * arrive wait and form the next batch, which starts as soon as one of them has committed. So the
+ * API goes on reading requests while the database commits, and a lone call waits for no one.
  */
 import { GateRepository, RejectOutcome, RejectRequest } from './gate.repository';
 
 export interface RejectBatchOptions {
-  /** How long the first reject of a batch waits for others to join it. */
+  /** How long the first reject of a batch waits for others to join it (0: those of the same event loop turn). */
   windowMs: number;
   /** A batch this large is flushed at once. */
   maxSize: number;
+  /** How many batches may be committing at once. */
+  concurrency: number;
 }
 
 interface Waiting {
@@ -21,7 +27,8 @@ interface Waiting {
 
 export class GateRejectBatcher {
   private waiting: Waiting[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private committing = 0;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
   constructor(
     private readonly gates: GateRepository,
@@ -33,19 +40,33 @@ export class GateRejectBatcher {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request: { sendoutId, messageId, reason }, resolve, reject });
       if (this.waiting.length >= this.options.maxSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+      else this.timer ??= this.options.windowMs > 0 ? setTimeout(this.flush, this.options.windowMs) : setImmediate(this.flush);
     });
   }
 
-  /** Batches flush independently: one still committing does not hold up the next. */
-  private flush(): void {
-    clearTimeout(this.timer);
+  /** Starts batches while fewer than `concurrency` commit; what waits beyond that goes when one has committed. */
+  private readonly flush = (): void => {
+    this.stopTimer();
+    while (this.waiting.length > 0 && this.committing < this.options.concurrency) {
+      const batch = this.waiting.splice(0, this.options.maxSize);
+      this.committing += 1;
+      this.gates
+        .rejectMany(batch.map((w) => w.request))
+        .then(
+          (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i])),
+          (error: unknown) => batch.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          this.committing -= 1;
+          this.flush();
+        });
+    }
+  };
+
+  private stopTimer(): void {
+    if (this.timer === undefined) return;
+    if (this.options.windowMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
+    else clearImmediate(this.timer as NodeJS.Immediate);
     this.timer = undefined;
-    const batch = this.waiting;
-    this.waiting = [];
-    this.gates.rejectMany(batch.map((w) => w.request)).then(
-      (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i])),
-      (error: unknown) => batch.forEach((w) => w.reject(error)),
-    );
   }
 }
