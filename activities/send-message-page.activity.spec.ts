@@ -1,94 +1,30 @@
 /**
  * The send page activity without a worker: a real activity context (heartbeats, cancellation),
  * SQLite in memory with the product's migrations, and a fake ESP as a real server on 127.0.0.1.
+ * What a message says (links, the email API's recipients and files) is in
+ * send-message-page-content.activity.spec.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import {
-  EspIntegrationEntity,
-  IntegrationStatus,
-  MessagesRepository,
-  SendoutEntity,
-  EmailSendsRepository,
-  ContactsRepository,
-} from '@sendgate/database';
-import { MessageContent, MessageState, SendoutStage } from '@sendgate/domain';
-import { EspClient, OutboundGuard } from '@sendgate/esp';
+import { MessagesRepository } from '@sendgate/database';
+import { MessageState } from '@sendgate/domain';
 import { metrics } from '@sendgate/metrics';
 import { ActivityEnvironment } from '../test/activity-environment';
-import { sendoutRow } from '../test/sendout-row';
-import { EspReceiver } from '../test/esp-receiver';
-import { TestDatabase } from '../test/test-databases';
+import { sendPageFixture } from '../test/send-page-fixture';
+import { sendoutActivityDeps } from '../test/sendout-activity-deps';
 import { freePort, waitFor } from '../test/wait';
-import { UnsubscribeLinks } from '@sendgate/crypto';
-import { TEST_SECRETS, TEST_SIGNER, sendoutActivityDeps } from '../test/sendout-activity-deps';
 import { createSendoutActivities } from './index';
 
-const db = new TestDatabase('sqlite');
-const esp = new EspReceiver();
-const secrets = TEST_SECRETS;
-const guard = new OutboundGuard({ allowPrivateNetworks: true });
-const espClient = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 10_000, guard });
-let sut: ReturnType<typeof createSendoutActivities>['sendMessagePage'];
+const fixture = sendPageFixture();
+const { db, esp, espClient, guard, sendout, keysOf } = fixture;
+let sut: typeof fixture.sut;
 let env: ActivityEnvironment;
+beforeEach(() => ({ sut, env } = fixture));
 
-beforeAll(async () => {
-  await Promise.all([db.open(), esp.start()]);
-  sut = createSendoutActivities(sendoutActivityDeps(db, espClient, guard)).sendMessagePage;
-});
-
-afterAll(async () => {
-  await espClient.close();
-  await Promise.all([db.close(), esp.stop()]);
-});
-
-beforeEach(() => {
-  env = new ActivityEnvironment({ activityType: 'sendMessagePage' });
-  esp.respond = () => ({ status: 200 });
-});
-
-/** A sendout of `count` ACCEPTED messages to contacts c-1 … c-<count> (first names Contact1 …). */
-async function sendout(count: number, options: { url?: string; content?: MessageContent; payloadTemplate?: string } = {}) {
-  const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
-  const integrationId = randomUUID();
-  await db.dataSource.getRepository(EspIntegrationEntity).insert({
-    id: integrationId,
-    accountId,
-    name: 'fake ESP',
-    channel: 'email',
-    url: options.url ?? esp.url,
-    payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}"}',
-    status: IntegrationStatus.ACTIVE,
-    identifierType: 'email',
-    headers: [{ key: 'x-api-key', secret: true, value: secrets.seal('s3cret') }],
-    messageIdPath: null,
-    authType: 'none',
-    authSettings: null,
-    authSecrets: null,
-    rateLimitPerSecond: null,
-  });
-  const id = randomUUID();
-  await db.dataSource.getRepository(SendoutEntity).insert(
-    sendoutRow({
-      id,
-      accountId,
-      integrationId,
-      name: 'Spring',
-      content: options.content ?? { subject: 'Hi {{ contact.firstName }}' },
-      stage: SendoutStage.SENDING,
-    }),
-  );
-  const { ids } = await db.messages(accountId, count, MessageState.ACCEPTED, id);
-  return { sendoutId: id, integrationId, ids, range: [ids[0], ids[ids.length - 1]] as [number, number] };
-}
-
-/** The value of one sample in the registry's scrape text, e.g. `sendgate_messages_total{outcome="sent",integration="…"}`. */
 async function sample(series: string): Promise<number | undefined> {
   const line = (await metrics.text()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
-
-const keysOf = (sendoutId: string) => esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => r.key);
 
 async function failureOf(work: Promise<unknown>): Promise<unknown> {
   return work.then(
@@ -100,136 +36,6 @@ async function failureOf(work: Promise<unknown>): Promise<unknown> {
 }
 
 describe('sendMessagePage', () => {
-  describe('when the content or the payload uses the unsubscribe link', () => {
-    const links = new UnsubscribeLinks(TEST_SIGNER, 'http://127.0.0.1:3000');
-    const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
-
-    it("gives each message its own signed link, in {{ unsubscribe_url }} and as the List-Unsubscribe headers' values", async () => {
-      const { sendoutId, ids, range } = await sendout(2, {
-        content: { subject: 'News', html: '<a href="{{ unsubscribe_url }}">leave</a>' },
-        payloadTemplate:
-          '{"html":"${html}","headers":{"List-Unsubscribe":"${listUnsubscribe}","List-Unsubscribe-Post":"${listUnsubscribePost}"}}',
-      });
-
-      await env.run(sut, { sendoutId, range, concurrency: 2 });
-
-      const bodies = esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => JSON.parse(r.body));
-      const accountId = (await db.sql.one<{ account_id: string }>('SELECT account_id FROM sendouts WHERE id = ?', [sendoutId]))!.account_id;
-      const named = bodies.map((body) => {
-        const url = /href="([^"]+)"/.exec(body.html)![1];
-        expect(body.headers).toEqual({ 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
-        expect(url.startsWith('http://127.0.0.1:3000/u/')).toBe(true);
-        return links.check(tokenOf(url));
-      });
-      expect(named.sort((a, b) => (a.ok && b.ok ? a.messageId - b.messageId : 0))).toEqual(
-        ids.map((messageId) => ({ ok: true, messageId, accountId })),
-      );
-    });
-
-    it('makes the link for the payload when only the payload reads it', async () => {
-      const { sendoutId, ids, range } = await sendout(1, {
-        content: { subject: 'News', html: '<p>{{ contact.firstName }}</p>' },
-        payloadTemplate: '{"html":"${html}","list":"${listUnsubscribe}"}',
-      });
-
-      await env.run(sut, { sendoutId, range, concurrency: 1 });
-
-      const [body] = esp.requests.filter((r) => r.key.startsWith(`${sendoutId}:`)).map((r) => JSON.parse(r.body));
-      expect(body.html).toBe('<p>Contact1</p>');
-      expect(links.check(tokenOf(body.list.slice(1, -1)))).toMatchObject({ ok: true, messageId: ids[0] });
-    });
-  });
-
-  describe('when the sendout came from the email API', () => {
-    it("sends to each recipient's address with its placeholders over the defaults (ours win a clash) and the request's files", async () => {
-      const accountId = await db.account();
-      const integrationId = randomUUID();
-      await db.dataSource.getRepository(EspIntegrationEntity).insert({
-        id: integrationId,
-        accountId,
-        name: 'fake ESP',
-        channel: 'email',
-        url: esp.url,
-        payloadTemplate:
-          '{"to":"${email}","from":"${from}","subject":"${subject}","html":"${html}","bulkId":"${bulkId}",' +
-          '"id":"${emailMessageId}","cc":"${cc}","files":"${attachments}"}',
-        status: IntegrationStatus.ACTIVE,
-        identifierType: 'email',
-        headers: [],
-        messageIdPath: null,
-        authType: 'none',
-        authSettings: null,
-        authSecrets: null,
-        rateLimitPerSecond: null,
-      });
-      const address = `Ann.${randomUUID().slice(0, 6)}@Example.com`;
-      const contacts = await new ContactsRepository(db.sql).ensure(accountId, [{ externalId: address.toLowerCase(), email: address }]);
-      const sendout = sendoutRow({
-        accountId,
-        integrationId,
-        name: 'email bulk-1',
-        kind: 'single',
-        contactIds: [address.toLowerCase()],
-        content: { subject: 'Hi {{ name }} ({{ sendout.name }})', html: '<p>{{ company }}</p>' },
-        stage: SendoutStage.SENDING,
-      });
-      const file = {
-        disposition: 'attachment' as const,
-        filename: 'a.pdf',
-        contentType: 'application/pdf',
-        content: Buffer.from('%PDF-1.7'),
-      };
-      await new EmailSendsRepository(db.sql).store({
-        sendout,
-        feedbackWebhookIds: [],
-        bulk: {
-          sendoutId: sendout.id!,
-          accountId,
-          bulkId: `bulk-${randomUUID()}`,
-          fromAddress: 'jane@example.com',
-          envelope: { from: 'Jane <jane@example.com>', cc: ['c@example.com'], defaultPlaceholders: { company: 'ACME', name: 'you' } },
-          callbackData: null,
-          notifyUrl: null,
-          notifyContentType: null,
-        },
-        recipients: [
-          {
-            contactId: contacts.get(address.toLowerCase())!,
-            messageId: 'client-1',
-            to: address,
-            placeholders: { name: 'Ann', sendout: 'x' },
-          },
-        ],
-        files: [file],
-      });
-      await new MessagesRepository(db.sql).generateForExternalIds({
-        sendoutId: sendout.id!,
-        accountId,
-        externalIds: [address.toLowerCase()],
-        state: MessageState.ACCEPTED,
-      });
-      const [{ id }] = await db.sql.all<{ id: number | string }>('SELECT id FROM messages WHERE sendout_id = ?', [sendout.id]);
-
-      const range: [number, number] = [Number(id), Number(id)];
-      expect(await env.run(sut, { sendoutId: sendout.id!, range, concurrency: 1 })).toEqual({
-        sent: 1,
-        failed: 0,
-      });
-
-      const body = JSON.parse(esp.requests.find((r) => r.key.startsWith(`${sendout.id}:`))!.body);
-      expect(body).toEqual({
-        to: address,
-        from: 'Jane <jane@example.com>',
-        subject: 'Hi Ann (email bulk-1)',
-        html: '<p>ACME</p>',
-        bulkId: expect.stringMatching(/^bulk-/),
-        id: 'client-1',
-        cc: ['c@example.com'],
-        files: [{ name: 'a.pdf', contentType: 'application/pdf', disposition: 'attachment', content: file.content.toString('base64') }],
-      });
-    });
-  });
-
   describe('when the ESP accepts every message', () => {
     it('sends each message once under its idempotency key, with secrets opened, and records SENT', async () => {
       const { sendoutId, ids, range } = await sendout(3);
