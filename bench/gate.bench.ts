@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { Pool } from 'undici';
 import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
-import { recordResults, round } from './results';
+import { goal, recordResults, round } from './results';
 
 const REJECTS = Number(process.env.BENCH_REJECTS ?? 10_000);
 const CONTACTS = REJECTS * 2;
@@ -123,6 +123,10 @@ async function main(): Promise<void> {
         rejected_that_reached_the_esp: leaked,
       },
       ratios: { reject_over_health_live: round(rejects.rate / baseline.rate) },
+      goals: {
+        reject_over_health_live: goal(round(rejects.rate / baseline.rate), '>=', 0.8),
+        reject_p99_ms: goal(round(rejects.p99, 1), '<=', 50),
+      },
     });
     if (leaked > 0 || rejectedKeys.length !== REJECTS || view.counts.SENT !== CONTACTS - REJECTS || sentKeys.size !== CONTACTS - REJECTS) {
       throw new Error('the gate did not hold: rejected, sent and delivered counts disagree');
