@@ -4,7 +4,7 @@
  * ESP as a real server on 127.0.0.1.
  */
 import { randomUUID } from 'node:crypto';
-import { ContactsRepository, EmailSendsRepository, EspIntegrationEntity, IntegrationStatus, MessagesRepository } from '@sendgate/database';
+import { ContactsRepository, EmailSendsRepository, MessagesRepository } from '@sendgate/database';
 import { UnsubscribeLinks } from '@sendgate/crypto';
 import { MessageState, SendoutStage } from '@sendgate/domain';
 import { ActivityEnvironment } from '../test/activity-environment';
@@ -62,24 +62,10 @@ describe('sendMessagePage', () => {
   describe('when the sendout came from the email API', () => {
     it("sends to each recipient's address with its placeholders over the defaults (ours win a clash) and the request's files", async () => {
       const accountId = await db.account();
-      const integrationId = randomUUID();
-      await db.dataSource.getRepository(EspIntegrationEntity).insert({
-        id: integrationId,
-        accountId,
-        name: 'fake ESP',
-        channel: 'email',
-        url: esp.url,
+      const integrationId = await fixture.integration(accountId, {
         payloadTemplate:
           '{"to":"${email}","from":"${from}","subject":"${subject}","html":"${html}","bulkId":"${bulkId}",' +
           '"id":"${emailMessageId}","cc":"${cc}","files":"${attachments}"}',
-        status: IntegrationStatus.ACTIVE,
-        identifierType: 'email',
-        headers: [],
-        messageIdPath: null,
-        authType: 'none',
-        authSettings: null,
-        authSecrets: null,
-        rateLimitPerSecond: null,
       });
       const address = `Ann.${randomUUID().slice(0, 6)}@Example.com`;
       const contacts = await new ContactsRepository(db.sql).ensure(accountId, [{ externalId: address.toLowerCase(), email: address }]);

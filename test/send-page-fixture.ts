@@ -23,6 +23,11 @@ export interface SendPageFixture {
   /** The activity, and a fresh context to run it in, set before each test. */
   sut: ReturnType<typeof createSendoutActivities>['sendMessagePage'];
   env: ActivityEnvironment;
+  /** An active email integration of the account posting to the fake ESP (or `url`); answers its id. */
+  integration(
+    accountId: string,
+    options?: { url?: string; payloadTemplate?: string; headers?: Array<{ key: string; secret: boolean; value: string }> },
+  ): Promise<string>;
   /** A sendout of `count` ACCEPTED messages to contacts c-1 … c-<count> (first names Contact1 …). */
   sendout(
     count: number,
@@ -45,11 +50,10 @@ export function sendPageFixture(): SendPageFixture {
     espClient,
     sut: undefined as never,
     env: undefined as never,
-    async sendout(count, options = {}) {
-      const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
-      const integrationId = randomUUID();
+    async integration(accountId, options = {}) {
+      const id = randomUUID();
       await db.dataSource.getRepository(EspIntegrationEntity).insert({
-        id: integrationId,
+        id,
         accountId,
         name: 'fake ESP',
         channel: 'email',
@@ -57,12 +61,20 @@ export function sendPageFixture(): SendPageFixture {
         payloadTemplate: options.payloadTemplate ?? '{"to":"${email}","subject":"${subject}"}',
         status: IntegrationStatus.ACTIVE,
         identifierType: 'email',
-        headers: [{ key: 'x-api-key', secret: true, value: TEST_SECRETS.seal('s3cret') }],
+        headers: options.headers ?? [],
         messageIdPath: null,
         authType: 'none',
         authSettings: null,
         authSecrets: null,
         rateLimitPerSecond: null,
+      });
+      return id;
+    },
+    async sendout(count, options = {}) {
+      const accountId = await db.accountWithContacts(count, (i) => ({ firstName: `Contact${i}` }));
+      const integrationId = await fixture.integration(accountId, {
+        ...options,
+        headers: [{ key: 'x-api-key', secret: true, value: TEST_SECRETS.seal('s3cret') }],
       });
       const id = randomUUID();
       await db.dataSource.getRepository(SendoutEntity).insert(
