@@ -2,92 +2,18 @@
  * Records the histories that sendout.replay.spec.ts replays: one representative sendout down each
  * path of the workflow, run by real workers from dist/ on the suite's Temporal dev server and
  * MariaDB (the global setup starts both). Not a test of the suite: `npm run record-histories` runs
- * it with its own Jest configuration and rewrites test/replay/histories/.
+ * it and record-journey-histories.ts with their own Jest configuration and rewrites
+ * test/replay/histories/.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
-import type { History } from '@temporalio/common/lib/proto-utils';
 import { FeedbackReceiver } from '../feedback-receiver';
 import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
-import { waitFor } from '../wait';
-import { writeHistories } from './histories';
-
-type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
-
-/** What a recording must show to be the path it is named after. */
-interface Expected {
-  runs: 'one' | 'several';
-  contains?: EventKind[];
-  endsWith: EventKind;
-}
-
-const MAX_RUNS = 20;
-
-async function startSendout({ stack, esp }: SendingStack, name: string, contacts: number, extra: Record<string, unknown> = {}) {
-  const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
-  const sendout = await expectStatus(
-    stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId,
-      name,
-      segmentId: seed.segmentId,
-      integrationId: seed.integrationId,
-      content: { subject: 'x' },
-      ...extra,
-    }),
-    202,
-  );
-  return { ...sendout, seed } as { id: string; workflowId: string; seed: typeof seed };
-}
-
-/** Waits until the sendout's last run has closed, then writes every run of it. */
-async function record(stack: TestStack, workflowId: string, name: string, expected: Expected): Promise<void> {
-  const { client, close } = await stack.temporalClient();
-  try {
-    await client.workflow
-      .getHandle(workflowId)
-      .result()
-      .catch(() => undefined); // follows continue-as-new to the last run
-    const runs = await fetchRuns(client, workflowId);
-    const events = (run: History) => run.events ?? [];
-    expect(runs.length > 1 ? 'several' : 'one').toBe(expected.runs);
-    for (const kind of expected.contains ?? []) expect(runs.some((run) => events(run).some((e) => e[kind]))).toBe(true);
-    expect(events(runs.at(-1)!).at(-1)?.[expected.endsWith]).toBeTruthy();
-    writeHistories(name, runs);
-  } finally {
-    await close();
-  }
-}
-
-/** Every run of a workflow id, first to last, following the continue-as-new chain. */
-async function fetchRuns(client: Client, workflowId: string): Promise<History[]> {
-  const latest = await client.workflow.getHandle(workflowId).fetchHistory();
-  let runId = latest.events?.[0]?.workflowExecutionStartedEventAttributes?.firstExecutionRunId ?? undefined;
-  const runs: History[] = [];
-  while (runId && runs.length < MAX_RUNS) {
-    const run = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    runs.push(run);
-    runId = run.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return runs;
-}
-
-async function post(uri: string): Promise<number> {
-  return (await fetch(uri, { method: 'POST' })).status;
-}
-
-/** Rejects the first contact of a gated batch through its cancelUri. */
-async function rejectFirstItem(itemDownloadUri: string): Promise<void> {
-  const [first] = (await (await fetch(itemDownloadUri)).text())
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-  expect(await post(first.cancelUri)).toBe(200);
-}
+import { post, record, rejectFirstItem, startSendout } from './recording';
 
 describe('recording sendout histories', () => {
   describe('with the default tuning', () => {
@@ -324,134 +250,6 @@ describe('recording sendout histories', () => {
         contains: ['markerRecordedEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
-    });
-  });
-
-  describe('journey runs and campaign executions', () => {
-    let gated: GatedStack;
-    let stack: TestStack;
-
-    beforeAll(async () => {
-      gated = await startGatedStack();
-      stack = gated.stack;
-    });
-
-    afterAll(async () => {
-      await gated?.stop();
-    });
-
-    /** A journey over a fresh segment; answers its id and the run's workflow id once the run started. */
-    async function startJourneyRun(name: string, contacts: number, steps: (integrationId: string) => unknown[]) {
-      const seed = await seedSendout(stack, { contacts, espUrl: gated.esp.url });
-      const journey = await expectStatus(
-        stack.request('POST', '/v1/journeys', { projectId: seed.projectId, name, entryStepId: 'first', steps: steps(seed.integrationId) }),
-        201,
-      );
-      const run = await expectStatus(stack.request('POST', `/v1/journeys/${journey.id}/runs`, { segmentId: seed.segmentId }), 202);
-      return { journeyId: journey.id as string, workflowId: run.workflowId as string };
-    }
-
-    async function stepSendoutId(journeyId: string, stepId: string): Promise<string> {
-      let id: string | undefined;
-      await waitFor(`the sendout of step ${stepId}`, 60_000, async () => {
-        const run = await expectStatus(stack.request('GET', `/v1/journeys/${journeyId}/runs/1`), 200);
-        id = run.steps.find((s: { id: string }) => s.id === stepId)?.sendouts?.[0]?.id;
-        return id !== undefined;
-      });
-      return id!;
-    }
-
-    it('records a run: a gated message, its rejected path messaged, its accepted path after a wait and a branch', async () => {
-      const { journeyId, workflowId } = await startJourneyRun('journey run', 4, (integrationId) => [
-        {
-          id: 'first',
-          type: 'message',
-          integrationId,
-          content: { subject: 'first' },
-          gate: { enabled: true, timeout: '1h', split: true },
-          next: { accepted: 'pause', rejected: 'sorry' },
-        },
-        { id: 'sorry', type: 'message', integrationId, content: { subject: 'sorry' } },
-        { id: 'pause', type: 'wait', duration: '2s', next: 'low' },
-        {
-          id: 'low',
-          type: 'branch',
-          filter: { all: [{ attribute: 'score', op: 'lt', value: 2 }] },
-          next: { match: 'third', otherwise: 'done' },
-        },
-        { id: 'third', type: 'message', integrationId, content: { subject: 'third' } },
-        { id: 'done', type: 'end' },
-      ]);
-      const hook = await webhookFor(gated.integrator, await stepSendoutId(journeyId, 'first'));
-      await rejectFirstItem(hook.itemDownloadUri);
-      expect(await post(hook.finishUri)).toBe(200);
-      await record(stack, workflowId, 'journey-run', {
-        runs: 'one',
-        contains: ['startChildWorkflowExecutionInitiatedEventAttributes', 'timerFiredEventAttributes'],
-        endsWith: 'workflowExecutionCompletedEventAttributes',
-      });
-    });
-
-    it('records a run cancelled while it waits', async () => {
-      const { journeyId, workflowId } = await startJourneyRun('journey run cancelled', 2, (integrationId) => [
-        { id: 'first', type: 'message', integrationId, content: { subject: 'first' }, next: { sent: 'pause' } },
-        { id: 'pause', type: 'wait', duration: '1h', next: 'second' },
-        { id: 'second', type: 'message', integrationId, content: { subject: 'second' } },
-      ]);
-      await waitFor('the run to wait', 60_000, async () => {
-        const run = await expectStatus(stack.request('GET', `/v1/journeys/${journeyId}/runs/1`), 200);
-        return run.steps.find((s: { id: string }) => s.id === 'pause').status === 'waiting';
-      });
-      await expectStatus(stack.request('POST', `/v1/journeys/${journeyId}/runs/1/cancel`), 202);
-      await record(stack, workflowId, 'journey-run-cancelled', {
-        runs: 'one',
-        contains: ['workflowExecutionCancelRequestedEventAttributes'],
-        endsWith: 'workflowExecutionCanceledEventAttributes',
-      });
-    });
-
-    it('records a campaign execution: a triggered step whose gated sendout is accepted', async () => {
-      const seed = await seedSendout(stack, { contacts: 3, espUrl: gated.esp.url });
-      const campaign = await expectStatus(
-        stack.request('POST', '/v1/campaigns', {
-          projectId: seed.projectId,
-          name: 'campaign execution',
-          segmentId: seed.segmentId,
-          steps: [
-            {
-              id: 'main',
-              integrationId: seed.integrationId,
-              content: { subject: 'weekly' },
-              gate: { enabled: true, split: true },
-              schedule: { every: '30d' },
-            },
-          ],
-        }),
-        201,
-      );
-      await expectStatus(stack.request('POST', `/v1/campaigns/${campaign.id}/steps/main/trigger`), 202);
-      let sendoutId: string | undefined;
-      await waitFor('the execution', 60_000, async () => {
-        const page = await expectStatus(stack.request('GET', `/v1/campaigns/${campaign.id}/executions`), 200);
-        sendoutId = page.items[0]?.sendoutId;
-        return sendoutId !== undefined;
-      });
-      const hook = await webhookFor(gated.integrator, sendoutId!);
-      await rejectFirstItem(hook.itemDownloadUri);
-      expect(await post(hook.finishUri)).toBe(200);
-      const { client, close } = await stack.temporalClient();
-      try {
-        const parent = (await client.workflow.getHandle(`sendout-${sendoutId}`).describe()).parentExecution?.workflowId;
-        expect(parent).toMatch(new RegExp(`^campaign-${campaign.id}-step-main-`));
-        await record(stack, parent!, 'campaign-execution', {
-          runs: 'one',
-          contains: ['startChildWorkflowExecutionInitiatedEventAttributes', 'childWorkflowExecutionCompletedEventAttributes'],
-          endsWith: 'workflowExecutionCompletedEventAttributes',
-        });
-      } finally {
-        await expectStatus(stack.request('DELETE', `/v1/campaigns/${campaign.id}`), 204);
-        await close();
-      }
     });
   });
 });
