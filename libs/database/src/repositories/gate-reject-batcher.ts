@@ -28,7 +28,8 @@ interface Waiting {
 export class GateRejectBatcher {
   private waiting: Waiting[] = [];
   private committing = 0;
-  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Cancels the flush scheduled for the waiting batch, if one is. */
+  private cancelFlush: (() => void) | undefined;
 
   constructor(
     private readonly gates: GateRepository,
@@ -39,14 +40,16 @@ export class GateRejectBatcher {
   reject(sendoutId: string, messageId: number, reason: string | null): Promise<RejectOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request: { sendoutId, messageId, reason }, resolve, reject });
+      if (this.committing >= this.options.concurrency) return; // it goes when a batch has committed
       if (this.waiting.length >= this.options.maxSize) this.flush();
-      else this.timer ??= this.options.windowMs > 0 ? setTimeout(this.flush, this.options.windowMs) : setImmediate(this.flush);
+      else this.cancelFlush ??= this.scheduleFlush();
     });
   }
 
   /** Starts batches while fewer than `concurrency` commit; what waits beyond that goes when one has committed. */
   private readonly flush = (): void => {
-    this.stopTimer();
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
     while (this.waiting.length > 0 && this.committing < this.options.concurrency) {
       const batch = this.waiting.splice(0, this.options.maxSize);
       this.committing += 1;
@@ -63,10 +66,13 @@ export class GateRejectBatcher {
     }
   };
 
-  private stopTimer(): void {
-    if (this.timer === undefined) return;
-    if (this.options.windowMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
-    else clearImmediate(this.timer as NodeJS.Immediate);
-    this.timer = undefined;
+  /** A flush after `windowMs`, or on the next event loop turn when it is 0; answers its cancel. */
+  private scheduleFlush(): () => void {
+    if (this.options.windowMs === 0) {
+      const immediate = setImmediate(this.flush);
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(this.flush, this.options.windowMs);
+    return () => clearTimeout(timer);
   }
 }
