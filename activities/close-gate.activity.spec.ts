@@ -94,3 +94,56 @@ describe('when an accepted batch is sent under quick-accept', () => {
     expect(await new MessagesRepository(db.sql).countByState(sendoutId)).toEqual({ [MessageState.SENDING]: 1, [MessageState.ACCEPTED]: 1 });
   });
 });
+
+describe('when an accepted gate starts sending at once', () => {
+  it('enters SENDING and plans the first pages, in the same call that closes the gate', async () => {
+    const sendoutId = await gatedSendout();
+    const ids = (await db.sql.all<{ id: number }>('SELECT id FROM messages WHERE sendout_id = ? ORDER BY id', [sendoutId])).map((r) =>
+      Number(r.id),
+    );
+    await db.sql.run("UPDATE sendout_gates SET state = 'ACCEPTED' WHERE sendout_id = ?", [sendoutId]);
+
+    const outcome = await sut.closeGate({
+      sendoutId,
+      deadlinePassed: false,
+      releaseAccepted: false,
+      startSending: { afterId: 0, pageSize: 1, maxPages: 4 },
+    });
+
+    expect(outcome).toEqual({
+      state: GateState.ACCEPTED,
+      accepted: 2,
+      rejected: 0,
+      timedOut: 0,
+      firstPages: [
+        [ids[0], ids[0]],
+        [ids[1], ids[1]],
+      ],
+    });
+    expect((await db.dataSource.getRepository(SendoutEntity).findOneByOrFail({ id: sendoutId })).stage).toBe(SendoutStage.SENDING);
+  });
+
+  it('changes neither the stage nor plans anything when the deadline passed first', async () => {
+    const sendoutId = await gatedSendout();
+
+    const outcome = await sut.closeGate({
+      sendoutId,
+      deadlinePassed: true,
+      releaseAccepted: false,
+      startSending: { afterId: 0, pageSize: 1, maxPages: 4 },
+    });
+
+    expect(outcome).toEqual({ state: GateState.TIMED_OUT, accepted: 0, rejected: 0, timedOut: 2 });
+    expect((await db.dataSource.getRepository(SendoutEntity).findOneByOrFail({ id: sendoutId })).stage).toBe(SendoutStage.GATED);
+  });
+
+  it('changes neither while the gate is still open', async () => {
+    const sendoutId = await gatedSendout();
+
+    const outcome = await sut.closeGate({ sendoutId, deadlinePassed: false, startSending: { afterId: 0, pageSize: 1, maxPages: 4 } });
+
+    expect(outcome).not.toHaveProperty('firstPages');
+    expect(outcome.state).toBe(GateState.OPEN);
+    expect((await db.dataSource.getRepository(SendoutEntity).findOneByOrFail({ id: sendoutId })).stage).toBe(SendoutStage.GATED);
+  });
+});

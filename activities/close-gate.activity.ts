@@ -1,6 +1,6 @@
-import { log } from '@temporalio/activity';
-import { GateState, MessageState, gatePaths } from '@sendgate/domain';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
+import type { IdRange } from '@sendgate/database';
+import { GateState, MessageState, SendoutStage, gatePaths } from '@sendgate/domain';
 import { CancelledFailure } from '@temporalio/common';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
@@ -13,6 +13,18 @@ export interface GateOutcome {
   timedOut: number;
 }
 
+/** What an accepted gate starts when the workflow has nothing to wait for after it: the send stage and its first pages. */
+export interface StartSending {
+  afterId: number;
+  pageSize: number;
+  maxPages: number;
+}
+
+export interface ClosedGate extends GateOutcome {
+  /** With `startSending` and the batch accepted: the sendout is SENDING, and these are its first pages. */
+  firstPages?: IdRange[];
+}
+
 /**
  * Settles the gate after the wait: at the deadline it tries OPEN → TIMED_OUT, which loses to an
  * accept committed first; then the still-gated messages follow the gate's state in one UPDATE.
@@ -21,6 +33,10 @@ export interface GateOutcome {
  * `releaseAccepted: false` leaves an accepted batch GATED for `releaseAcceptedGate` to release
  * beside the first pages (sending claims GATED messages of an accepted gate): one UPDATE of the
  * whole batch no longer stands between the accept and the first message. Its counts are the same.
+ *
+ * `startSending` also does, for an accepted batch, what the workflow would do next in two more
+ * local activities (each a round trip through the workflow): the sendout enters SENDING and its
+ * first pages are planned. A gate not accepted changes neither.
  */
 export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps) {
   // Timed-out messages report `exclude` events, and timed-out or cancelled ones their notifyUrl report,
@@ -29,7 +45,20 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     messages.transition(sendoutId, [MessageState.GATED], to, reason, undefined, {
       feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
-  return async function closeGate(input: { sendoutId: string; deadlinePassed: boolean; releaseAccepted?: boolean }): Promise<GateOutcome> {
+  const startSending = async (sendoutId: string, { afterId, pageSize, maxPages }: StartSending): Promise<IdRange[]> => {
+    const [pages] = await Promise.all([
+      messages.planPages(sendoutId, afterId, pageSize, maxPages),
+      sendouts.markStage(sendoutId, SendoutStage.SENDING),
+    ]);
+    log.info(`stage ${SendoutStage.SENDING}`, { stage: SendoutStage.SENDING });
+    return pages;
+  };
+  return async function closeGate(input: {
+    sendoutId: string;
+    deadlinePassed: boolean;
+    releaseAccepted?: boolean;
+    startSending?: StartSending;
+  }): Promise<ClosedGate> {
     if (input.deadlinePassed && (await gates.decide(input.sendoutId, GateState.TIMED_OUT, 'timer'))) {
       metrics.gateDecisions.inc({ decision: 'timed_out' });
     }
@@ -48,12 +77,15 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       case GateState.OPEN:
         break;
     }
-    const counts = await messages.countByState(input.sendoutId);
+    const [counts, firstPages] = await Promise.all([
+      messages.countByState(input.sendoutId),
+      gate.state === GateState.ACCEPTED && input.startSending ? startSending(input.sendoutId, input.startSending) : undefined,
+    ]);
     const paths = gatePaths(counts);
     // A batch left GATED for releaseAcceptedGate is accepted all the same.
     if (gate.state === GateState.ACCEPTED) paths.accepted += counts[MessageState.GATED] ?? 0;
     if (gate.state !== GateState.OPEN) log.info(`gate ${gate.state}`, { gateState: gate.state, ...paths });
-    return { state: gate.state, ...paths };
+    return { state: gate.state, ...paths, ...(firstPages ? { firstPages } : {}) };
   };
 }
 

@@ -15,7 +15,7 @@ import { saveSendoutScheduleActivity } from './save-sendout-schedule.activity';
 import { sendMessagePageActivity } from './send-message-page.activity';
 
 export type { SendoutActivityDeps } from './deps';
-export type { GateOutcome } from './close-gate.activity';
+export type { ClosedGate, GateOutcome, StartSending } from './close-gate.activity';
 
 /** Every activity of the sendout workflow, built over explicit dependencies. */
 export function createSendoutActivities(deps: SendoutActivityDeps) {

@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { IdRange } from '../libs/database/src/repositories/messages.repository';
 import type { FeedbackActivities, SendoutActivities } from '../activities';
 import { QUICK_ACCEPT, SETTLE_PAGES } from './sendout-patches';
 import type { SendoutProgress, SendoutTuningInput, SendoutWorkflowInput } from './sendout.messages';
@@ -19,11 +20,22 @@ import type { SendoutProgress, SendoutTuningInput, SendoutWorkflowInput } from '
 const PAGES_PER_PLAN = 50;
 export const DEFAULT_EVENTS_BEFORE_CONTINUE = 5_000;
 
+/** How many pages a run's first plan asks for: only the first window, so the first pages start sooner. */
+export function firstPlanPages(tuning: SendoutTuningInput): number {
+  return Math.min(tuning.sendWindow, PAGES_PER_PLAN);
+}
+
 /**
- * Sends every page after the resume point with at most `sendWindow` pages in flight. Answers the
- * last page it finished when the history is long enough to continue as new, else undefined.
+ * Sends every page after the resume point with at most `sendWindow` pages in flight, starting with
+ * `firstPages` when the gate's close already planned them. Answers the last page it finished when
+ * the history is long enough to continue as new, else undefined.
  */
-export async function sendPages(input: SendoutWorkflowInput, acts: Activities, progress: SendoutProgress): Promise<number | undefined> {
+export async function sendPages(
+  input: SendoutWorkflowInput,
+  acts: Activities,
+  progress: SendoutProgress,
+  firstPages?: IdRange[],
+): Promise<number | undefined> {
   const { sendoutId, tuning } = input;
   const inFlight = new Set<Promise<void>>();
   let afterId = input.resume?.afterMessageId ?? 0;
@@ -53,8 +65,9 @@ export async function sendPages(input: SendoutWorkflowInput, acts: Activities, p
     for (;;) {
       // The first plan reads only the first window's ids, so the first pages start sooner; the
       // marker of a replayed plan answers what it answered then, whatever it asked for.
-      const maxPages = pagesStarted === 0 ? Math.min(tuning.sendWindow, PAGES_PER_PLAN) : PAGES_PER_PLAN;
-      const pages = await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages });
+      const maxPages = pagesStarted === 0 ? firstPlanPages(tuning) : PAGES_PER_PLAN;
+      const pages = firstPages ?? (await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages }));
+      firstPages = undefined;
       if (pages.length === 0) break;
       for (const range of pages) {
         const page = sendOne(range).finally(() => {

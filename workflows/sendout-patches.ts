@@ -22,3 +22,8 @@ export const SKIP_EXCLUDED_GATE = 'skip-excluded-gate';
  * events beside the send pages; it is cancelled when they are done, before the fan-out step.
  */
 export const FEEDBACK_WHILE_SENDING = 'feedback-while-sending';
+/**
+ * Patch: an accepted gate with no schedule to wait for enters SENDING and plans the first pages in
+ * the same local activity that closes it (`closeGate` with `startSending`), not in two more.
+ */
+export const ACCEPT_STARTS_SENDING = 'accept-starts-sending';

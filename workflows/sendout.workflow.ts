@@ -23,12 +23,20 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { TemporalFailure } from '@temporalio/common';
-import type { GateOutcome, SendoutActivities } from '../activities';
+import type { ClosedGate, SendoutActivities, StartSending } from '../activities';
 import { GateState } from '../libs/domain/src/gate';
 import { SendoutStage } from '../libs/domain/src/states';
 import { GateStateKey, SendoutStageKey } from './search-attributes';
-import { Activities, activitiesFor, DEFAULT_EVENTS_BEFORE_CONTINUE, historyIsLong, sendPages } from './sendout-pages';
-import { BULK_SCHEDULE, FEEDBACK_FANOUT, FEEDBACK_WHILE_SENDING, GATE_REREADS, QUICK_ACCEPT, SKIP_EXCLUDED_GATE } from './sendout-patches';
+import { Activities, activitiesFor, DEFAULT_EVENTS_BEFORE_CONTINUE, firstPlanPages, historyIsLong, sendPages } from './sendout-pages';
+import {
+  ACCEPT_STARTS_SENDING,
+  BULK_SCHEDULE,
+  FEEDBACK_FANOUT,
+  FEEDBACK_WHILE_SENDING,
+  GATE_REREADS,
+  QUICK_ACCEPT,
+  SKIP_EXCLUDED_GATE,
+} from './sendout-patches';
 import { ScheduleHold } from './sendout-schedule';
 import {
   gateDecidedSignal,
@@ -108,6 +116,8 @@ class SendoutRun {
       if (gate && allExcluded && patched(SKIP_EXCLUDED_GATE)) return this.complete();
       if (gate) await this.enterStage(SendoutStage.GATED);
     }
+    // The first pages, when the gate's close entered SENDING and planned them
+    let firstPages: ClosedGate['firstPages'];
     if (this.phase !== 'send') {
       if (gate) {
         const outcome = await this.passGate(gate.timeoutMs);
@@ -116,14 +126,17 @@ class SendoutRun {
           this.releasing = this.acts.long.releaseAcceptedGate({ sendoutId });
           this.releasing.catch(() => undefined); // awaited after sending; a cancel meanwhile must not leave it unhandled
         }
+        firstPages = outcome.firstPages;
       }
-      await this.waitForSchedule(sendAt);
-      await this.enterStage(SendoutStage.SENDING);
+      // A schedule set while the gate closed holds the sendout all the same: it enters SENDING again after.
+      if (await this.waitForSchedule(sendAt)) firstPages = undefined;
+      if (firstPages) this.setStage(SendoutStage.SENDING);
+      else await this.enterStage(SendoutStage.SENDING);
     }
     const follower = this.followFeedback();
     let stoppedAt: number | undefined;
     try {
-      stoppedAt = await sendPages(this.input, this.acts, this.progress);
+      stoppedAt = await sendPages(this.input, this.acts, this.progress, firstPages);
     } finally {
       // also when sending stops on a cancel or a failure: no activity of the run is left running
       await follower?.stop();
@@ -134,24 +147,25 @@ class SendoutRun {
   }
 
   /**
-   * Holds the sendout in SCHEDULED until its time, or while paused. Runs that got here under older
-   * code slept once until the input's `sendAt` and cannot be changed.
+   * Holds the sendout in SCHEDULED until its time, or while paused; answers whether it held. Runs
+   * that got here under older code slept once until the input's `sendAt` and cannot be changed.
    */
-  private async waitForSchedule(sendAt: number | undefined): Promise<void> {
+  private async waitForSchedule(sendAt: number | undefined): Promise<boolean> {
+    let held = false;
     if (patched(BULK_SCHEDULE)) {
       if (this.schedule.holds()) {
+        held = true;
         await this.enterStage(SendoutStage.SCHEDULED);
         await this.schedule.wait();
       }
-      this.schedule.pass();
-    } else {
-      if (sendAt !== undefined && sendAt > Date.now()) {
-        this.schedule.enterLegacy();
-        await this.enterStage(SendoutStage.SCHEDULED);
-        await sleep(sendAt - Date.now());
-      }
-      this.schedule.pass();
+    } else if (sendAt !== undefined && sendAt > Date.now()) {
+      held = true;
+      this.schedule.enterLegacy();
+      await this.enterStage(SendoutStage.SCHEDULED);
+      await sleep(sendAt - Date.now());
     }
+    this.schedule.pass();
+    return held;
   }
 
   /** The `schedule` update (its validator passed): applied at once, answered once stored. */
@@ -186,7 +200,7 @@ class SendoutRun {
    * accept versus timeout; it is re-read periodically, so a decision whose wake-up signal was lost
    * (Temporal down, the API crashed between commit and signal) is honoured within that period.
    */
-  private async passGate(timeoutMs: number): Promise<GateOutcome & { released: boolean }> {
+  private async passGate(timeoutMs: number): Promise<ClosedGate & { released: boolean }> {
     const { sendoutId, tuning, resume } = this.input;
     const setGate = (state: GateState) => upsertSearchAttributes([{ key: GateStateKey, value: state }]);
     setGate(GateState.OPEN);
@@ -211,7 +225,7 @@ class SendoutRun {
     const rereads = patched(GATE_REREADS);
     const quick = patched(QUICK_ACCEPT);
     const wake = this.wake;
-    let outcome: GateOutcome;
+    let outcome: ClosedGate;
     for (;;) {
       const wait = rereads ? Math.min(remaining(), tuning.gateRereadMs ?? DEFAULT_GATE_REREAD_MS) : remaining();
       const signalled = wait > 0 && (await condition(() => wake.gate, wait));
@@ -229,7 +243,7 @@ class SendoutRun {
       }
       const deadlinePassed = rereads ? remaining() <= 0 : !signalled;
       outcome = quick
-        ? await this.acts.local.closeGate({ sendoutId, deadlinePassed, releaseAccepted: false })
+        ? await this.acts.local.closeGate({ sendoutId, deadlinePassed, releaseAccepted: false, startSending: this.startSending() })
         : await this.acts.short.closeGate({ sendoutId, deadlinePassed });
       if (outcome.state !== GateState.OPEN) break;
     }
@@ -238,6 +252,16 @@ class SendoutRun {
     setGate(outcome.state);
     this.progress.gate = { ...this.progress.gate, ...outcome };
     return { ...outcome, released: !quick };
+  }
+
+  /**
+   * What an accepted gate starts at once (the send stage, the first pages) when nothing waits
+   * after it; undefined under older code or while a schedule holds the sendout.
+   */
+  private startSending(): StartSending | undefined {
+    const { tuning, resume } = this.input;
+    if (!patched(ACCEPT_STARTS_SENDING) || this.schedule.holds()) return undefined;
+    return { afterId: resume?.afterMessageId ?? 0, pageSize: tuning.sendPageSize, maxPages: firstPlanPages(tuning) };
   }
 
   private async enterStage(stage: SendoutStage): Promise<void> {

@@ -64,6 +64,34 @@ describe('recording sendout histories', () => {
       expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('releaseAcceptedGate');
     });
 
+    it('records a gated sendout accepted under accept-starts-sending: one local activity closes, enters SENDING and plans', async () => {
+      const sendout = await startSendout(gated, 'gate accepted, sending at once', 6, {
+        gate: { enabled: true, timeout: '1h', split: true },
+      });
+      const hook = await webhookFor(gated.integrator, sendout.id);
+      await rejectFirstItem(hook.itemDownloadUri);
+      expect(await post(hook.finishUri)).toBe(200);
+      await record(stack, sendout.workflowId, 'gate-accepted-starts-sending', {
+        runs: 'one',
+        contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+      const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/gate-accepted-starts-sending.json'), 'utf8'));
+      const markers = events.map((e: any) => e.markerRecordedEventAttributes).filter(Boolean);
+      const patches = markers
+        .flatMap((m: any) => m.details?.['patch-data']?.payloads ?? [])
+        .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+      expect(patches).toContain('accept-starts-sending');
+      // After the signal: closeGate is the only local activity before the pages (no markSendoutStage, no plan).
+      const signalled = events.findIndex((e: any) => e.workflowExecutionSignaledEventAttributes);
+      const firstPage = events.findIndex((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMessagePage');
+      const localActivities = events
+        .slice(signalled, firstPage)
+        .filter((e: any) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      expect(localActivities).toHaveLength(1);
+      expect(await waitForStage(stack, sendout.id, 'COMPLETED')).toMatchObject({ counts: { SENT: 5, REJECTED: 1 } });
+    });
+
     it('records a gated sendout in which everyone is excluded: completed without opening its gate', async () => {
       const seed = await seedSendout(stack, { contacts: 1, espUrl: gated.esp.url });
       const listed = [`${seed.tag}-no-email-1`, `${seed.tag}-no-email-2`];
