@@ -5,6 +5,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 import { sleep } from './dispatch-feedback.activity';
+import { beat } from './heartbeat';
 
 export interface GateOutcome {
   state: GateState;
@@ -112,7 +113,7 @@ export function releaseAcceptedGateActivity({ messages }: SendoutActivityDeps) {
       for (const slice of slices) {
         released += await messages.transition(input.sendoutId, [MessageState.GATED], MessageState.ACCEPTED, null, slice);
         beforeId = slice[0];
-        Context.current().heartbeat(beforeId);
+        beat(beforeId);
         // A cancelled sendout cancels what was not sent, GATED included: nothing left to release.
         if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('the sendout was cancelled');
       }

@@ -1,8 +1,9 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Channel, MessageState, SUPPRESSED_REASON_PREFIX, SegmentFilter, addressNeeded, totalOf } from '@sendgate/domain';
 import { metrics, timedPageActivity } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
+import { beat } from './heartbeat';
 
 /**
  * Generates a sendout's messages: one INSERT ... SELECT per keyset page of the segment or of a
@@ -49,7 +50,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
           ...options,
           pageSize: input.pageSize,
         });
-        heartbeat();
+        beat();
         if (inserted < input.pageSize) break;
       }
     } else if (sendout.contactIds) {
@@ -70,7 +71,7 @@ export function generateMessagesActivity(deps: SendoutActivityDeps) {
           ...options,
           pageSize: input.pageSize,
         });
-        heartbeat();
+        beat();
         if (inserted < input.pageSize) break;
       }
     }

@@ -47,7 +47,7 @@ export async function sendPages(
     // dispatch: the first messages go out sooner); later pages go through the task queue, or eager
     // dispatch would keep handing them to the worker that holds this workflow, and one sendout
     // would never use more than one worker.
-    const pages = pagesStarted++ < tuning.sendWindow ? acts.long : acts.spread;
+    const pages = pagesStarted++ < tuning.sendWindow ? acts.pages : acts.spread;
     try {
       const result = await pages.sendMessagePage({ sendoutId, range, concurrency: tuning.sendConcurrency });
       progress.sent += result.sent;
@@ -104,7 +104,15 @@ export function historyIsLong(limit: number): boolean {
 
 export type Activities = ReturnType<typeof activitiesFor>;
 
-export function activitiesFor(tuning: SendoutTuningInput) {
+/**
+ * The activities of a run, with their options. `inline` (a small listed audience) runs its pages,
+ * its completion and its feedback fan-out as local activities in the workflow task, not through
+ * the task queue. Generation stays an activity (started eagerly, by the worker that scheduled it):
+ * it ends the run's first workflow task, so a cancel or a pause sent right after the start reaches
+ * the run before anything is sent. (A timer would do the same, but a short one fires about a
+ * second late.)
+ */
+export function activitiesFor(tuning: SendoutTuningInput, inline = false) {
   const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
   // Short steps give up after about a quarter of an hour of failures (a database or ESP outage
   // longer than that fails the sendout with the reason instead of retrying forever).
@@ -116,10 +124,24 @@ export function activitiesFor(tuning: SendoutTuningInput) {
     heartbeatTimeout: tuning.heartbeatTimeoutMs,
     retry: { ...retry, maximumAttempts: 25 },
   };
+  const local = proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry: bounded });
+  if (inline) {
+    // No heartbeat: a worker lost mid-step shows as its workflow task timing out, and the next
+    // worker runs the step again (a page resumes the messages it claimed, under the same keys).
+    const pages = proxyLocalActivities<SendoutActivities>({
+      startToCloseTimeout: '10m',
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry: long.retry,
+    });
+    const feedback = proxyLocalActivities<FeedbackActivities>({ startToCloseTimeout: '10m', retry: bounded });
+    return { local, short: local, long: proxyActivities<SendoutActivities>(long), pages, spread: pages, feedback, follower: feedback };
+  }
   return {
-    local: proxyLocalActivities<SendoutActivities>({ startToCloseTimeout: '30s', retry: bounded }),
+    local,
     short: proxyActivities<SendoutActivities>({ startToCloseTimeout: '1m', retry: bounded }),
     long: proxyActivities<SendoutActivities>(long),
+    /** The first window's pages: they may start eagerly (see sendPages). */
+    pages: proxyActivities<SendoutActivities>(long),
     spread: proxyActivities<SendoutActivities>({ ...long, allowEagerDispatch: false }),
     feedback: proxyActivities<FeedbackActivities>({
       startToCloseTimeout: '1h',

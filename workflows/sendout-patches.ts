@@ -27,3 +27,8 @@ export const FEEDBACK_WHILE_SENDING = 'feedback-while-sending';
  * the same local activity that closes it (`closeGate` with `startSending`), not in two more.
  */
 export const ACCEPT_STARTS_SENDING = 'accept-starts-sending';
+/**
+ * Patch: a run whose input says `inline` (a small listed audience, such as an email API request)
+ * generates, sends and completes in local activities, and has no feedback follower.
+ */
+export const INLINE_STEPS = 'inline-steps';

@@ -15,6 +15,12 @@ export interface SendoutTuningInput {
   gateRereadMs?: number;
 }
 
+/**
+ * The largest listed audience a sendout sends inline (`SendoutWorkflowInput.inline`): a page of
+ * this many messages posts in well under a second at the default concurrency.
+ */
+export const INLINE_CONTACTS = 100;
+
 export interface SendoutWorkflowInput {
   sendoutId: string;
   tuning: SendoutTuningInput;
@@ -32,6 +38,12 @@ export interface SendoutWorkflowInput {
    * events its own steps queued (absent in runs started before it existed: no fan-out).
    */
   feedback?: boolean;
+  /**
+   * A listed audience small enough to send in the workflow task (at most INLINE_CONTACTS: an email
+   * API request): generation, pages and completion run as local activities, not through the task
+   * queue (absent: as activities).
+   */
+  inline?: boolean;
   /** Set by continue-as-new: where the previous run stopped. */
   resume?: SendoutResume;
 }

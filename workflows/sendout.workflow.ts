@@ -34,6 +34,7 @@ import {
   FEEDBACK_FANOUT,
   FEEDBACK_WHILE_SENDING,
   GATE_REREADS,
+  INLINE_STEPS,
   QUICK_ACCEPT,
   SKIP_EXCLUDED_GATE,
 } from './sendout-patches';
@@ -71,6 +72,8 @@ export async function sendoutWorkflow(input: SendoutWorkflowInput): Promise<Send
 /** The state of one workflow run and its steps; `execute` is the whole flow. */
 class SendoutRun {
   readonly acts: Activities;
+  /** A small listed audience: its steps run as local activities (`activitiesFor`). */
+  readonly inline: boolean;
   readonly progress: SendoutProgress;
   readonly wake = { gate: false };
   readonly phase: 'generate' | 'gate' | 'send';
@@ -82,7 +85,8 @@ class SendoutRun {
 
   constructor(readonly input: SendoutWorkflowInput) {
     const { resume } = input;
-    this.acts = activitiesFor(input.tuning);
+    this.inline = input.inline === true && patched(INLINE_STEPS);
+    this.acts = activitiesFor(input.tuning, this.inline);
     this.phase = resume ? (resume.phase ?? 'send') : 'generate';
     this.progress = {
       stage: { generate: SendoutStage.CREATED, gate: SendoutStage.GATED, send: SendoutStage.SENDING }[this.phase],
@@ -315,7 +319,8 @@ class SendoutRun {
    * has stopped; like the fan-out step, it never fails the sendout.
    */
   private followFeedback(): { stop(): Promise<void> } | undefined {
-    if (!this.input.feedback || !patched(FEEDBACK_WHILE_SENDING)) return undefined;
+    // An inline run's few events wait for its fan-out step, a moment later.
+    if (!this.input.feedback || this.inline || !patched(FEEDBACK_WHILE_SENDING)) return undefined;
     const scope = new CancellationScope();
     const following = scope.run(() => this.acts.follower.deliverSendoutFeedback({ sendoutId: this.input.sendoutId, follow: true }));
     following.catch(() => undefined); // seen by `stop`; a cancel of the whole run must not leave it unhandled

@@ -202,6 +202,35 @@ describe('recording sendout histories', () => {
         expect(scheduled.filter((name: string) => name === 'deliverSendoutFeedback')).toHaveLength(2);
       });
 
+      it('records an inline sendout with feedback on: generation, then pages, completion and fan-out as local activities', async () => {
+        const seed = await seedSendout(stack, { contacts: 3, espUrl: gated.esp.url });
+        const sendout = await expectStatus(
+          stack.request('POST', '/v1/sendouts', {
+            projectId: seed.projectId,
+            name: 'inline',
+            contactIds: [0, 1, 2].map((i) => `${seed.tag}-${i}`),
+            integrationId: seed.integrationId,
+            content: { subject: 'x' },
+            feedback,
+          }),
+          202,
+        );
+        await record(stack, sendout.workflowId, 'inline-feedback', {
+          runs: 'one',
+          contains: ['markerRecordedEventAttributes'],
+          endsWith: 'workflowExecutionCompletedEventAttributes',
+        });
+        expect(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id)).toHaveLength(3);
+        const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/inline-feedback.json'), 'utf8'));
+        const patches = events
+          .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+          .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+        expect(patches).toContain('inline-steps');
+        expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean)).toEqual([
+          'generateMessages',
+        ]);
+      });
+
       it('records a gate that times out with feedback on: exclude events before completion', async () => {
         const sendout = await startSendout(gated, 'feedback gate timed out', 3, { feedback, gate: { enabled: true, timeout: '3s' } });
         await record(stack, sendout.workflowId, 'feedback-gate-timed-out', {

@@ -42,6 +42,8 @@ export interface SendoutStart {
   sendAt?: Date;
   /** The sendout reports to feedback webhooks: the workflow's fan-out step runs before it completes. */
   feedback?: boolean;
+  /** A small listed audience: the workflow runs its steps as local activities (`SendoutWorkflowInput.inline`). */
+  inline?: boolean;
 }
 
 /** The workflow refused a schedule change: it already started sending, or finished. */
@@ -74,6 +76,7 @@ export class SendoutWorkflowGateway {
             gate: sendout.gate,
             sendAt: sendout.sendAt?.getTime(),
             ...(sendout.feedback ? { feedback: true } : {}),
+            ...(sendout.inline ? { inline: true } : {}),
           },
         ],
         typedSearchAttributes: [

@@ -28,6 +28,7 @@ import {
   totalOf,
 } from '@sendgate/domain';
 import { SendoutWorkflowGateway } from '@sendgate/temporal';
+import { INLINE_CONTACTS } from '@sendgate/workflows';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ProjectsService } from '../projects/projects.service';
 import { SegmentsService } from '../segments/segments.service';
@@ -334,6 +335,7 @@ function workflowStart(sendout: SendoutEntity, projectName: string, plan: Sendou
     gate: plan.gate,
     sendAt: plan.sendAt,
     feedback: sendout.feedbackEnabled,
+    inline: sendout.contactIds !== null && sendout.contactIds.length <= INLINE_CONTACTS,
   };
 }
 

@@ -1,0 +1,115 @@
+/**
+ * A sendout to a small listed audience (an email API request, or `contactIds` of at most
+ * INLINE_CONTACTS) sends, completes and fans out as local activities in its workflow task: its one
+ * activity is its generation, and a worker lost in the middle of its page leaves it to the next
+ * worker.
+ */
+import { INLINE_CONTACTS } from '../../workflows/sendout.messages';
+import { EspReceiver } from '../esp-receiver';
+import { TestStack, WorkerProcess } from '../harness';
+import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
+import { waitFor } from '../wait';
+
+/** A page of INLINE_CONTACTS posts a few at a time, slowly enough to lose its worker mid-page. */
+const ENV = { SENDOUT_SEND_CONCURRENCY: '4' };
+
+describe('a sendout to a small listed audience', () => {
+  let sending: SendingStack;
+  let stack: TestStack;
+  let esp: EspReceiver;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    ({ stack, esp } = sending = await startSendingStack({ env: ENV, worker: false }));
+    worker = await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await sending?.stop();
+  });
+
+  beforeEach(() => {
+    esp.requests.length = 0;
+    esp.acceptedKeys.clear();
+    esp.respond = () => ({ status: 200 });
+  });
+
+  async function listedSendout(contacts: number): Promise<{ id: string; workflowId: string }> {
+    const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
+    return expectStatus(
+      stack.request('POST', '/v1/sendouts', {
+        projectId: seed.projectId,
+        name: `listed ${contacts}`,
+        contactIds: Array.from({ length: contacts }, (_, i) => `${seed.tag}-${i}`),
+        integrationId: seed.integrationId,
+        content: { subject: 'Hi {{ contact.firstName }}' },
+      }),
+      202,
+    );
+  }
+
+  /** The activity types the run scheduled through the task queue, and how many local activities it ran. */
+  async function steps(workflowId: string): Promise<{ activities: string[]; localActivities: number; patches: string[] }> {
+    const { client, close } = await stack.temporalClient();
+    try {
+      const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const markers = events.map((e) => e.markerRecordedEventAttributes).filter((m) => m !== null && m !== undefined);
+      return {
+        activities: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []),
+        localActivities: markers.filter((m) => m.markerName === 'core_local_activity').length,
+        patches: markers
+          .filter((m) => m.markerName === 'core_patch')
+          .map((m) => JSON.parse(Buffer.from(m.details!['patch-data'].payloads![0].data!).toString()).id),
+      };
+    } finally {
+      await close();
+    }
+  }
+
+  it(`of ${INLINE_CONTACTS} contacts is sent in local activities: generation its one activity, every message once`, async () => {
+    const sendout = await listedSendout(INLINE_CONTACTS);
+
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+
+    expect(done.counts.SENT).toBe(INLINE_CONTACTS);
+    expect(new Set(esp.requests.map((r) => r.key)).size).toBe(INLINE_CONTACTS);
+    const run = await steps(sendout.workflowId);
+    expect(run.activities).toEqual(['generateMessages']);
+    expect(run.patches).toContain('inline-steps');
+    // the plan, the page and the completion at least; the stage marks besides
+    expect(run.localActivities).toBeGreaterThanOrEqual(3);
+  });
+
+  it(`of ${INLINE_CONTACTS + 1} contacts goes through the task queue as before`, async () => {
+    const sendout = await listedSendout(INLINE_CONTACTS + 1);
+
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+
+    expect(done.counts.SENT).toBe(INLINE_CONTACTS + 1);
+    const run = await steps(sendout.workflowId);
+    expect(run.activities).toEqual(expect.arrayContaining(['generateMessages', 'sendMessagePage', 'completeSendout']));
+    expect(run.patches).not.toContain('inline-steps');
+  });
+
+  it('whose worker is killed in the middle of its page is finished by the next worker, every message once', async () => {
+    esp.respond = async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      return { status: 200 };
+    };
+    const sendout = await listedSendout(INLINE_CONTACTS);
+    await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 20);
+
+    worker.kill('SIGKILL');
+    await worker.exited;
+    expect(esp.acceptedKeys.size).toBeLessThan(INLINE_CONTACTS);
+    worker = await stack.startWorker();
+
+    // The lost workflow task times out (10 s) and the new worker runs the page again.
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED', 120_000);
+    expect(done.counts.SENT).toBe(INLINE_CONTACTS);
+    const keys = esp.requests.map((r) => r.key);
+    expect(new Set(keys).size).toBe(INLINE_CONTACTS);
+    expect(keys.every((k) => k.startsWith(`${sendout.id}:`))).toBe(true);
+    expect((await steps(sendout.workflowId)).activities).toEqual(['generateMessages']);
+  });
+});
