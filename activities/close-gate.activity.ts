@@ -51,7 +51,6 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       messages.planPages(sendoutId, afterId, pageSize, maxPages),
       sendouts.markStage(sendoutId, SendoutStage.SENDING),
     ]);
-    log.info(`stage ${SendoutStage.SENDING}`, { stage: SendoutStage.SENDING });
     return pages;
   };
   return async function closeGate(input: {
@@ -86,6 +85,7 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     // A batch left GATED for releaseAcceptedGate is accepted all the same.
     if (gate.state === GateState.ACCEPTED) paths.accepted += counts[MessageState.GATED] ?? 0;
     if (gate.state !== GateState.OPEN) log.info(`gate ${gate.state}`, { gateState: gate.state, ...paths });
+    if (firstPages) log.info(`stage ${SendoutStage.SENDING}`, { stage: SendoutStage.SENDING });
     return { state: gate.state, ...paths, ...(firstPages ? { firstPages } : {}) };
   };
 }

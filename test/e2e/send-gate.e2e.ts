@@ -3,6 +3,7 @@ import { EspReceiver } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { waitFor } from '../wait';
 
 describe('the send gate', () => {
   let gated: GatedStack;
@@ -280,7 +281,7 @@ describe('the send gate', () => {
   describe('a scheduled sendout', () => {
     it('holds accepted messages until sendAt', async () => {
       const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
-      const sendAt = new Date(Date.now() + 4_000);
+      const sendAt = new Date(Date.now() + 8_000);
       const sendout = await expectStatus(
         stack.request('POST', '/v1/sendouts', {
           projectId: seed.projectId,
@@ -296,8 +297,15 @@ describe('the send gate', () => {
       const hook = await webhookFor(sendout.id);
       expect((await post(hook.finishUri)).status).toBe(200);
 
-      const scheduled = await waitForStage(stack, sendout.id, 'SCHEDULED');
-      expect(scheduled.counts.ACCEPTED).toBe(5);
+      await waitForStage(stack, sendout.id, 'SCHEDULED');
+      // The accepted batch is released beside the wait (releaseAcceptedGate, a moment after the accept).
+      let scheduled: any;
+      await waitFor('the accepted batch to be released', 3_000, async () => {
+        scheduled = (await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body;
+        return scheduled.counts.ACCEPTED === 5;
+      });
+      expect(scheduled.stage).toBe('SCHEDULED');
+      expect(scheduled.counts.SENT).toBe(0);
       const done = await waitForStage(stack, sendout.id, 'COMPLETED');
       expect(done.counts.SENT).toBe(5);
       const [row] = await stack.dataSource.query('SELECT MIN(sent_at) AS first FROM messages WHERE sendout_id = ?', [sendout.id]);
