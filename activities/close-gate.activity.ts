@@ -6,6 +6,7 @@ import { metrics } from '@sendgate/metrics';
 import { SendoutActivityDeps } from './deps';
 import { sleep } from './dispatch-feedback.activity';
 import { beat } from './heartbeat';
+import type { PagePreparations } from './page-preparation';
 
 export interface GateOutcome {
   state: GateState;
@@ -39,7 +40,7 @@ export interface ClosedGate extends GateOutcome {
  * local activities (each a round trip through the workflow): the sendout enters SENDING and its
  * first pages are planned. A gate not accepted changes neither.
  */
-export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps) {
+export function closeGateActivity({ gates, messages, sendouts }: SendoutActivityDeps, preparations?: Pick<PagePreparations, 'warm'>) {
   // Timed-out messages report `exclude` events, and timed-out or cancelled ones their notifyUrl report,
   // when the sendout has feedback on (in the same transaction).
   const release = async (sendoutId: string, to: MessageState, reason: string | null) =>
@@ -47,6 +48,9 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
       feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
   const startSending = async (sendoutId: string, { afterId, pageSize, maxPages }: StartSending): Promise<IdRange[]> => {
+    // The pages planned here start on this worker a moment later (eager dispatch): their reads and
+    // compiles are under way by then.
+    preparations?.warm(sendoutId);
     const [pages] = await Promise.all([
       messages.planPages(sendoutId, afterId, pageSize, maxPages),
       sendouts.markStage(sendoutId, SendoutStage.SENDING),

@@ -13,22 +13,25 @@ import { readGateStateActivity } from './read-gate-state.activity';
 import { EmailLogActivityDeps, purgeEmailLogsActivity } from './purge-email-logs.activity';
 import { saveSendoutScheduleActivity } from './save-sendout-schedule.activity';
 import { sendMessagePageActivity } from './send-message-page.activity';
+import { sharedPreparations } from './page-preparation';
 
 export type { SendoutActivityDeps } from './deps';
 export type { ClosedGate, GateOutcome, StartSending } from './close-gate.activity';
 
 /** Every activity of the sendout workflow, built over explicit dependencies. */
 export function createSendoutActivities(deps: SendoutActivityDeps) {
+  // shared by the gate's close, which starts one for the first pages, and the pages
+  const preparations = sharedPreparations(deps);
   return {
     markSendoutStage: markSendoutStageActivity(deps),
     generateMessages: generateMessagesActivity(deps),
     openGate: openGateActivity(deps),
     notifyGate: notifyGateActivity(deps),
     readGateState: readGateStateActivity(deps),
-    closeGate: closeGateActivity(deps),
+    closeGate: closeGateActivity(deps, preparations),
     releaseAcceptedGate: releaseAcceptedGateActivity(deps),
     planSendPages: planSendPagesActivity(deps),
-    sendMessagePage: sendMessagePageActivity(deps),
+    sendMessagePage: sendMessagePageActivity(deps, preparations),
     failMessagePage: failMessagePageActivity(deps),
     completeSendout: completeSendoutActivity(deps),
     cancelSendout: cancelSendoutActivity(deps),

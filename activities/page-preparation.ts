@@ -30,6 +30,9 @@ const PREPARATION_SHARED_MS = 1_000;
 
 /** The sendout and integration rows of a page, its templates compiled and its secrets opened (in memory only). */
 async function prepare(deps: SendoutActivityDeps, sendoutId: string) {
+  // an email API request's bulk is read beside the sendout (its files only once the payload says it uses them)
+  const bulk = deps.emailSends.findBulk(sendoutId);
+  bulk.catch(() => undefined); // awaited below, unless the sendout or its integration is gone
   const sendout = await deps.sendouts.findById(sendoutId);
   if (!sendout) throw ApplicationFailure.nonRetryable(`sendout ${sendoutId} does not exist`, 'SendoutNotFound');
   const integration = await deps.integrations.findById(sendout.integrationId);
@@ -41,7 +44,7 @@ async function prepare(deps: SendoutActivityDeps, sendoutId: string) {
     integration,
     content,
     payload,
-    email: await loadEmailRequest(deps.emailSends, sendoutId, payload.uses('attachments')),
+    email: await loadEmailRequest(deps.emailSends, await bulk, payload.uses('attachments')),
     unsubscribeUrl: unsubscribeLinkOf(deps.unsubscribeLinks, sendout.accountId, content, payload),
     // never in workflow history or logs
     staticHeaders: openHeaders(integration.headers, deps.secrets),
@@ -52,28 +55,23 @@ async function prepare(deps: SendoutActivityDeps, sendoutId: string) {
 /** How long a page that joined another's preparation waits at most for that page's first POSTs. */
 const FIRST_POSTS_HEAD_START_MS = 25;
 
+export type PagePreparations = ReturnType<typeof sharedPreparations>;
+
 /**
  * Preparations by sendout, each shared for PREPARATION_SHARED_MS from its start (a failed one is
- * not kept). A page gets the preparation, whether it joined one another page started, and a
- * promise of that page's first POSTs (or FIRST_POSTS_HEAD_START_MS, whichever comes first).
+ * not kept). `forPage` gives a page the preparation, whether it joined one another page started,
+ * and a promise of that page's first POSTs (or FIRST_POSTS_HEAD_START_MS, whichever comes first).
+ * `warm` starts one before any page asks (the gate's close, just before this worker takes the
+ * first pages it planned): the first page to come is then its owner, as if it had started it.
  */
 export function sharedPreparations(deps: SendoutActivityDeps) {
-  type Entry = { preparation: ReturnType<typeof prepare>; posted: Promise<void>; posting: () => void };
+  type Entry = { preparation: ReturnType<typeof prepare>; owned: boolean; posted: Promise<void>; posting: () => void };
   const started = new Map<string, Entry>();
-  return (sendoutId: string) => {
-    const found = started.get(sendoutId);
-    if (found) {
-      const headStart = new Promise<void>((resolve) => setTimeout(resolve, FIRST_POSTS_HEAD_START_MS).unref());
-      return {
-        preparation: found.preparation,
-        joined: true,
-        firstPosts: Promise.race([found.posted, headStart]),
-        posting: () => undefined,
-      };
-    }
+  const start = (sendoutId: string, owned: boolean): Entry => {
     let posting = () => undefined as void;
     const entry: Entry = {
       preparation: prepare(deps, sendoutId),
+      owned,
       posted: new Promise<void>((resolve) => (posting = resolve)),
       posting: () => posting(),
     };
@@ -82,7 +80,27 @@ export function sharedPreparations(deps: SendoutActivityDeps) {
     setTimeout(forget, PREPARATION_SHARED_MS).unref();
     entry.preparation.catch(forget);
     started.set(sendoutId, entry);
-    return { preparation: entry.preparation, joined: false, firstPosts: entry.posted, posting: entry.posting };
+    return entry;
+  };
+  return {
+    forPage(sendoutId: string) {
+      const found = started.get(sendoutId);
+      if (found?.owned) {
+        const headStart = new Promise<void>((resolve) => setTimeout(resolve, FIRST_POSTS_HEAD_START_MS).unref());
+        return {
+          preparation: found.preparation,
+          joined: true,
+          firstPosts: Promise.race([found.posted, headStart]),
+          posting: () => undefined,
+        };
+      }
+      const entry = found ?? start(sendoutId, true);
+      entry.owned = true;
+      return { preparation: entry.preparation, joined: false, firstPosts: entry.posted, posting: entry.posting };
+    },
+    warm(sendoutId: string): void {
+      if (!started.has(sendoutId)) start(sendoutId, false);
+    },
   };
 }
 
@@ -95,12 +113,11 @@ export interface EmailRequestContext {
 /** Undefined for a sendout not made by the email API; files are read only when the template uses them. */
 async function loadEmailRequest(
   sends: EmailSendsRepository,
-  sendoutId: string,
+  bulk: Awaited<ReturnType<EmailSendsRepository['findBulk']>>,
   withFiles: boolean,
 ): Promise<EmailRequestContext | undefined> {
-  const bulk = await sends.findBulk(sendoutId);
   if (!bulk) return undefined;
-  const files = withFiles ? await sends.files(sendoutId) : [];
+  const files = withFiles ? await sends.files(bulk.sendoutId) : [];
   const { envelope } = bulk;
   return {
     vars: {

@@ -8,7 +8,7 @@ import { forEachConcurrentPaged } from './concurrency';
 import { yieldToEventLoop } from './event-loop';
 import { whileBeating } from './heartbeat';
 import { SendoutActivityDeps } from './deps';
-import { EmailRequestContext, sharedPreparations } from './page-preparation';
+import { EmailRequestContext, PagePreparations, sharedPreparations } from './page-preparation';
 import { OutcomeRecorder } from './outcome-recorder';
 
 /** Messages loaded at a time: attributes and gate data are up to 16 KB each per contact. */
@@ -29,8 +29,7 @@ export interface SendPageResult {
  * FAILED; transient ones make the activity throw for Temporal to retry, after the outcomes so far
  * are recorded.
  */
-export function sendMessagePageActivity(deps: SendoutActivityDeps) {
-  const preparations = sharedPreparations(deps);
+export function sendMessagePageActivity(deps: SendoutActivityDeps, preparations: PagePreparations = sharedPreparations(deps)) {
 
   return timedPageActivity(
     'sendMessagePage',
@@ -42,7 +41,7 @@ export function sendMessagePageActivity(deps: SendoutActivityDeps) {
       // go first: on a busy worker their claims and loads would hold them up.
       const [fromId, toId] = input.range;
       const headTo = Math.min(toId, fromId + HEAD_IDS - 1);
-      const shared = preparations(input.sendoutId);
+      const shared = preparations.forPage(input.sendoutId);
       const claimHead = () => deps.messages.claimRange(input.sendoutId, [fromId, headTo]);
       const headClaimed = shared.joined ? shared.firstPosts.then(claimHead) : claimHead();
       headClaimed.catch(() => undefined); // awaited below, unless the sendout or its integration is gone
