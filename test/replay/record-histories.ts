@@ -5,15 +5,13 @@
  * it and record-journey-histories.ts with their own Jest configuration and rewrites
  * test/replay/histories/.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FeedbackReceiver } from '../feedback-receiver';
 import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
-import { post, record, rejectFirstItem, startSendout } from './recording';
+import { post, record, recorded, rejectFirstItem, startSendout } from './recording';
 
 describe('recording sendout histories', () => {
   describe('with the default tuning', () => {
@@ -56,12 +54,9 @@ describe('recording sendout histories', () => {
         contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
-      const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/gate-accepted-quick.json'), 'utf8'));
-      const patches = events
-        .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
-        .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+      const { patches, scheduled } = recorded('gate-accepted-quick');
       expect(patches).toContain('quick-accept');
-      expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('releaseAcceptedGate');
+      expect(scheduled).toContain('releaseAcceptedGate');
     });
 
     it('records a gated sendout accepted under accept-starts-sending: one local activity closes, enters SENDING and plans', async () => {
@@ -76,11 +71,7 @@ describe('recording sendout histories', () => {
         contains: ['markerRecordedEventAttributes', 'workflowExecutionSignaledEventAttributes'],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
-      const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/gate-accepted-starts-sending.json'), 'utf8'));
-      const markers = events.map((e: any) => e.markerRecordedEventAttributes).filter(Boolean);
-      const patches = markers
-        .flatMap((m: any) => m.details?.['patch-data']?.payloads ?? [])
-        .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+      const { events, patches } = recorded('gate-accepted-starts-sending');
       expect(patches).toContain('accept-starts-sending');
       // After the signal: closeGate is the only local activity before the pages (no markSendoutStage, no plan).
       const signalled = events.findIndex((e: any) => e.workflowExecutionSignaledEventAttributes);
@@ -192,12 +183,8 @@ describe('recording sendout histories', () => {
           endsWith: 'workflowExecutionCompletedEventAttributes',
         });
         expect(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id)).toHaveLength(3);
-        const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/feedback-while-sending.json'), 'utf8'));
-        const patches = events
-          .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
-          .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+        const { patches, scheduled } = recorded('feedback-while-sending');
         expect(patches).toEqual(expect.arrayContaining(['feedback-while-sending', 'feedback-fanout']));
-        const scheduled = events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
         // the follower, then the fan-out step after the pages
         expect(scheduled.filter((name: string) => name === 'deliverSendoutFeedback')).toHaveLength(2);
       });
@@ -221,14 +208,9 @@ describe('recording sendout histories', () => {
           endsWith: 'workflowExecutionCompletedEventAttributes',
         });
         expect(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendout.id)).toHaveLength(3);
-        const { events } = JSON.parse(readFileSync(join(__dirname, 'histories/inline-feedback.json'), 'utf8'));
-        const patches = events
-          .flatMap((e: any) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
-          .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id);
+        const { patches, scheduled } = recorded('inline-feedback');
         expect(patches).toContain('inline-steps');
-        expect(events.map((e: any) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean)).toEqual([
-          'generateMessages',
-        ]);
+        expect(scheduled).toEqual(['generateMessages']);
       });
 
       it('records a gate that times out with feedback on: exclude events before completion', async () => {

@@ -2,6 +2,8 @@
  * What the history recorders share: starting a sendout, writing every run of a workflow once it has
  * closed (checking it took the path it is named after), and the integrator's reject and accept.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { TestStack } from '../harness';
@@ -78,4 +80,16 @@ export async function rejectFirstItem(itemDownloadUri: string): Promise<void> {
     .split('\n')
     .map((line) => JSON.parse(line));
   expect(await post(first.cancelUri)).toBe(200);
+}
+
+/** A history just written under test/replay/histories/: its events, the patches its markers record, the activities it scheduled. */
+export function recorded(name: string): { events: any[]; patches: string[]; scheduled: string[] } {
+  const { events } = JSON.parse(readFileSync(join(__dirname, `histories/${name}.json`), 'utf8')) as { events: any[] };
+  return {
+    events,
+    patches: events
+      .flatMap((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+      .map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()).id),
+    scheduled: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []),
+  };
 }
