@@ -123,6 +123,21 @@ describe('when an accepted gate starts sending at once', () => {
     expect((await db.dataSource.getRepository(SendoutEntity).findOneByOrFail({ id: sendoutId })).stage).toBe(SendoutStage.SENDING);
   });
 
+  it('leaves a sendout a cancel has already moved on as the cancel left it', async () => {
+    const sendoutId = await gatedSendout();
+    await db.sql.run("UPDATE sendout_gates SET state = 'ACCEPTED' WHERE sendout_id = ?", [sendoutId]);
+    await db.sql.run('UPDATE sendouts SET stage = ? WHERE id = ?', [SendoutStage.CANCELED, sendoutId]);
+
+    await sut.closeGate({
+      sendoutId,
+      deadlinePassed: false,
+      releaseAccepted: false,
+      startSending: { afterId: 0, pageSize: 1, maxPages: 4 },
+    });
+
+    expect((await db.dataSource.getRepository(SendoutEntity).findOneByOrFail({ id: sendoutId })).stage).toBe(SendoutStage.CANCELED);
+  });
+
   it('changes neither the stage nor plans anything when the deadline passed first', async () => {
     const sendoutId = await gatedSendout();
 

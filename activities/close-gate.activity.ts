@@ -53,7 +53,8 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     preparations?.warm(sendoutId);
     const [pages] = await Promise.all([
       messages.planPages(sendoutId, afterId, pageSize, maxPages),
-      sendouts.markStage(sendoutId, SendoutStage.SENDING),
+      // only from GATED: a cancel that got in first (its stage CANCELED) is not undone
+      sendouts.markStageFrom(sendoutId, SendoutStage.GATED, SendoutStage.SENDING),
     ]);
     return pages;
   };

@@ -58,26 +58,38 @@ const FIRST_POSTS_HEAD_START_MS = 25;
 export type PagePreparations = ReturnType<typeof sharedPreparations>;
 
 /**
- * Preparations by sendout, each shared for PREPARATION_SHARED_MS from its start (a failed one is
- * not kept). `forPage` gives a page the preparation, whether it joined one another page started,
+ * Preparations by sendout, each shared for PREPARATION_SHARED_MS from its start, or a warmed one
+ * from its first page (a failed one is not kept). `forPage` gives a page the preparation, whether it joined one another page started,
  * and a promise of that page's first POSTs (or FIRST_POSTS_HEAD_START_MS, whichever comes first).
  * `warm` starts one before any page asks (the gate's close, just before this worker takes the
  * first pages it planned): the first page to come is then its owner, as if it had started it.
  */
 export function sharedPreparations(deps: SendoutActivityDeps) {
-  type Entry = { preparation: ReturnType<typeof prepare>; owned: boolean; posted: Promise<void>; posting: () => void };
+  type Entry = {
+    preparation: ReturnType<typeof prepare>;
+    owned: boolean;
+    posted: Promise<void>;
+    posting: () => void;
+    /** (Re)starts the time it is shared for. */
+    keep: () => void;
+  };
   const started = new Map<string, Entry>();
   const start = (sendoutId: string, owned: boolean): Entry => {
     let posting = () => undefined as void;
+    let timer: NodeJS.Timeout | undefined;
+    // dropped when its time is up (an email request's files are not held by an idle worker), or at once when it failed
+    const forget = () => started.get(sendoutId) === entry && started.delete(sendoutId);
     const entry: Entry = {
       preparation: prepare(deps, sendoutId),
       owned,
       posted: new Promise<void>((resolve) => (posting = resolve)),
       posting: () => posting(),
+      keep: () => {
+        clearTimeout(timer);
+        timer = setTimeout(forget, PREPARATION_SHARED_MS).unref();
+      },
     };
-    // dropped when its time is up (an email request's files are not held by an idle worker), or at once when it failed
-    const forget = () => started.get(sendoutId) === entry && started.delete(sendoutId);
-    setTimeout(forget, PREPARATION_SHARED_MS).unref();
+    entry.keep();
     entry.preparation.catch(forget);
     started.set(sendoutId, entry);
     return entry;
@@ -95,6 +107,8 @@ export function sharedPreparations(deps: SendoutActivityDeps) {
         };
       }
       const entry = found ?? start(sendoutId, true);
+      // a warmed one is shared from its first page on, however long the gate's close took
+      if (!entry.owned) entry.keep();
       entry.owned = true;
       return { preparation: entry.preparation, joined: false, firstPosts: entry.posted, posting: entry.posting };
     },

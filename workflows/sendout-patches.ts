@@ -29,6 +29,7 @@ export const FEEDBACK_WHILE_SENDING = 'feedback-while-sending';
 export const ACCEPT_STARTS_SENDING = 'accept-starts-sending';
 /**
  * Patch: a run whose input says `inline` (a small listed audience, such as an email API request)
- * generates, sends and completes in local activities, and has no feedback follower.
+ * sends, completes and fans out its feedback in local activities (generation stays an activity),
+ * and has no feedback follower.
  */
 export const INLINE_STEPS = 'inline-steps';

@@ -40,8 +40,8 @@ export interface SendoutWorkflowInput {
   feedback?: boolean;
   /**
    * A listed audience small enough to send in the workflow task (at most INLINE_CONTACTS: an email
-   * API request): generation, pages and completion run as local activities, not through the task
-   * queue (absent: as activities).
+   * API request): pages, completion and the feedback fan-out run as local activities, not through
+   * the task queue; generation stays an activity (absent: every step an activity).
    */
   inline?: boolean;
   /** Set by continue-as-new: where the previous run stopped. */

@@ -254,7 +254,8 @@ class SendoutRun {
     notifyScope.cancel();
     await notifying;
     setGate(outcome.state);
-    this.progress.gate = { ...this.progress.gate, ...outcome };
+    const { firstPages: _pages, ...counts } = outcome; // the progress shows the gate, not the pages
+    this.progress.gate = { ...this.progress.gate, ...counts };
     return { ...outcome, released: !quick };
   }
 

@@ -34,8 +34,13 @@ describe('a sendout to a small listed audience', () => {
     esp.respond = () => ({ status: 200 });
   });
 
-  async function listedSendout(contacts: number): Promise<{ id: string; workflowId: string }> {
+  async function listedSendout(
+    contacts: number,
+    integration: { rateLimitPerSecond?: number } = {},
+  ): Promise<{ id: string; workflowId: string }> {
     const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
+    if (integration.rateLimitPerSecond)
+      await expectStatus(stack.request('PATCH', `/v1/integrations/${seed.integrationId}`, integration), 200);
     return expectStatus(
       stack.request('POST', '/v1/sendouts', {
         projectId: seed.projectId,
@@ -88,6 +93,17 @@ describe('a sendout to a small listed audience', () => {
     expect(done.counts.SENT).toBe(INLINE_CONTACTS + 1);
     const run = await steps(sendout.workflowId);
     expect(run.activities).toEqual(expect.arrayContaining(['generateMessages', 'sendMessagePage', 'completeSendout']));
+    expect(run.patches).not.toContain('inline-steps');
+  });
+
+  it('whose integration has a rate limit goes through the task queue: a page waiting on the limit holds no workflow task', async () => {
+    const sendout = await listedSendout(3, { rateLimitPerSecond: 1_000 });
+
+    const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+
+    expect(done.counts.SENT).toBe(3);
+    const run = await steps(sendout.workflowId);
+    expect(run.activities).toEqual(expect.arrayContaining(['generateMessages', 'sendMessagePage']));
     expect(run.patches).not.toContain('inline-steps');
   });
 

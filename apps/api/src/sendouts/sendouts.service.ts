@@ -27,7 +27,7 @@ import {
   sendoutWorkflowId,
   totalOf,
 } from '@sendgate/domain';
-import { SendoutWorkflowGateway } from '@sendgate/temporal';
+import { SendoutStart, SendoutWorkflowGateway } from '@sendgate/temporal';
 import { INLINE_CONTACTS } from '@sendgate/workflows';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -180,7 +180,7 @@ export class SendoutsService {
    */
   async startAccepted(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<boolean> {
     try {
-      await this.workflows.start(workflowStart(sendout, projectName, plan));
+      await this.workflows.start(await this.workflowStart(sendout, projectName, plan));
     } catch (error) {
       this.logger.warn(`workflow ${sendout.workflowId} did not start, left to the reconciler: ${(error as Error).message}`);
       return false;
@@ -306,9 +306,20 @@ export class SendoutsService {
     return sendout;
   }
 
+  /**
+   * The workflow's start. A listed audience of at most INLINE_CONTACTS runs inline (its page a
+   * local activity), unless its integration has a rate limit: a page waiting on the limit would hold
+   * its run's workflow task, and the worker's slot for it, all that time.
+   */
+  private async workflowStart(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<SendoutStart> {
+    const listed = sendout.contactIds !== null && sendout.contactIds.length <= INLINE_CONTACTS;
+    const integration = listed ? await this.integrations.get(sendout.accountId, sendout.integrationId).catch(() => undefined) : undefined;
+    return workflowStart(sendout, projectName, plan, integration !== undefined && integration.rateLimitPerSecond === null);
+  }
+
   private async startWorkflow(sendout: SendoutEntity, projectName: string, plan: SendoutPlan): Promise<void> {
     try {
-      await this.workflows.start(workflowStart(sendout, projectName, plan));
+      await this.workflows.start(await this.workflowStart(sendout, projectName, plan));
     } catch (error) {
       const message = (error as Error).message;
       this.logger.error(`could not start workflow ${sendout.workflowId}: ${message}`);
@@ -324,7 +335,7 @@ export class SendoutsService {
   }
 }
 
-function workflowStart(sendout: SendoutEntity, projectName: string, plan: SendoutPlan) {
+function workflowStart(sendout: SendoutEntity, projectName: string, plan: SendoutPlan, inline: boolean) {
   return {
     sendoutId: sendout.id,
     workflowId: sendout.workflowId,
@@ -335,7 +346,7 @@ function workflowStart(sendout: SendoutEntity, projectName: string, plan: Sendou
     gate: plan.gate,
     sendAt: plan.sendAt,
     feedback: sendout.feedbackEnabled,
-    inline: sendout.contactIds !== null && sendout.contactIds.length <= INLINE_CONTACTS,
+    inline,
   };
 }
 

@@ -78,6 +78,12 @@ export class SendoutsRepository {
     await this.sql.run(`UPDATE sendouts SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
   }
 
+  /** Moves the sendout from `from` to `to` only if it is still in `from`; answers whether it moved. */
+  async markStageFrom(id: string, from: SendoutStage, to: SendoutStage): Promise<boolean> {
+    const now = this.sql.dialect.timestamp(new Date());
+    return (await this.sql.run('UPDATE sendouts SET stage = ?, updated_at = ? WHERE id = ? AND stage = ?', [to, now, id, from])) > 0;
+  }
+
   /**
    * A cancelled journey run's step sendouts that were stored but whose child workflow never
    * started: they end CANCELED (nothing was generated for them). Answers how many.
