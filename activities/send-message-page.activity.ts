@@ -30,7 +30,6 @@ export interface SendPageResult {
  * are recorded.
  */
 export function sendMessagePageActivity(deps: SendoutActivityDeps, preparations: PagePreparations = sharedPreparations(deps)) {
-
   return timedPageActivity(
     'sendMessagePage',
     async function sendMessagePage(input: { sendoutId: string; range: [number, number]; concurrency: number }): Promise<SendPageResult> {
