@@ -41,8 +41,11 @@ pids=()
 cleanup() {
   trap - INT TERM EXIT
   log "stopping…"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # the API and the worker first, Temporal last: a draining worker still reports its activities to it
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
 trap cleanup INT TERM EXIT
 
