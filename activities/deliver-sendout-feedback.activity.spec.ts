@@ -22,7 +22,7 @@ import { seedEmailBulk } from '../test/email-rows';
 import { sendoutRow } from '../test/sendout-row';
 import { TestDatabase } from '../test/test-databases';
 import { waitFor } from '../test/wait';
-import { createFeedbackActivities } from './index';
+import { FeedbackActivityDeps, createFeedbackActivities } from './index';
 
 const db = new TestDatabase('sqlite');
 const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
@@ -36,6 +36,7 @@ const strictClient = new EspClient({
 const receiver = new FeedbackReceiver('activity-test-secret');
 const notifyReceiver = new FeedbackReceiver('', false);
 let sut: ReturnType<typeof createFeedbackActivities>;
+let deps: FeedbackActivityDeps;
 let webhooks: FeedbackWebhooksRepository;
 
 beforeAll(async () => {
@@ -50,7 +51,8 @@ beforeAll(async () => {
     retry: { backoffInitialMs: 60_000, backoffMaxMs: 600_000, retryWindowMs: 24 * 3_600_000 },
     receiverCacheMs: 0,
   });
-  sut = createFeedbackActivities({ dispatcher, deliveries, pollIdleMs: 50 });
+  deps = { dispatcher, deliveries, pollIdleMs: 50 };
+  sut = createFeedbackActivities(deps);
 });
 
 afterAll(async () => {
@@ -206,6 +208,34 @@ describe('deliverSendoutFeedback', () => {
 
       await expect(following).rejects.toMatchObject({ type: 'FanOutInterrupted', nonRetryable: false });
     });
+
+    it('fails retryably as soon as its worker begins to shut down, without waiting for the cancel at the end of the grace', async () => {
+      const { sendoutId } = await sendoutWithFeedback(3);
+      const stopping = new AbortController();
+      const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+      const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
+      const following = env.run(activities.deliverSendoutFeedback, { sendoutId, follow: true });
+      await waitFor('the events', 10_000, () => receivedMessageIds(sendoutId).length === 3);
+
+      stopping.abort();
+
+      await expect(following).rejects.toMatchObject({ type: 'FanOutInterrupted', nonRetryable: false });
+    });
+  });
+
+  it("runs to its end as a local activity (an inline sendout's fan-out) while its worker shuts down", async () => {
+    const { sendoutId, ids } = await sendoutWithFeedback(5);
+    const stopping = new AbortController();
+    stopping.abort();
+    const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback', isLocal: true }).run(
+      activities.deliverSendoutFeedback,
+      { sendoutId },
+    );
+
+    expect(result).toEqual({ delivered: 5, handedOver: 0 });
+    expect(receivedMessageIds(sendoutId)).toEqual(ids);
   });
 
   it('gives up at once on a deleted webhook and on an address it may not connect to', async () => {
@@ -239,6 +269,23 @@ describe('dispatchFeedback', () => {
     expect((result as { delivered: number }).delivered).toBeGreaterThanOrEqual(15);
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 15 }]);
     expect(await deliveryStates(sent.sendoutId)).toEqual([{ state: FeedbackDeliveryState.PENDING, error: null, n: 4 }]);
+  });
+
+  it('returns what it delivered once its worker begins to shut down, long before its run time is over', async () => {
+    const { sendoutId } = await sendoutWithFeedback(0);
+    const accountId = await db.accountWithContacts(6);
+    await db.messages(accountId, 6, MessageState.GATED, sendoutId);
+    await new MessagesRepository(db.sql).transition(sendoutId, [MessageState.GATED], MessageState.TIMED_OUT, 'timed out', undefined, {
+      feedback: true,
+    });
+    const stopping = new AbortController();
+    const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+    const running = new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(activities.dispatchFeedback, { maxRunMs: 3_600_000 });
+    await waitFor('the events', 10_000, async () => (await deliveryStates(sendoutId))[0]?.n === 6);
+
+    stopping.abort();
+
+    expect(((await running) as { delivered: number }).delivered).toBeGreaterThanOrEqual(6);
   });
 });
 

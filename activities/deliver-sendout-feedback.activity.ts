@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BATCHES_IN_FLIGHT, sleep } from './dispatch-feedback.activity';
-import { FeedbackActivityDeps } from './feedback-deps';
+import { FeedbackActivityDeps, stopCheck } from './feedback-deps';
 import { whileBeating } from './heartbeat';
 
 const WAIT_FOR_OTHERS_MS = 250;
@@ -35,13 +35,17 @@ export interface DeliverSendoutFeedbackInput {
  * returns on its own: the workflow cancels it when the pages are done, and it answers what it
  * delivered. Both take rows by the outbox's lease, so a follower and the fan-out after it never
  * deliver one row twice.
+ *
+ * When the worker begins to shut down, both stop after their batches in flight and fail retryably:
+ * the next attempt, on another worker, goes on from the outbox.
  */
-export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: FeedbackActivityDeps) {
+export function deliverSendoutFeedbackActivity({ dispatcher, deliveries, stopping }: FeedbackActivityDeps) {
   return async function deliverSendoutFeedback(input: DeliverSendoutFeedbackInput): Promise<{ delivered: number; handedOver: number }> {
     const cancelled = Context.current().cancellationSignal;
+    const stop = stopCheck(stopping);
     const total = { delivered: 0, handedOver: 0 };
     const lane = async () => {
-      while (!cancelled.aborted) {
+      while (!stop()) {
         const batch = await dispatcher.dispatchBatch({ sendoutId: input.sendoutId, firstAttemptOnly: true });
         total.delivered += batch.delivered;
         total.handedOver += batch.failed;
@@ -56,7 +60,7 @@ export function deliverSendoutFeedbackActivity({ dispatcher, deliveries }: Feedb
     // the workflow stopped the follower: sending is over, the fan-out takes the rest
     if (input.follow && Context.current().cancellationDetails?.cancelRequested) return total;
     // the worker is shutting down or this attempt timed out: the next attempt goes on from the outbox
-    if (cancelled.aborted) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
+    if (stop()) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
     return total;
   };
 }

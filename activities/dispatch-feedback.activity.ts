@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { FeedbackActivityDeps } from './feedback-deps';
+import { FeedbackActivityDeps, stopCheck } from './feedback-deps';
 import { whileBeating } from './heartbeat';
 
 const FIRST_IDLE_SLEEP_MS = 25;
@@ -13,17 +13,20 @@ export const BATCHES_IN_FLIGHT = 2;
  * The dispatcher's long run: delivers the outbox batch after batch for about `maxRunMs`, then
  * returns so the workflow can start the next run (and keep its history short). When the outbox has
  * nothing due it sleeps, twice as long each empty look, up to the configured idle sleep.
- * Stops early, between batches, when the worker shuts down; what it leased and did not settle
- * comes back to any dispatcher once the lease expires.
+ * Returns early, once its batches in flight have settled, when the worker begins to shut down: the
+ * workflow schedules the next run, which another worker (or this one's successor) takes. What it
+ * leased and did not settle (a cancel at the end of the grace) comes back to any dispatcher once
+ * the lease expires.
  */
-export function dispatchFeedbackActivity({ dispatcher, pollIdleMs }: FeedbackActivityDeps) {
+export function dispatchFeedbackActivity({ dispatcher, pollIdleMs, stopping }: FeedbackActivityDeps) {
   return async function dispatchFeedback(input: { maxRunMs: number }): Promise<{ claimed: number; delivered: number; failed: number }> {
     const cancelled = Context.current().cancellationSignal;
+    const stop = stopCheck(stopping);
     const until = Date.now() + input.maxRunMs;
     const total = { claimed: 0, delivered: 0, failed: 0 };
     const lane = async () => {
       let idleMs = FIRST_IDLE_SLEEP_MS;
-      while (!cancelled.aborted && Date.now() < until) {
+      while (!stop() && Date.now() < until) {
         const batch = await dispatcher.dispatchBatch();
         total.claimed += batch.claimed;
         total.delivered += batch.delivered;

@@ -38,6 +38,8 @@ import { GateNotifier, GateUris } from '@sendgate/gate';
 export const SENDOUT_ACTIVITIES = Symbol('SENDOUT_ACTIVITIES');
 /** The EspClient of feedback deliveries: its own keep-alive pools, sized for the dispatcher's concurrency. */
 export const FEEDBACK_ESP_CLIENT = Symbol('FEEDBACK_ESP_CLIENT');
+/** An AbortSignal that aborts when the worker process begins to shut down. */
+export const WORKER_STOPPING = Symbol('WORKER_STOPPING');
 
 /** Where Nest's dependency injection meets Temporal: the activity factory gets its dependencies. */
 export const activitiesProvider: Provider<
@@ -68,6 +70,7 @@ export const activitiesProvider: Provider<
     JourneyRunsRepository,
     CampaignsRepository,
     UnsubscribeLinks,
+    WORKER_STOPPING,
   ],
   useFactory: (
     sql: Sql,
@@ -93,6 +96,7 @@ export const activitiesProvider: Provider<
     journeyRuns: JourneyRunsRepository,
     campaigns: CampaignsRepository,
     unsubscribeLinks: UnsubscribeLinks,
+    stopping: AbortSignal,
   ) => ({
     ...createSendoutActivities({
       sendouts,
@@ -126,6 +130,7 @@ export const activitiesProvider: Provider<
       }),
       deliveries,
       pollIdleMs: config.feedback.pollIdleMs,
+      stopping,
     }),
     ...createEmailLogActivities({ emailBulks, emailSends }),
     ...createJourneyActivities({ sendouts, journeys, journeyRuns, projects }),

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { SendgateConfig, loadConfig } from '@sendgate/config';
 import { createLogger, nestLogger } from '@sendgate/logging';
 import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   // Once per process, before the first connection: the SDK's logs (and its metrics) go where ours do.
   const sdkMetricsPort = config.worker.metrics.port > 0 ? await freeLoopbackPort() : undefined;
   installTemporalRuntime(pino, config.log.level, sdkMetricsPort === undefined ? undefined : `127.0.0.1:${sdkMetricsPort}`);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogger(pino) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, stoppingOnShutdownSignal()), {
+    logger: nestLogger(pino),
+  });
   const logger = new Logger('Worker');
   const metricsServer =
     sdkMetricsPort === undefined
@@ -88,6 +90,17 @@ async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig):
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/**
+ * Aborts when a signal the Temporal runtime shuts its workers down on arrives. The worker then
+ * waits up to its shutdown grace for running activities; the long feedback activities watch this
+ * and end at their next batch, so a stop takes seconds rather than the whole grace.
+ */
+function stoppingOnShutdownSignal(): AbortSignal {
+  const stopping = new AbortController();
+  for (const signal of Runtime.instance().options.shutdownSignals) process.once(signal, () => stopping.abort());
+  return stopping.signal;
 }
 
 /** The prebuilt bundle from `npm run build` when present (fast start), else the sources. */

@@ -4,7 +4,7 @@ import { CryptoModule } from '@sendgate/crypto';
 import { DatabaseModule } from '@sendgate/database';
 import { EspClient, OutboundGuard, OutboundModule, TokenCache } from '@sendgate/esp';
 import { GateModule } from '@sendgate/gate';
-import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES } from './activities.provider';
+import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES, WORKER_STOPPING } from './activities.provider';
 
 @Module({
   imports: [DatabaseModule, CryptoModule, OutboundModule, GateModule],
@@ -40,8 +40,9 @@ import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES } from './a
   exports: [SENDOUT_ACTIVITIES],
 })
 export class WorkerModule implements OnApplicationShutdown {
-  static forRoot(config: SendgateConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
+  /** `stopping` aborts when the worker process begins to shut down (see main.ts). */
+  static forRoot(config: SendgateConfig, stopping: AbortSignal = new AbortController().signal): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config)], providers: [{ provide: WORKER_STOPPING, useValue: stopping }] };
   }
 
   constructor(
