@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../libs/crypto/src/secret-box';
 import { rotateSecrets } from '../../libs/database/src/repositories/secret-rotation';
 import { Sql } from '../../libs/database/src/sql';
-import { TEST_ENCRYPTION_KEY, TestStack } from '../harness';
+import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY, TestStack } from '../harness';
 import { expectStatus } from '../scenario';
 
 describe('rotating the encryption key', () => {
@@ -69,5 +69,50 @@ describe('rotating the encryption key', () => {
     for (const sealed of [hook.auth_secret, hookHeader]) expect(sealed.startsWith('v1.next.')).toBe(true);
     expect(box.open(hook.auth_secret)).toBe('feedback-jwt-secret-0123456789abcdef');
     expect(box.open(hookHeader)).toBe('feedback-hdr-secret');
+  });
+});
+
+describe('rotating the signing key', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ database: 'sqlite' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** What an API answers an ESP callback to `url`'s token: 422 for a valid token (the integration has no mapping), 401 otherwise. */
+  async function callbackStatus(api: { baseUrl: string }, url: string): Promise<number> {
+    const token = url.split('/').pop()!;
+    const response = await fetch(`${api.baseUrl}/hooks/esp/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return response.status;
+  }
+
+  it('keeps what the previous key signed valid while that key is listed, and signs new tokens with the new key', async () => {
+    const integration = await expectStatus(
+      stack.request('POST', '/v1/integrations', { name: 'esp', channel: 'email', url: 'http://127.0.0.1:9/send', payloadTemplate: '{}' }),
+      201,
+    );
+    const signedBefore = integration.callbackUrl as string;
+    const newKey = randomBytes(32).toString('base64url');
+    const rotated = await stack.startApi({ SENDGATE_SIGNING_KEY: newKey, SENDGATE_SIGNING_KEYS_PREVIOUS: TEST_SIGNING_KEY });
+    const signedAfter = (await expectStatus(rotated.request('GET', `/v1/integrations/${integration.id}`), 200)).callbackUrl as string;
+
+    expect(signedAfter).not.toBe(signedBefore);
+    expect(await callbackStatus(rotated, signedBefore)).toBe(422);
+    expect(await callbackStatus(rotated, signedAfter)).toBe(422);
+    // a process still on the old key alone does not know the new key's tokens
+    expect(await callbackStatus({ baseUrl: stack.baseUrl }, signedAfter)).toBe(401);
+
+    // once the previous key is dropped, what it signed is refused
+    const done = await stack.startApi({ SENDGATE_SIGNING_KEY: newKey });
+    expect(await callbackStatus(done, signedBefore)).toBe(401);
+    expect(await callbackStatus(done, signedAfter)).toBe(422);
   });
 });

@@ -18,6 +18,14 @@ describe('loadConfig', () => {
     expect(sut.api).toMatchObject({ espEventsApplyIntervalMs: 5_000, espEventsUnmatchedAfterMs: 3_600_000 });
   });
 
+  it('reads the previous signing keys of a rotation, newest first, and refuses short ones or too many', () => {
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(40)];
+    expect(loadConfig({}).security.previousSigningKeys).toEqual([]);
+    expect(loadConfig({ SENDGATE_SIGNING_KEYS_PREVIOUS: ` ${a} , ${b} ` }).security.previousSigningKeys).toEqual([a, b]);
+    expect(() => loadConfig({ SENDGATE_SIGNING_KEYS_PREVIOUS: `${a},short` })).toThrow(/SENDGATE_SIGNING_KEYS_PREVIOUS/);
+    expect(() => loadConfig({ SENDGATE_SIGNING_KEYS_PREVIOUS: Array(5).fill(a).join(',') })).toThrow(/at most 4/);
+  });
+
   it('batches gate rejects with no wait, up to 500 of them, two batches committing at once, unless told otherwise', () => {
     expect(loadConfig({}).api.gateDecisionBatch).toEqual({ windowMs: 0, maxSize: 500, concurrency: 2 });
     expect(

@@ -53,6 +53,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Each listed key costs a forged token one more HMAC: a rotation needs one or two. */
+const MAX_PREVIOUS_SIGNING_KEYS = 4;
 
 /** What each process logs: lines at `level` and above, one JSON object a line, or readable for a terminal. */
 export interface LogConfig {
@@ -84,6 +86,8 @@ export interface OutboundConfig {
 export interface SecurityConfig {
   /** HMAC key of the signed gate URIs; API and workers must share it. */
   signingKey?: string;
+  /** Keys `signingKey` replaced, newest first: what they signed still verifies; they sign nothing. */
+  previousSigningKeys: string[];
   /** AES-256 keys for secrets at rest, by id; `activeEncryptionKeyId` seals new values. */
   encryptionKeys: Record<string, Buffer>;
   activeEncryptionKeyId?: string;
@@ -285,6 +289,14 @@ function readDnsServers(raw: string | undefined, problems: string[]): string[] |
 function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {
   const signingKey = read.string('SENDGATE_SIGNING_KEY');
   if (signingKey !== undefined && signingKey.length < 32) problems.push('SENDGATE_SIGNING_KEY must be at least 32 characters');
+  const previousSigningKeys = (read.string('SENDGATE_SIGNING_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (previousSigningKeys.some((k) => k.length < 32))
+    problems.push('SENDGATE_SIGNING_KEYS_PREVIOUS must be a comma-separated list of keys of at least 32 characters each');
+  if (previousSigningKeys.length > MAX_PREVIOUS_SIGNING_KEYS)
+    problems.push(`SENDGATE_SIGNING_KEYS_PREVIOUS lists ${previousSigningKeys.length} keys: at most ${MAX_PREVIOUS_SIGNING_KEYS}`);
   const encryptionKeys: Record<string, Buffer> = {};
   for (const entry of (read.string('SENDGATE_ENCRYPTION_KEYS') ?? '')
     .split(',')
@@ -304,6 +316,7 @@ function readSecurity(read: EnvReader, problems: string[]): SecurityConfig {
   }
   return {
     signingKey,
+    previousSigningKeys,
     encryptionKeys,
     activeEncryptionKeyId,
     gateUriGraceMs: read.int('SENDGATE_GATE_URI_GRACE_MS', 24 * 3_600_000, 0, 30 * 24 * 3_600_000),

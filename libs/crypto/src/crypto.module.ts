@@ -24,7 +24,7 @@ import { UnsubscribeLinks } from './unsubscribe-links';
       useFactory: ({ security }: SendgateConfig) => {
         if (!security.signingKey)
           throw new Error('SENDGATE_SIGNING_KEY is not set: gate URIs cannot be signed (make start generates one in data/)');
-        return new TokenSigner(security.signingKey);
+        return new TokenSigner(security.signingKey, security.previousSigningKeys);
       },
     },
     {

@@ -51,4 +51,33 @@ describe('TokenSigner', () => {
   ])('refuses %s as invalid', (_, token) => {
     expect(sut.verify(token)).toMatchObject({ ok: false, reason: 'invalid' });
   });
+
+  describe('after a rotation', () => {
+    const [oldKey, newKey, otherKey] = ['o'.repeat(40), 'n'.repeat(40), 'z'.repeat(40)];
+    const rotated = new TokenSigner(newKey, [oldKey]);
+
+    it("verifies the previous key's tokens until they expire, and signs with the new key only", () => {
+      const before = new TokenSigner(oldKey).sign({ s: 'a', exp: 2_000 });
+      expect(rotated.verify(before, 1_000_000)).toEqual({ ok: true, claims: { s: 'a', exp: 2_000 } });
+      expect(rotated.verify(before, 2_000_000)).toMatchObject({ ok: false, reason: 'expired' });
+
+      const after = rotated.sign({ s: 'a', exp: 9e9 });
+      expect(new TokenSigner(newKey).verify(after)).toMatchObject({ ok: true });
+      expect(new TokenSigner(oldKey).verify(after)).toMatchObject({ ok: false, reason: 'invalid' });
+    });
+
+    it('refuses a token of a key it does not list', () => {
+      expect(rotated.verify(new TokenSigner(otherKey).sign({ s: 'a', exp: 9e9 }))).toMatchObject({ ok: false, reason: 'invalid' });
+    });
+
+    it('derives its purpose keys from the previous keys too: an old unsubscribe token verifies, a plain token does not', () => {
+      const oldPurpose = new TokenSigner(oldKey).derive('unsubscribe');
+      expect(rotated.derive('unsubscribe').verify(oldPurpose.sign({ m: 1, exp: 9e9 }))).toMatchObject({ ok: true });
+      expect(rotated.derive('unsubscribe').verify(new TokenSigner(oldKey).sign({ m: 1, exp: 9e9 }))).toMatchObject({ ok: false });
+    });
+
+    it('refuses a previous key shorter than 32 characters', () => {
+      expect(() => new TokenSigner(newKey, ['short'])).toThrow(/at least 32 characters/);
+    });
+  });
 });
