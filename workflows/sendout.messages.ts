@@ -21,6 +21,17 @@ export interface SendoutTuningInput {
  */
 export const INLINE_CONTACTS = 100;
 
+/**
+ * The task queue inline sendouts run on, beside the deployment's own (`taskQueue`): every worker
+ * polls both, each with its own workflow task slots. An inline page holds its workflow task while
+ * it posts, so a burst of them to an ESP that answers slowly can hold every slot of the queue it
+ * runs on; on their own queue they hold up other inline sendouts at most, never a bulk sendout, a
+ * gate or a journey.
+ */
+export function inlineTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-inline`;
+}
+
 export interface SendoutWorkflowInput {
   sendoutId: string;
   tuning: SendoutTuningInput;

@@ -1,6 +1,7 @@
 /**
- * The Sendgate worker: a Nest application context (database, HTTP clients) plus a Temporal
- * Worker that runs until SIGTERM/SIGINT, then drains its in-flight activities and exits.
+ * The Sendgate worker: a Nest application context (database, HTTP clients) plus two Temporal
+ * Workers, one for the deployment's task queue and one for inline sendouts' (see inlineTaskQueue),
+ * that run until SIGTERM/SIGINT, then drain their in-flight activities and exit.
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy 
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { SendgateConfig, loadConfig } from '@sendgate/config';
 import { createLogger, nestLogger } from '@sendgate/logging';
-import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId } from '@sendgate/workflows';
+import { FeedbackDispatcherInput, feedbackDispatcherWorkflowId, inlineTaskQueue } from '@sendgate/workflows';
 import { SENDOUT_ACTIVITIES } from './activities.provider';
 import { ensureEmailLogPurgeSchedule } from './email-log-purge-schedule';
 import { freeLoopbackPort, startMetricsServer } from './metrics-server';
@@ -20,6 +21,8 @@ import { WorkerModule } from './worker.module';
 
 /** At most this long between two heartbeats a running activity sends to Temporal. */
 const HEARTBEAT_THROTTLE_MS = 1_000;
+/** Inline runs the inline queue's worker keeps in memory between their workflow tasks. */
+const INLINE_CACHED_WORKFLOWS = 200;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -37,10 +40,10 @@ async function main(): Promise<void> {
       : await startMetricsServer(config.worker.metrics, `http://127.0.0.1:${sdkMetricsPort}/metrics`, logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await Worker.create({
+    const { taskQueue } = config.temporal;
+    const options = {
       connection,
       namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
       activities: app.get(SENDOUT_ACTIVITIES),
       ...workflowSource(config),
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
@@ -50,9 +53,15 @@ async function main(): Promise<void> {
       // would keep going that long. Activities beat once a second; this lets those beats through.
       maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
       interceptors: { activity: [activityLogAttributes] },
-    });
-    logger.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
-    const running = worker.run();
+    };
+    // Inline sendouts have a queue and workflow task slots of their own (see inlineTaskQueue).
+    const workers = [
+      await Worker.create({ ...options, taskQueue }),
+      // Its runs live a few seconds: a small cache, or its share of the heap would match the other's.
+      await Worker.create({ ...options, taskQueue: inlineTaskQueue(taskQueue), maxCachedWorkflows: INLINE_CACHED_WORKFLOWS }),
+    ];
+    logger.log(`polling task queues "${taskQueue}" and "${inlineTaskQueue(taskQueue)}" on ${config.temporal.address}`);
+    const running = runTogether(workers);
     const client = new Client({ connection, namespace: config.temporal.namespace });
     await ensureFeedbackDispatcher(client, config).catch((error: Error) =>
       logger.warn(`could not start the feedback dispatcher (the next worker to start will): ${error.message}`),
@@ -89,6 +98,18 @@ async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig):
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/** Runs the workers until all have stopped; when one fails, the others are shut down and its error is thrown. */
+async function runTogether(workers: Worker[]): Promise<void> {
+  const runs = workers.map((worker) => worker.run());
+  try {
+    await Promise.all(runs);
+  } catch (error) {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.allSettled(runs);
+    throw error;
   }
 }
 

@@ -22,6 +22,7 @@ import {
   SendoutNameKey,
   SendoutStageKey,
   gateDecidedSignal,
+  inlineTaskQueue,
   scheduleUpdate,
   SendoutSchedule,
   SendoutScheduleChange,
@@ -42,7 +43,10 @@ export interface SendoutStart {
   sendAt?: Date;
   /** The sendout reports to feedback webhooks: the workflow's fan-out step runs before it completes. */
   feedback?: boolean;
-  /** A small listed audience: the workflow runs its steps as local activities (`SendoutWorkflowInput.inline`). */
+  /**
+   * A small listed audience: the workflow runs its steps as local activities
+   * (`SendoutWorkflowInput.inline`), on the inline task queue (`inlineTaskQueue`).
+   */
   inline?: boolean;
 }
 
@@ -63,8 +67,9 @@ export class SendoutWorkflowGateway {
    */
   async start(sendout: SendoutStart): Promise<void> {
     try {
+      const { taskQueue } = this.config.temporal;
       await this.client.workflow.start(sendoutWorkflow, {
-        taskQueue: this.config.temporal.taskQueue,
+        taskQueue: sendout.inline ? inlineTaskQueue(taskQueue) : taskQueue,
         workflowId: sendout.workflowId,
         // Running: answer it; finished: never run the sendout a second time.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
