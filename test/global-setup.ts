@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../libs/config/src/config';
 import { DEV_SERVER_FLAGS, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createTestDatabase } from './test-database';
-import { freePort, waitFor } from './wait';
+import { GiveUp, freePort, waitFor } from './wait';
 
 export default async function globalSetup(): Promise<void> {
   const workdir = mkdtempSync(join(tmpdir(), 'sendgate-test-'));
@@ -54,7 +54,7 @@ async function startTemporal(workdir: string): Promise<string> {
 
   const address = `127.0.0.1:${port}`;
   await waitFor(`Temporal dev server on ${address}`, 60_000, async () => {
-    if (child.exitCode !== null) throw new Error(`temporal exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    if (child.exitCode !== null) throw new GiveUp(`temporal exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
       await connection.workflowService.getSystemInfo({});

@@ -18,7 +18,7 @@ import { apiKeyPrefix, hashApiKey } from '../libs/crypto/src/api-key';
 import { migrate, openDataSource } from '../libs/database/src/data-source';
 import { AccountEntity, ApiKeyEntity } from '../libs/database/src/entities';
 import { LogCapture } from './log-capture';
-import { freePort, waitFor } from './wait';
+import { GiveUp, freePort, waitFor } from './wait';
 
 /** Fixed keys for the suite: tests can sign their own (forged or expired) tokens with them. */
 export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -171,7 +171,7 @@ export class WorkerProcess extends ChildOfTest {
     const child = ChildOfTest.run('dist/apps/worker/src/main.js', env, nodeArgs);
     const worker = new WorkerProcess(child);
     await waitFor('the worker to poll its task queue', 60_000, () => {
-      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${worker.output}`);
+      if (child.exitCode !== null) throw new GiveUp(`worker exited with ${child.exitCode}:\n${worker.output}`);
       return worker.output.includes('polling task queue');
     });
     return worker;
@@ -192,7 +192,7 @@ export class ApiProcess extends ChildOfTest {
     const child = ChildOfTest.run('dist/apps/api/src/main.js', env);
     const api = new ApiProcess(child, `http://127.0.0.1:${env.PORT}`, apiKey);
     await waitFor('the API to listen', 60_000, () => {
-      if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${api.output}`);
+      if (child.exitCode !== null) throw new GiveUp(`API exited with ${child.exitCode}:\n${api.output}`);
       return api.output.split('\n').some((line) => line.startsWith('{') && /^listening on http/.test(JSON.parse(line).msg ?? ''));
     });
     return api;

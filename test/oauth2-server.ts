@@ -1,7 +1,7 @@
 /** Starts the real OAuth2 authorization server (test/oauth2-provider-process.mjs) as its own process. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, waitFor } from './wait';
+import { GiveUp, freePort, waitFor } from './wait';
 
 export class OAuth2Server {
   private constructor(
@@ -19,7 +19,7 @@ export class OAuth2Server {
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     await waitFor('the OAuth2 server', 30_000, () => {
-      if (child.exitCode !== null) throw new Error(`the OAuth2 server exited: ${output}`);
+      if (child.exitCode !== null) throw new GiveUp(`the OAuth2 server exited: ${output}`);
       return output.includes('oauth2 listening');
     });
     return new OAuth2Server(child, `http://127.0.0.1:${port}`);

@@ -12,7 +12,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` until it answers true, for at most `timeoutMs`; the last error explains a time-out. */
+/** Thrown by a probe when waiting longer cannot help (the process it waits for has exited): waitFor throws it at once. */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `probe` until it answers true, for at most `timeoutMs`; the last error explains a time-out.
+ * A probe that throws is asked again (a server not listening yet), unless it throws GiveUp.
+ */
 export async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean> | boolean, everyMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -21,6 +27,7 @@ export async function waitFor(what: string, timeoutMs: number, probe: () => Prom
       if (await probe()) return;
       lastError = undefined;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     await new Promise((r) => setTimeout(r, everyMs));

@@ -115,4 +115,10 @@ describe('rotating the signing key', () => {
     expect(await callbackStatus(done, signedBefore)).toBe(401);
     expect(await callbackStatus(done, signedAfter)).toBe(422);
   });
+
+  it('refuses to start with a previous key shorter than 32 characters, naming the setting', async () => {
+    await expect(stack.startApi({ SENDGATE_SIGNING_KEYS_PREVIOUS: 'too-short' })).rejects.toThrow(
+      /SENDGATE_SIGNING_KEYS_PREVIOUS must be a comma-separated list of keys of at least 32 characters/,
+    );
+  });
 });
