@@ -42,17 +42,18 @@ export interface DeliverSendoutFeedbackInput {
 export function deliverSendoutFeedbackActivity({ dispatcher, deliveries, stopping }: FeedbackActivityDeps) {
   return async function deliverSendoutFeedback(input: DeliverSendoutFeedbackInput): Promise<{ delivered: number; handedOver: number }> {
     const cancelled = Context.current().cancellationSignal;
-    const stop = stopCheck(stopping);
+    const { stop, wake } = stopCheck(stopping);
     const total = { delivered: 0, handedOver: 0 };
+    let finished = false;
     const lane = async () => {
       while (!stop()) {
         const batch = await dispatcher.dispatchBatch({ sendoutId: input.sendoutId, firstAttemptOnly: true });
         total.delivered += batch.delivered;
         total.handedOver += batch.failed;
         if (batch.claimed > 0) continue;
-        if (input.follow) await sleep(FOLLOW_IDLE_MS, cancelled);
-        else if ((await deliveries.countFirstAttemptsDue(input.sendoutId)) === 0) return;
-        else await sleep(WAIT_FOR_OTHERS_MS, cancelled);
+        if (input.follow) await sleep(FOLLOW_IDLE_MS, cancelled, wake);
+        else if ((await deliveries.countFirstAttemptsDue(input.sendoutId)) === 0) return void (finished = true);
+        else await sleep(WAIT_FOR_OTHERS_MS, cancelled, wake);
       }
     };
     const lanes = input.follow ? FOLLOW_LANES : BATCHES_IN_FLIGHT;
@@ -60,7 +61,8 @@ export function deliverSendoutFeedbackActivity({ dispatcher, deliveries, stoppin
     // the workflow stopped the follower: sending is over, the fan-out takes the rest
     if (input.follow && Context.current().cancellationDetails?.cancelRequested) return total;
     // the worker is shutting down or this attempt timed out: the next attempt goes on from the outbox
-    if (stop()) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
+    // (unless a lane found nothing left to deliver: the fan-out is done, whatever came after)
+    if (stop() && !finished) throw ApplicationFailure.retryable('the fan-out stopped before it finished', 'FanOutInterrupted');
     return total;
   };
 }

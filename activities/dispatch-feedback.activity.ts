@@ -21,7 +21,7 @@ export const BATCHES_IN_FLIGHT = 2;
 export function dispatchFeedbackActivity({ dispatcher, pollIdleMs, stopping }: FeedbackActivityDeps) {
   return async function dispatchFeedback(input: { maxRunMs: number }): Promise<{ claimed: number; delivered: number; failed: number }> {
     const cancelled = Context.current().cancellationSignal;
-    const stop = stopCheck(stopping);
+    const { stop, wake } = stopCheck(stopping);
     const until = Date.now() + input.maxRunMs;
     const total = { claimed: 0, delivered: 0, failed: 0 };
     const lane = async () => {
@@ -35,7 +35,7 @@ export function dispatchFeedbackActivity({ dispatcher, pollIdleMs, stopping }: F
           idleMs = FIRST_IDLE_SLEEP_MS;
           continue;
         }
-        await sleep(Math.min(idleMs, Math.max(0, until - Date.now())), cancelled);
+        await sleep(Math.min(idleMs, Math.max(0, until - Date.now())), cancelled, wake);
         idleMs = Math.min(pollIdleMs, idleMs * 2);
       }
     };
@@ -44,16 +44,17 @@ export function dispatchFeedbackActivity({ dispatcher, pollIdleMs, stopping }: F
   };
 }
 
-/** Sleeps `ms`, or less when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Sleeps `ms`, or less when one of `signals` aborts. */
+export function sleep(ms: number, ...signals: Array<AbortSignal | undefined>): Promise<void> {
+  const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (watched.some((signal) => signal.aborted)) return resolve();
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      for (const signal of watched) signal.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
+    for (const signal of watched) signal.addEventListener('abort', done);
   });
 }

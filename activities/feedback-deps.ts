@@ -22,8 +22,9 @@ export interface FeedbackActivityDeps {
  * activity (an inline sendout's fan-out: at most a few hundred events) runs to its end, as the
  * workflow task that holds it does.
  */
-export function stopCheck(stopping?: AbortSignal): () => boolean {
+export function stopCheck(stopping?: AbortSignal): { stop: () => boolean; wake?: AbortSignal } {
   const { cancellationSignal, info } = Context.current();
   const shutdown = info.isLocal ? undefined : stopping;
-  return () => cancellationSignal.aborted || shutdown?.aborted === true;
+  // `wake`: what, besides the cancellation, ends an idle sleep early
+  return { stop: () => cancellationSignal.aborted || shutdown?.aborted === true, wake: shutdown };
 }

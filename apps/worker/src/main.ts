@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   // Once per process, before the first connection: the SDK's logs (and its metrics) go where ours do.
   const sdkMetricsPort = config.worker.metrics.port > 0 ? await freeLoopbackPort() : undefined;
   installTemporalRuntime(pino, config.log.level, sdkMetricsPort === undefined ? undefined : `127.0.0.1:${sdkMetricsPort}`);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, stoppingOnShutdownSignal()), {
+  const stopping = stopOnShutdownSignals();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, stopping.signal), {
     logger: nestLogger(pino),
   });
   const logger = new Logger('Worker');
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       await Worker.create({ ...options, taskQueue: inlineTaskQueue(taskQueue), maxCachedWorkflows: INLINE_CACHED_WORKFLOWS }),
     ];
     logger.log(`polling task queues "${taskQueue}" and "${inlineTaskQueue(taskQueue)}" on ${config.temporal.address}`);
-    const running = runTogether(workers);
+    const running = runTogether(workers, stopping);
     const client = new Client({ connection, namespace: config.temporal.namespace });
     await ensureFeedbackDispatcher(client, config).catch((error: Error) =>
       logger.warn(`could not start the feedback dispatcher (the next worker to start will): ${error.message}`),
@@ -72,7 +73,9 @@ async function main(): Promise<void> {
     await running;
     logger.log('worker drained and stopped');
   } finally {
-    await connection.close();
+    // After a failed Worker.create another Worker may still hold the connection: its refusal to close
+    // must not hide the error that got us here.
+    await connection.close().catch((error: Error) => logger.warn(`could not close the Temporal connection: ${error.message}`));
     metricsServer?.close();
     await app.close();
   }
@@ -101,12 +104,16 @@ async function ensureFeedbackDispatcher(client: Client, config: SendgateConfig):
   }
 }
 
-/** Runs the workers until all have stopped; when one fails, the others are shut down and its error is thrown. */
-async function runTogether(workers: Worker[]): Promise<void> {
+/**
+ * Runs the workers until all have stopped. When one fails, the others stop too (and `stopping` is
+ * aborted, so that their long activities end early), and its error is thrown.
+ */
+async function runTogether(workers: Worker[], stopping: AbortController): Promise<void> {
   const runs = workers.map((worker) => worker.run());
   try {
     await Promise.all(runs);
   } catch (error) {
+    stopping.abort();
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await Promise.allSettled(runs);
     throw error;
@@ -114,14 +121,15 @@ async function runTogether(workers: Worker[]): Promise<void> {
 }
 
 /**
- * Aborts when a signal the Temporal runtime shuts its workers down on arrives. The worker then
- * waits up to its shutdown grace for running activities; the long feedback activities watch this
- * and end at their next batch, so a stop takes seconds rather than the whole grace.
+ * Aborted when a signal the Temporal runtime shuts its workers down on arrives (SIGINT, SIGTERM,
+ * SIGQUIT, SIGUSR2 by default). The workers then wait up to their shutdown grace for running
+ * activities; the long feedback activities watch this and end at their next batch, so a stop takes
+ * seconds rather than the whole grace.
  */
-function stoppingOnShutdownSignal(): AbortSignal {
+function stopOnShutdownSignals(): AbortController {
   const stopping = new AbortController();
   for (const signal of Runtime.instance().options.shutdownSignals) process.once(signal, () => stopping.abort());
-  return stopping.signal;
+  return stopping;
 }
 
 /** The prebuilt bundle from `npm run build` when present (fast start), else the sources. */
