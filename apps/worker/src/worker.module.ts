@@ -41,7 +41,7 @@ import { activitiesProvider, FEEDBACK_ESP_CLIENT, SENDOUT_ACTIVITIES, WORKER_STO
 })
 export class WorkerModule implements OnApplicationShutdown {
   /** `stopping` aborts when the worker process begins to shut down (see main.ts). */
-  static forRoot(config: SendgateConfig, stopping: AbortSignal = new AbortController().signal): DynamicModule {
+  static forRoot(config: SendgateConfig, stopping: AbortSignal): DynamicModule {
     return { module: WorkerModule, imports: [ConfigModule.forRoot(config)], providers: [{ provide: WORKER_STOPPING, useValue: stopping }] };
   }
 
