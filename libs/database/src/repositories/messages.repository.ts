@@ -308,9 +308,15 @@ export class MessagesRepository extends MessageGeneration {
     return changed;
   }
 
+  /**
+   * A range's messages by state. Read along (sendout_id, id): the page's rows only. MariaDB would
+   * otherwise often take the covering (sendout_id, state, id) index and read every message of the
+   * sendout to count one page, so that each page of a million-message sendout cost a million reads.
+   */
   async countRange(sendoutId: string, [fromId, toId]: IdRange): Promise<MessageCounts> {
     const rows = await this.sql.all<{ state: MessageState; n: number | string }>(
-      'SELECT state, COUNT(*) AS n FROM messages WHERE sendout_id = ? AND id BETWEEN ? AND ? GROUP BY state',
+      `SELECT state, COUNT(*) AS n FROM messages ${this.sql.dialect.forceIndex('ix_messages_sendout_id')}
+       WHERE sendout_id = ? AND id BETWEEN ? AND ? GROUP BY state`,
       [sendoutId, fromId, toId],
     );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
