@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator, untilSendoutEnds } from './bench-stack';
 import { goal, recordResults } from './results';
 
 const RUNS = Number(process.env.BENCH_ACCEPT_RUNS ?? 20);
@@ -40,11 +40,7 @@ async function main(): Promise<void> {
       const acceptedAt = Date.now();
       const accept = await fetch(hook.finishUri, { method: 'POST' });
       if (!accept.ok) throw new Error(`accept failed: ${accept.status}`);
-      let view: any;
-      do {
-        await new Promise((r) => setTimeout(r, 100));
-        view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
-      } while (view.stage !== 'COMPLETED' && view.stage !== 'FAILED');
+      const view = await untilSendoutEnds(stack, sendout.id, 100);
       const { firstAt, distinctKeys } = await stack.espStats();
       if (view.counts.SENT !== CONTACTS || distinctKeys !== CONTACTS || firstAt === null)
         throw new Error(`run ${run}: ${view.counts.SENT} sent, ${distinctKeys} keys at the ESP`);

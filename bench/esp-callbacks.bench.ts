@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'undici';
-import { fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack, untilSendoutEnds } from './bench-stack';
 import { recordResults, round } from './results';
 
 const MESSAGES = Number(process.env.BENCH_CALLBACK_MESSAGES ?? 20_000);
@@ -33,11 +33,7 @@ async function main(): Promise<void> {
       integrationId: audience.integrationId,
       content: { subject: 'Hi' },
     });
-    let view: any;
-    do {
-      await new Promise((r) => setTimeout(r, 500));
-      view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
-    } while (view.stage !== 'COMPLETED');
+    let view = await untilSendoutEnds(stack, sendout.id, 500);
 
     const keys = (
       await stack.sql.all<{ idempotency_key: string }>('SELECT idempotency_key FROM messages WHERE sendout_id = ? ORDER BY id', [

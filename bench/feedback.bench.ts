@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FeedbackWebhooksRepository } from '../libs/database/src/repositories/feedback-webhooks.repository';
 import { rawUndiciPostRate } from './baselines';
-import { BenchStack, activitySpans, fmt, prepareAudience, printTable, startBenchStack } from './bench-stack';
+import { BenchStack, activitySpans, fmt, prepareAudience, printTable, startBenchStack, untilSendoutEnds } from './bench-stack';
 import { recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -94,11 +94,7 @@ async function runSendout(
     content: { subject: 'Hello {{ contact.firstName }}' },
     ...(feedback ? { feedback } : {}),
   });
-  let view: any;
-  do {
-    await new Promise((r) => setTimeout(r, 200));
-    view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
-  } while (view.stage !== 'COMPLETED' && view.stage !== 'FAILED');
+  const view = await untilSendoutEnds(stack, sendout.id);
   const endToEnd = (performance.now() - started) / 1000;
   const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
   const sendSeconds = spans.sendMessagePage ?? NaN;

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'undici';
-import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator } from './bench-stack';
+import { fmt, prepareAudience, printTable, startBenchStack, startIntegrator, untilSendoutEnds } from './bench-stack';
 import { goal, recordResults, round } from './results';
 
 const REJECTS = Number(process.env.BENCH_REJECTS ?? 10_000);
@@ -69,11 +69,7 @@ async function main(): Promise<void> {
     started = Date.now();
     const accept = await fetch(hook.finishUri, { method: 'POST' });
     if (!accept.ok) throw new Error(`accept failed: ${accept.status}`);
-    let view: any;
-    do {
-      await new Promise((r) => setTimeout(r, 100));
-      view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
-    } while (view.stage !== 'COMPLETED');
+    const view = await untilSendoutEnds(stack, sendout.id, 100);
     const stats = await stack.espStats();
     const sentKeys = new Set(await stack.espKeys());
     const rejectedKeys = (

@@ -4,7 +4,16 @@
  */
 import 'reflect-metadata';
 import { rawInsertRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
-import { activitiesPerWorker, activitySpans, fmt, prepareAudience, printTable, startBenchStack, workerCount } from './bench-stack';
+import {
+  activitiesPerWorker,
+  activitySpans,
+  fmt,
+  prepareAudience,
+  printTable,
+  startBenchStack,
+  workerCount,
+  untilSendoutEnds,
+} from './bench-stack';
 import { goal, recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -40,11 +49,7 @@ async function main(): Promise<void> {
         html: '<p>Hi {{ contact.firstName }}, this is message for {{ contact.email }}</p>',
       },
     });
-    let view: any;
-    do {
-      await new Promise((r) => setTimeout(r, 200));
-      view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
-    } while (view.stage !== 'COMPLETED' && view.stage !== 'FAILED');
+    const view = await untilSendoutEnds(stack, sendout.id);
     const endToEnd = (performance.now() - started) / 1000;
 
     const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
