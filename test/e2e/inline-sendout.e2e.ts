@@ -1,8 +1,8 @@
 /**
  * A sendout to a small listed audience (an email API request, or `contactIds` of at most
  * INLINE_CONTACTS) sends, completes and fans out as local activities in its workflow task: its one
- * activity is its generation, and a worker lost in the middle of its page leaves it to the next
- * worker.
+ * activity is its generation, a worker lost in the middle of its page leaves it to the next
+ * worker, and a cancel reaches a page that posts for longer than a workflow task lasts.
  */
 import { INLINE_CONTACTS } from '../../workflows/sendout.messages';
 import { EspReceiver } from '../esp-receiver';
@@ -105,6 +105,34 @@ describe('a sendout to a small listed audience', () => {
     const run = await steps(sendout.workflowId);
     expect(run.activities).toEqual(expect.arrayContaining(['generateMessages', 'sendMessagePage']));
     expect(run.patches).not.toContain('inline-steps');
+  });
+
+  it('cancelled in the middle of a slow page: the renewed workflow task stops the page, no message is sent twice', async () => {
+    // 4 at a time, 400 ms each: the page would post for 10 s, longer than a workflow task lasts
+    // before the SDK renews it (8 s), and the renewed task delivers the cancel to the page.
+    esp.respond = async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      return { status: 200 };
+    };
+    const sendout = await listedSendout(INLINE_CONTACTS);
+    await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 4);
+
+    await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
+    const done = await waitForStage(stack, sendout.id, 'CANCELED', 60_000);
+
+    expect(done.counts.SENT + done.counts.CANCELED).toBe(INLINE_CONTACTS);
+    expect(done.counts.CANCELED).toBeGreaterThan(0);
+    expect(done.counts.SENDING ?? 0).toBe(0);
+    // every request the ESP got was answered and recorded; none of the cancelled messages was posted
+    const keys = esp.requests.map((r) => r.key);
+    expect(keys.length).toBe(done.counts.SENT);
+    expect(new Set(keys).size).toBe(done.counts.SENT);
+    const { client, close } = await stack.temporalClient();
+    try {
+      expect((await client.workflow.getHandle(sendout.workflowId).describe()).status.name).toBe('CANCELLED');
+    } finally {
+      await close();
+    }
   });
 
   it('whose worker is killed in the middle of its page is finished by the next worker, every message once', async () => {
