@@ -1,4 +1,5 @@
 import { TokenSigner } from '../../libs/crypto/src/signed-token';
+import { scheduleUpdate } from '../../workflows/sendout.messages';
 import { EspReceiver } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
@@ -310,6 +311,69 @@ describe('the send gate', () => {
       expect(done.counts.SENT).toBe(5);
       const [row] = await stack.dataSource.query('SELECT MIN(sent_at) AS first FROM messages WHERE sendout_id = ?', [sendout.id]);
       expect(new Date(row.first).getTime()).toBeGreaterThanOrEqual(sendAt.getTime());
+    });
+  });
+
+  describe('a sendout an operator pauses while its accepted gate closes', () => {
+    it('is held in SCHEDULED with nothing sent, and sends every accepted message once resumed', async () => {
+      const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
+      const sendout = await expectStatus(
+        stack.request('POST', '/v1/sendouts', {
+          projectId: seed.projectId,
+          name: 'paused while the gate closes',
+          segmentId: seed.segmentId,
+          integrationId: seed.integrationId,
+          content: { subject: 'x' },
+          gate: { enabled: true, timeout: '5m' },
+        }),
+        202,
+      );
+      const hook = await webhookFor(sendout.id);
+      const sentKeys = () => esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => r.key);
+      // The gate's close enters SENDING in the sendout's row: holding that row holds the close (a
+      // local activity) until its workflow task is renewed, and the renewed task takes the update in.
+      const lock = stack.dataSource.createQueryRunner();
+      await lock.connect();
+      const temporal = await stack.temporalClient();
+      try {
+        await lock.startTransaction();
+        await lock.query('SELECT id FROM sendouts WHERE id = ? FOR UPDATE', [sendout.id]);
+        const waiting = async () =>
+          Number(
+            (
+              await stack.dataSource.query(
+                "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ?",
+                [`%${sendout.id}%`],
+              )
+            )[0].n,
+          );
+        expect((await post(hook.finishUri)).status).toBe(200);
+        await waitFor('the gate to close into the held row', 30_000, async () => (await waiting()) === 1);
+
+        const handle = temporal.client.workflow.getHandle(sendout.workflowId);
+        const paused = handle.executeUpdate(scheduleUpdate, { args: [{ paused: true }] });
+        // the update's own write waits on the row beside the close: it got in while the close ran
+        await waitFor('the pause to reach the run', 30_000, async () => (await waiting()) === 2);
+        await lock.rollbackTransaction();
+        expect(await paused).toMatchObject({ paused: true });
+
+        // The close had planned the first pages: they are dropped while the pause holds the run.
+        const held = await waitForStage(stack, sendout.id, 'SCHEDULED');
+        expect(held.counts.SENT).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(sentKeys()).toEqual([]);
+        expect((await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body.stage).toBe('SCHEDULED');
+
+        expect(await handle.executeUpdate(scheduleUpdate, { args: [{ paused: false }] })).toMatchObject({ paused: false });
+        const done = await waitForStage(stack, sendout.id, 'COMPLETED');
+        expect(done.counts.SENT).toBe(5);
+        expect(new Set(sentKeys()).size).toBe(5);
+        expect(sentKeys()).toHaveLength(5);
+      } finally {
+        if (lock.isTransactionActive) await lock.rollbackTransaction();
+        await lock.release();
+        await temporal.close();
+      }
     });
   });
 
