@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     await feedbackReceiver.reset();
 
     console.log('sendout…');
+    const ioBefore = await databaseIo(stack);
     const t0 = Date.now();
     const sendout = await stack.call('POST', '/v1/sendouts', {
       projectId: audience.projectId,
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     });
     const samples = await sampleUntilFinished(stack, feedbackReceiver, sendout.id, t0);
     const endToEnd = (samples[samples.length - 1].at - t0) / 1000;
+    const ioAfter = await databaseIo(stack);
 
     const view = await stack.call('GET', `/v1/sendouts/${sendout.id}`);
     const esp = await stack.espStats();
@@ -186,6 +188,9 @@ async function main(): Promise<void> {
       activities_scheduled: history.activitiesScheduled,
       local_activities: history.localActivities,
       activities_per_1000_messages: round(activitiesPer1000),
+      database_buffer_pool_mib: round(ioAfter.bufferPoolMiB, 0),
+      database_read_from_disk_mib: round(ioAfter.readMiB - ioBefore.readMiB, 0),
+      database_written_mib: round(ioAfter.writtenMiB - ioBefore.writtenMiB, 0),
       baseline_raw_insert_rows_per_s: round(insertRate),
       baseline_raw_insert_s_for_contacts: round(rawInsertSeconds),
       baseline_insert_select_rows_per_s: round(insertSelect.rate),
@@ -283,6 +288,10 @@ async function main(): Promise<void> {
         `${history.runs} / ${fmt(history.events)} / ${fmt(history.activitiesScheduled)} (+${fmt(history.localActivities)})`,
       ],
       ['  activities per 1,000 messages (goal ≤ 2)', activitiesPer1000.toFixed(2)],
+      [
+        'database: buffer pool / read from disk / written, POST → COMPLETED',
+        `${fmt(figures.database_buffer_pool_mib)} / ${fmt(figures.database_read_from_disk_mib)} / ${fmt(figures.database_written_mib)} MiB`,
+      ],
       ['messages SENT / ESP distinct keys / ESP requests', `${fmt(sent)} / ${fmt(esp.distinctKeys)} / ${fmt(esp.requests)}`],
       ...failures.map((f): [string, string] => [`  FAILED: ${f.reason ?? '(no reason)'}`, fmt(Number(f.n))]),
     ]);
@@ -336,6 +345,23 @@ async function sampleUntilFinished(stack: BenchStack, feedback: LoopbackReceiver
     if (at - t0 > 3 * 3_600_000) throw new Error('the sendout did not finish within 3 hours');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_000 - (Date.now() - at))));
   }
+}
+
+/**
+ * The database server's buffer pool and its InnoDB data read from and written to disk so far (the
+ * server's counters, since it started). A buffer pool smaller than the working set shows as reads.
+ */
+async function databaseIo(stack: BenchStack): Promise<{ bufferPoolMiB: number; readMiB: number; writtenMiB: number }> {
+  const size = await stack.sql.one<{ size: number | string }>('SELECT @@innodb_buffer_pool_size AS size');
+  const status = await stack.sql.all<{ Variable_name: string; Value: string }>(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_data_read', 'Innodb_data_written')",
+  );
+  const counter = (name: string) => Number(status.find((row) => row.Variable_name === name)?.Value ?? NaN) / 2 ** 20;
+  return {
+    bufferPoolMiB: Number(size?.size ?? NaN) / 2 ** 20,
+    readMiB: counter('Innodb_data_read'),
+    writtenMiB: counter('Innodb_data_written'),
+  };
 }
 
 /** The API's highest resident memory while something runs (sampled every 250 ms). */
