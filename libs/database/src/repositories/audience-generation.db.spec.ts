@@ -146,6 +146,19 @@ describeOnEachDatabase((db) => {
       expect(contacts).toEqual(Array.from({ length: 13 }, (_, i) => `c-${2 * i + 1}`));
     });
 
+    it('counts a page of a path after its branch conditions, so a page of skipped contacts does not end it', async () => {
+      // gold only on every fourth contact: a page of 4 golds spans 16 contacts of the path
+      const accountId = await db.accountWithContacts(30, (i) => ({ plan: i % 4 === 1 ? 'gold' : 'silver' }));
+      const from = await earlierSendout(accountId, Array(30).fill(MessageState.SENT));
+      const { pages, contacts } = await generate(
+        accountId,
+        { from: { sendoutId: from, path: 'sent' }, conditions: [{ filter: GOLD, match: true }] },
+        4,
+      );
+      expect(pages).toEqual([4, 4, 0]);
+      expect(contacts).toEqual(['c-1', 'c-5', 'c-9', 'c-13', 'c-17', 'c-21', 'c-25', 'c-29']);
+    });
+
     it('pages a segment the same way', async () => {
       const accountId = await db.accountWithContacts(10, (i) => (i <= 7 ? { plan: 'gold' } : {}));
       const { pages, contacts } = await generate(accountId, { segmentId: 'gold', conditions: [] }, 3, HAS_PLAN);

@@ -5,7 +5,7 @@
  */
 import { Channel, FeedbackEvent, MessageState, SegmentFilter, SendoutAudience, compileSegmentFilter } from '@sendgate/domain';
 import { Sql, chunk } from '../sql';
-import { audienceSource } from './audience-source';
+import { AudienceSource, audienceSource } from './audience-source';
 import { recordFeedback } from './feedback-outbox';
 import { GenerateOptions, GeneratedState, generatedState } from './generated-state';
 
@@ -42,7 +42,14 @@ export class MessageGeneration {
    * Inserts the next page of a journey step's audience as messages (an earlier sendout's path, a
    * segment or a list, narrowed by branch conditions; see audienceSource), starting after the highest
    * contact already generated, as generateSegmentPage does. `segmentFilter` is the filter of
-   * `audience.segmentId`, which the caller loads. Answers how many rows it inserted.
+   * `audience.segmentId`, which the caller loads. Answers how many rows it inserted, or for an
+   * earlier sendout's path how many its page held: fewer than `pageSize` only on the last page.
+   *
+   * An earlier sendout's path is read from `messages`, the table the page inserts into. The SELECT's
+   * rows then go to a temporary table before they are inserted, and on MariaDB the LIMIT no longer
+   * stopped the read: every page read the rest of the earlier sendout (100,000 rows for a page of
+   * 5,000 at the start). Such a page is bounded first: the contact id its last row has, read by the same
+   * keyset, then an INSERT … SELECT of that contact id range.
    */
   async generateAudiencePage(
     args: {
@@ -57,16 +64,31 @@ export class MessageGeneration {
     const after = await this.lastGeneratedContactId(args.sendoutId);
     const source = audienceSource(args.audience, args.accountId, after, dialect, args.segmentFilter);
     const generated = generatedState(await this.withListedSuppression(args, args.accountId), dialect);
-    return this.generatePage(args, after, (sql) =>
+    const page = args.audience.from ? await this.pageBound(source, args.pageSize) : undefined;
+    if (page?.rows === 0) return 0;
+    const inserted = await this.generatePage(args, after, (sql) =>
       insertMessages(sql, args.sendoutId, generated, {
         hint: source.hint,
         contactId: source.contactId,
         from: source.from,
-        where: source.where,
-        whereParams: source.params,
+        where: page ? `${source.where} AND ${source.contactId} <= ?` : source.where,
+        whereParams: page ? [...source.params, page.lastContactId] : source.params,
         limit: args.pageSize,
       }),
     );
+    // A row that left the path between the two statements is not inserted; the page was full all the same.
+    return page ? page.rows : inserted;
+  }
+
+  /** How many contacts the next keyset page of `source` holds (at most `limit`), and the last one's id. */
+  private async pageBound(source: AudienceSource, limit: number): Promise<{ rows: number; lastContactId: number }> {
+    const row = await this.sql.one<{ n: number | string; last: number | string | null }>(
+      `SELECT COUNT(*) AS n, MAX(cid) AS last FROM (
+         SELECT ${source.hint} ${source.contactId} AS cid FROM ${source.from} WHERE ${source.where} ORDER BY ${source.contactId} LIMIT ?
+       ) page`,
+      [...source.params, limit],
+    );
+    return { rows: Number(row?.n ?? 0), lastContactId: Number(row?.last ?? 0) };
   }
 
   /**
