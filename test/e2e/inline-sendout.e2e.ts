@@ -8,7 +8,7 @@ import { INLINE_CONTACTS } from '../../workflows/sendout.messages';
 import { EspReceiver } from '../esp-receiver';
 import { TestStack, WorkerProcess } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
-import { waitFor } from '../wait';
+import { GiveUp, waitFor } from '../wait';
 
 /** A page of INLINE_CONTACTS posts a few at a time, slowly enough to lose its worker mid-page. */
 const ENV = { SENDOUT_SEND_CONCURRENCY: '4' };
@@ -108,17 +108,22 @@ describe('a sendout to a small listed audience', () => {
   });
 
   it('cancelled in the middle of a slow page: the renewed workflow task stops the page, no message is sent twice', async () => {
-    // 4 at a time, 400 ms each: the page would post for 10 s, longer than a workflow task lasts
+    // 4 at a time, 1 s each: the page would post for 25 s, far longer than a workflow task lasts
     // before the SDK renews it (8 s), and the renewed task delivers the cancel to the page.
     esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 1_000));
       return { status: 200 };
     };
     const sendout = await listedSendout(INLINE_CONTACTS);
     await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 4);
 
     await expectStatus(stack.request('POST', `/v1/sendouts/${sendout.id}/cancel`), 202);
-    const done = await waitForStage(stack, sendout.id, 'CANCELED', 60_000);
+    let done: any;
+    await waitFor('the cancel to stop the page', 60_000, async () => {
+      done = (await stack.request('GET', `/v1/sendouts/${sendout.id}`)).body;
+      if (done.stage === 'COMPLETED') throw new GiveUp('the page was sent to its end: the cancel never reached it');
+      return done.stage === 'CANCELED';
+    });
 
     expect(done.counts.SENT + done.counts.CANCELED).toBe(INLINE_CONTACTS);
     expect(done.counts.CANCELED).toBeGreaterThan(0);

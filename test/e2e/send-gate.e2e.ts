@@ -338,22 +338,27 @@ describe('the send gate', () => {
       try {
         await lock.startTransaction();
         await lock.query('SELECT id FROM sendouts WHERE id = ? FOR UPDATE', [sendout.id]);
-        const waiting = async () =>
+        // Which of the run's writes wait on the held row: the close's stage, the pause's schedule.
+        // (Both must get in well within the close's 30 s local activity timeout, or a retry of it
+        // would queue behind the first and could be taken for the pause.)
+        const waiting = async (statement: string) =>
           Number(
             (
               await stack.dataSource.query(
-                "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ?",
-                [`%${sendout.id}%`],
+                `SELECT COUNT(*) AS n FROM information_schema.innodb_trx
+                 WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ? AND trx_query LIKE ?`,
+                [`${statement}%`, `%${sendout.id}%`],
               )
             )[0].n,
           );
         expect((await post(hook.finishUri)).status).toBe(200);
-        await waitFor('the gate to close into the held row', 30_000, async () => (await waiting()) === 1);
+        await waitFor('the gate to close into the held row', 10_000, async () => (await waiting('UPDATE sendouts SET stage')) === 1);
 
         const handle = temporal.client.workflow.getHandle(sendout.workflowId);
         const paused = handle.executeUpdate(scheduleUpdate, { args: [{ paused: true }] });
         // the update's own write waits on the row beside the close: it got in while the close ran
-        await waitFor('the pause to reach the run', 30_000, async () => (await waiting()) === 2);
+        await waitFor('the pause to reach the run', 15_000, async () => (await waiting('UPDATE sendouts SET send_at')) === 1);
+        expect(await waiting('UPDATE sendouts SET stage')).toBe(1);
         await lock.rollbackTransaction();
         expect(await paused).toMatchObject({ paused: true });
 
