@@ -1,7 +1,7 @@
 import { TokenSigner } from '../../libs/crypto/src/signed-token';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
 import { EspReceiver } from '../esp-receiver';
-import { GatedStack, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
+import { GatedStack, pauseWhileGateCloses, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
@@ -330,37 +330,10 @@ describe('the send gate', () => {
       );
       const hook = await webhookFor(sendout.id);
       const sentKeys = () => esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => r.key);
-      // The gate's close enters SENDING in the sendout's row: holding that row holds the close (a
-      // local activity) until its workflow task is renewed, and the renewed task takes the update in.
-      const lock = stack.dataSource.createQueryRunner();
-      await lock.connect();
       const temporal = await stack.temporalClient();
       try {
-        await lock.startTransaction();
-        await lock.query('SELECT id FROM sendouts WHERE id = ? FOR UPDATE', [sendout.id]);
-        // Which of the run's writes wait on the held row: the close's stage, the pause's schedule.
-        // (Both must get in well within the close's 30 s local activity timeout, or a retry of it
-        // would queue behind the first and could be taken for the pause.)
-        const waiting = async (statement: string) =>
-          Number(
-            (
-              await stack.dataSource.query(
-                `SELECT COUNT(*) AS n FROM information_schema.innodb_trx
-                 WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ? AND trx_query LIKE ?`,
-                [`${statement}%`, `%${sendout.id}%`],
-              )
-            )[0].n,
-          );
-        expect((await post(hook.finishUri)).status).toBe(200);
-        await waitFor('the gate to close into the held row', 10_000, async () => (await waiting('UPDATE sendouts SET stage')) === 1);
-
+        expect(await pauseWhileGateCloses(stack, temporal.client, sendout, hook.finishUri)).toMatchObject({ paused: true });
         const handle = temporal.client.workflow.getHandle(sendout.workflowId);
-        const paused = handle.executeUpdate(scheduleUpdate, { args: [{ paused: true }] });
-        // the update's own write waits on the row beside the close: it got in while the close ran
-        await waitFor('the pause to reach the run', 15_000, async () => (await waiting('UPDATE sendouts SET send_at')) === 1);
-        expect(await waiting('UPDATE sendouts SET stage')).toBe(1);
-        await lock.rollbackTransaction();
-        expect(await paused).toMatchObject({ paused: true });
 
         // The close had planned the first pages: they are dropped while the pause holds the run.
         const held = await waitForStage(stack, sendout.id, 'SCHEDULED');
@@ -375,8 +348,6 @@ describe('the send gate', () => {
         expect(new Set(sentKeys()).size).toBe(5);
         expect(sentKeys()).toHaveLength(5);
       } finally {
-        if (lock.isTransactionActive) await lock.rollbackTransaction();
-        await lock.release();
         await temporal.close();
       }
     });

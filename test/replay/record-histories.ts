@@ -7,7 +7,7 @@
  */
 import { FeedbackReceiver } from '../feedback-receiver';
 import { createFeedbackWebhook } from '../feedback-scenario';
-import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
+import { GatedStack, pauseWhileGateCloses, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
@@ -150,6 +150,27 @@ describe('recording sendout histories', () => {
         ],
         endsWith: 'workflowExecutionCompletedEventAttributes',
       });
+    });
+
+    it('records a gated sendout paused by an operator while its gate closes, then resumed', async () => {
+      const sendout = await startSendout(gated, 'paused while the gate closes', 3, { gate: { enabled: true, timeout: '1h' } });
+      const hook = await webhookFor(gated.integrator, sendout.id);
+      const { client, close } = await stack.temporalClient();
+      try {
+        expect(await pauseWhileGateCloses(stack, client, sendout, hook.finishUri)).toMatchObject({ paused: true });
+        expect((await waitForStage(stack, sendout.id, 'SCHEDULED')).counts.SENT).toBe(0);
+        const handle = client.workflow.getHandle(sendout.workflowId);
+        expect(await handle.executeUpdate(scheduleUpdate, { args: [{ paused: false }] })).toMatchObject({ paused: false });
+      } finally {
+        await close();
+      }
+      await record(stack, sendout.workflowId, 'gate-paused-while-closing', {
+        runs: 'one',
+        contains: ['workflowExecutionUpdateAcceptedEventAttributes', 'workflowExecutionUpdateCompletedEventAttributes'],
+        endsWith: 'workflowExecutionCompletedEventAttributes',
+      });
+      const { scheduled } = recorded('gate-paused-while-closing');
+      expect(scheduled).toContain('sendMessagePage');
     });
 
     describe('with feedback on', () => {
