@@ -69,6 +69,23 @@ export async function seedSendout(
   return { projectId: project.id, segmentId: segment.id, integrationId: integration.id, tag };
 }
 
+/** Seeds a sendout's data (`contacts` contacts) and starts it over the API: its segment, subject 'x', and `extra` fields. */
+export async function startSendout({ stack, esp }: SendingStack, name: string, contacts: number, extra: Record<string, unknown> = {}) {
+  const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
+  const sendout = await expectStatus(
+    stack.request('POST', '/v1/sendouts', {
+      projectId: seed.projectId,
+      name,
+      segmentId: seed.segmentId,
+      integrationId: seed.integrationId,
+      content: { subject: 'x' },
+      ...extra,
+    }),
+    202,
+  );
+  return { ...sendout, seed } as { id: string; workflowId: string; seed: typeof seed };
+}
+
 export async function expectStatus<T = any>(pending: Promise<{ status: number; body: T }>, status: number): Promise<T> {
   const response = await pending;
   if (response.status !== status) {

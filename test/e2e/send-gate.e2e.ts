@@ -3,7 +3,7 @@ import { scheduleUpdate } from '../../workflows/sendout.messages';
 import { EspReceiver } from '../esp-receiver';
 import { GatedStack, pauseWhileGateCloses, startGatedStack, webhookFor as webhookOf } from '../gate-scenario';
 import { TEST_SIGNING_KEY, TestStack } from '../harness';
-import { expectStatus, seedSendout, waitForStage } from '../scenario';
+import { expectStatus, seedSendout, startSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 describe('the send gate', () => {
@@ -281,20 +281,8 @@ describe('the send gate', () => {
 
   describe('a scheduled sendout', () => {
     it('holds accepted messages until sendAt', async () => {
-      const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
       const sendAt = new Date(Date.now() + 8_000);
-      const sendout = await expectStatus(
-        stack.request('POST', '/v1/sendouts', {
-          projectId: seed.projectId,
-          name: 'scheduled',
-          segmentId: seed.segmentId,
-          integrationId: seed.integrationId,
-          content: { subject: 'x' },
-          gate: { enabled: true, timeout: '1m' },
-          sendAt: sendAt.toISOString(),
-        }),
-        202,
-      );
+      const sendout = await startSendout(gated, 'scheduled', 5, { gate: { enabled: true, timeout: '1m' }, sendAt: sendAt.toISOString() });
       const hook = await webhookFor(sendout.id);
       expect((await post(hook.finishUri)).status).toBe(200);
 
@@ -316,18 +304,7 @@ describe('the send gate', () => {
 
   describe('a sendout an operator pauses while its accepted gate closes', () => {
     it('is held in SCHEDULED with nothing sent, and sends every accepted message once resumed', async () => {
-      const seed = await seedSendout(stack, { contacts: 5, espUrl: esp.url });
-      const sendout = await expectStatus(
-        stack.request('POST', '/v1/sendouts', {
-          projectId: seed.projectId,
-          name: 'paused while the gate closes',
-          segmentId: seed.segmentId,
-          integrationId: seed.integrationId,
-          content: { subject: 'x' },
-          gate: { enabled: true, timeout: '5m' },
-        }),
-        202,
-      );
+      const sendout = await startSendout(gated, 'paused while the gate closes', 5, { gate: { enabled: true, timeout: '5m' } });
       const hook = await webhookFor(sendout.id);
       const sentKeys = () => esp.requests.filter((r) => r.key.startsWith(`${sendout.id}:`)).map((r) => r.key);
       const temporal = await stack.temporalClient();

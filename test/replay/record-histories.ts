@@ -9,9 +9,9 @@ import { FeedbackReceiver } from '../feedback-receiver';
 import { createFeedbackWebhook } from '../feedback-scenario';
 import { GatedStack, pauseWhileGateCloses, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForContinueAsNew, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, startSendingStack, startSendout, waitForContinueAsNew, waitForStage } from '../scenario';
 import { scheduleUpdate } from '../../workflows/sendout.messages';
-import { post, record, recorded, rejectFirstItem, startSendout } from './recording';
+import { post, record, recorded, rejectFirstItem } from './recording';
 
 describe('recording sendout histories', () => {
   describe('with the default tuning', () => {

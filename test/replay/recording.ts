@@ -1,5 +1,5 @@
 /**
- * What the history recorders share: starting a sendout, writing every run of a workflow once it has
+ * What the history recorders share: writing every run of a workflow once it has
  * closed (checking it took the path it is named after), and the integrator's reject and accept.
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout } from '../scenario';
+
 import { writeHistories } from './histories';
 
 export type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
@@ -20,22 +20,6 @@ export interface Expected {
 }
 
 const MAX_RUNS = 20;
-
-export async function startSendout({ stack, esp }: SendingStack, name: string, contacts: number, extra: Record<string, unknown> = {}) {
-  const seed = await seedSendout(stack, { contacts, espUrl: esp.url });
-  const sendout = await expectStatus(
-    stack.request('POST', '/v1/sendouts', {
-      projectId: seed.projectId,
-      name,
-      segmentId: seed.segmentId,
-      integrationId: seed.integrationId,
-      content: { subject: 'x' },
-      ...extra,
-    }),
-    202,
-  );
-  return { ...sendout, seed } as { id: string; workflowId: string; seed: typeof seed };
-}
 
 /** Waits until the sendout's last run has closed, then writes every run of it. */
 export async function record(stack: TestStack, workflowId: string, name: string, expected: Expected): Promise<void> {
