@@ -6,7 +6,7 @@
  */
 import { EspReceiver } from '../esp-receiver';
 import { TestStack } from '../harness';
-import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
+import { SendingStack, expectStatus, seedSendout, startSendingStack, startSendout, waitForStage } from '../scenario';
 import { waitFor } from '../wait';
 
 const BURST = 60;
@@ -54,17 +54,7 @@ describe('a burst of inline sendouts to an ESP that holds every request until th
     // the burst is posting (as many pages as the worker's workflow task slots allow), and nothing answers
     await waitFor('the inline pages to post', 60_000, () => held.requests.length >= 30);
 
-    const regularSeed = await seedSendout(stack, { contacts: 300, espUrl: esp.url });
-    const regular = await expectStatus(
-      stack.request('POST', '/v1/sendouts', {
-        projectId: regularSeed.projectId,
-        name: 'regular',
-        segmentId: regularSeed.segmentId,
-        integrationId: regularSeed.integrationId,
-        content: { subject: 'Hi' },
-      }),
-      202,
-    );
+    const regular = await startSendout(sending, 'regular', 300);
     const done = await waitForStage(stack, regular.id, 'COMPLETED', 90_000);
     expect(done.counts.SENT).toBe(300);
     expect(esp.acceptedKeys.size).toBe(300);
