@@ -3,8 +3,8 @@
  * through the OutboundGuard, bodies read up to a bound, and every answer classified so the caller
  * can decide sent / failed / retry.
  */
-import { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { IncomingHttpHeaders } from 'node:http';
+import { Dispatcher, Pool } from 'undici';
 import { OutboundGuard, isOutboundRefusal } from './outbound-connect';
 
 export interface EspRequest {
@@ -39,31 +39,30 @@ export class EspClient {
 
   constructor(private readonly options: EspClientOptions) {}
 
-  async post(request: EspRequest): Promise<EspOutcome> {
-    // One deadline for the whole exchange (headers and body timeouts alone could add up to twice
-    // it); a cleared timer rather than AbortSignal.timeout, whose timers outlive fast answers.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
-    try {
-      const target = this.target(request.url);
-      const response = await this.pool(target.origin).request({
-        method: 'POST',
-        path: target.path,
-        headers: { 'content-type': 'application/json', ...request.headers },
-        body: request.body,
-        signal: deadline.signal,
-      });
-      const length = Number(response.headers['content-length']);
-      const body = length >= 0 && length <= MAX_BODY_BYTES ? await response.body.text() : await readBounded(response.body);
-      return classify(response.statusCode, body, response.headers['retry-after']);
-    } catch (error) {
-      if (isOutboundRefusal(error)) return { kind: 'refused', reason: (error as Error).message };
-      if (deadline.signal.aborted)
-        return { kind: 'retry', reason: `ESP did not answer within ${this.options.timeoutMs} ms`, timedOut: true };
-      return { kind: 'retry', reason: `ESP unreachable: ${(error as Error).message}` };
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * Posts through the pool's `dispatch` with a handler of its own (EspExchange): no response
+   * stream, abort signal or promise per step, which the `request` API makes for every message.
+   * Never rejects: every failure is an outcome.
+   */
+  post(request: EspRequest): Promise<EspOutcome> {
+    return new Promise((settle) => {
+      let target: { origin: string; path: string };
+      try {
+        target = this.target(request.url);
+      } catch (error) {
+        return settle({ kind: 'retry', reason: `ESP unreachable: ${(error as Error).message}` });
+      }
+      this.pool(target.origin).dispatch(
+        {
+          origin: target.origin,
+          method: 'POST',
+          path: target.path,
+          headers: { 'content-type': 'application/json', ...request.headers },
+          body: request.body,
+        },
+        new EspExchange(settle, this.options.timeoutMs),
+      );
+    });
   }
 
   async close(): Promise<void> {
@@ -98,6 +97,68 @@ export class EspClient {
   }
 }
 
+/**
+ * One POST's answer as undici hands it over: the status and the two headers read, the first
+ * MAX_BODY_BYTES of the body (the rest is read and dropped, so the connection stays reusable),
+ * and one deadline for the whole exchange, from the dispatch (a wait for a free connection
+ * counts) to the end of the body. Headers and body timeouts alone could add up to twice it.
+ */
+class EspExchange implements Dispatcher.DispatchHandler {
+  private controller?: Dispatcher.DispatchController;
+  private readonly timer: NodeJS.Timeout;
+  private settled = false;
+  private status = 0;
+  private retryAfter?: string | string[];
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly settle: (outcome: EspOutcome) => void,
+    private readonly timeoutMs: number,
+  ) {
+    // At the deadline the caller has its answer, even while the request still waits for a
+    // connection; the request is aborted once it has one.
+    this.timer = setTimeout(() => {
+      this.finish({ kind: 'retry', reason: `ESP did not answer within ${timeoutMs} ms`, timedOut: true });
+      this.controller?.abort(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error(`no answer within ${this.timeoutMs} ms`));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    this.retryAfter = headers['retry-after'];
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.size < MAX_BODY_BYTES) this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    const { chunks } = this;
+    const body = chunks.length === 1 && this.size <= MAX_BODY_BYTES ? chunks[0] : Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+    this.finish(classify(this.status, body.toString('utf8'), this.retryAfter));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (isOutboundRefusal(error)) return this.finish({ kind: 'refused', reason: error.message });
+    this.finish({ kind: 'retry', reason: `ESP unreachable: ${error.message}` });
+  }
+
+  private finish(outcome: EspOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.chunks = [];
+    this.settle(outcome);
+  }
+}
+
 export function classify(status: number, body: string, retryAfter?: string | string[]): EspOutcome {
   if (status >= 200 && status < 300) return { kind: 'sent', status, body };
   const excerpt = body.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -114,19 +175,4 @@ export function parseRetryAfter(value?: string | string[], now = Date.now()): nu
   if (/^\d+$/.test(raw.trim())) return Math.min(Number(raw.trim()) * 1000, MAX_RETRY_AFTER_MS);
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
-}
-
-/** The first MAX_BODY_BYTES of a body of unknown length; the rest is read and dropped, so the connection stays reusable. */
-function readBounded(body: Readable): Promise<string> {
-  // Events rather than `for await`: an async iterator per answer costs more than the answer.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      if (size < MAX_BODY_BYTES) chunks.push(chunk);
-      size += chunk.length;
-    });
-    body.once('error', reject);
-    body.once('end', () => resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8')));
-  });
 }
