@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
-import { rawInsertRate, rawInsertSelectRate, rawNodeHttpPostRate, rawUndiciPostRate } from './baselines';
+import { rawInsertRate, rawInsertSelectRate, rawNodeHttpPostRate, rawUndiciDispatchRate, rawUndiciPostRate } from './baselines';
 import {
   BenchStack,
   LoopbackReceiver,
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     const rawPosts = async () => ({
       undici: await rawUndiciPostRate(stack.espUrl, RAW_POSTS, postConcurrency),
       nodeHttp: await rawNodeHttpPostRate(stack.espUrl, RAW_POSTS, postConcurrency),
+      dispatch: await rawUndiciDispatchRate(stack.espUrl, RAW_POSTS, postConcurrency),
     });
     const postsBefore = await rawPosts();
     await stack.espReset();
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     );
     // Again after the sendout, as the machine is shared: the ceiling is the better of the two measurements.
     const postsAfter = await rawPosts();
-    const rawPostRate = Math.max(postsBefore.undici, postsBefore.nodeHttp, postsAfter.undici, postsAfter.nodeHttp);
+    const rawPostRate = Math.max(...Object.values(postsBefore), ...Object.values(postsAfter));
 
     const seconds = (w?: { first: number; last: number }) => (w ? (w.last - w.first) / 1000 : NaN);
     const sent = Number(view.counts.SENT ?? 0);
@@ -197,8 +198,10 @@ async function main(): Promise<void> {
       baseline_insert_select_s: round(insertSelect.rows / insertSelect.rate),
       baseline_raw_post_undici_req_per_s: round(postsBefore.undici),
       baseline_raw_post_node_http_req_per_s: round(postsBefore.nodeHttp),
+      baseline_raw_post_undici_dispatch_req_per_s: round(postsBefore.dispatch),
       baseline_raw_post_undici_after_req_per_s: round(postsAfter.undici),
       baseline_raw_post_node_http_after_req_per_s: round(postsAfter.nodeHttp),
+      baseline_raw_post_undici_dispatch_after_req_per_s: round(postsAfter.dispatch),
       baseline_raw_post_req_per_s: round(rawPostRate),
       baseline_raw_post_requests: RAW_POSTS,
       baseline_raw_post_concurrency: postConcurrency,
@@ -254,9 +257,9 @@ async function main(): Promise<void> {
       ],
       ['sending (render + POST + record)', `${fmt(sendRate)} msg/s in ${seconds(send).toFixed(1)} s; steady ${fmt(steady)} msg/s`],
       [
-        '  baseline: raw keep-alive POST (undici / node:http)',
-        `${fmt(postsBefore.undici)} / ${fmt(postsBefore.nodeHttp)} req/s at ${postConcurrency} in flight ` +
-          `(after the sendout ${fmt(postsAfter.undici)} / ${fmt(postsAfter.nodeHttp)})`,
+        '  baseline: raw keep-alive POST (undici request / node:http / undici dispatch)',
+        `${fmt(postsBefore.undici)} / ${fmt(postsBefore.nodeHttp)} / ${fmt(postsBefore.dispatch)} req/s at ${postConcurrency} in flight ` +
+          `(after the sendout ${fmt(postsAfter.undici)} / ${fmt(postsAfter.nodeHttp)} / ${fmt(postsAfter.dispatch)})`,
       ],
       ['  steady ratio (goal ≥ 60%)', `${pct(ratios.steady_send_over_raw_post)} (whole send step ${pct(ratios.send_over_raw_post)})`],
       [
