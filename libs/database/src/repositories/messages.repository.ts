@@ -76,6 +76,13 @@ export class MessagesRepository extends MessageGeneration {
     // a final state without a feedback event (a cancel) still queues the notifyUrl report push
     const pushOnly = !event && FINAL_REPORT_STATES.includes(to);
     const queues = options.feedback && (event || pushOnly);
+    if (!queues && 'messageIds' in selection && this.sql.dialect.kind === 'mysql') {
+      // Nothing to queue beside it, and the change is by primary key: one statement in autocommit
+      // locks only the rows it names, at either isolation level, without the three round trips of
+      // a transaction (the send path records every batch of outcomes this way). A SQLite
+      // transaction of another caller may be open on its one connection, so there it stays one.
+      return retryLockConflicts(() => change(this.sql));
+    }
     // At READ COMMITTED a range UPDATE locks the rows it changes, not the next key past its range:
     // under MySQL's default a gate's release (GATED, ids a…b) locked the first SENDING entry after
     // it and deadlocked with that message's outcome. A loser runs again (every change here is
