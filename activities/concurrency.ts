@@ -30,14 +30,15 @@ export async function forEachConcurrentPaged<T>(
       .finally(() => (loading = undefined));
     return loading;
   };
-  const take = async (): Promise<T | undefined> => {
-    if (!exhausted && buffer.length - next <= limit) void load();
+  const waitForItem = async (): Promise<T | undefined> => {
     while (next >= buffer.length && !exhausted && !failure) await load();
     return failure || next >= buffer.length ? undefined : buffer[next++];
   };
   const lane = async () => {
     while (!failure) {
-      const item = await take();
+      if (!exhausted && buffer.length - next <= limit) void load();
+      // A buffered item is taken at once: no promise per item while the buffer holds some.
+      const item = next < buffer.length ? buffer[next++] : await waitForItem();
       if (item === undefined) return;
       try {
         await work(item);

@@ -13,14 +13,16 @@ export class OutcomeRecorder {
     private readonly feedback = false,
   ) {}
 
-  async sent(id: number, espMessageId?: string): Promise<void> {
+  /** Buffers a sent message; answers a promise only when that fills the batch and it is written. */
+  sent(id: number, espMessageId?: string): Promise<void> | undefined {
     this.sentIds.push({ id, espMessageId });
-    if (this.sentIds.length >= FLUSH_EVERY) await this.flushSent();
+    return this.sentIds.length >= FLUSH_EVERY ? this.flushSent() : undefined;
   }
 
-  async failed(id: number, reason: string): Promise<void> {
+  /** Buffers a failed message; answers a promise only when that fills the batch and it is written. */
+  failed(id: number, reason: string): Promise<void> | undefined {
     this.failures.push({ id, reason });
-    if (this.failures.length >= FLUSH_EVERY) await this.flushFailed();
+    return this.failures.length >= FLUSH_EVERY ? this.flushFailed() : undefined;
   }
 
   async flush(): Promise<void> {
