@@ -15,6 +15,7 @@ import { Sql } from '../libs/database/src/sql';
 import { TestStack } from '../test/harness';
 import { createTestDatabase, dropTestDatabase } from '../test/test-database';
 import { waitFor } from '../test/wait';
+import { cpuMeter, pidsNamed } from './process-cpu';
 
 const ROOT = join(__dirname, '../..');
 /** The defaults of production, where the harness shortens them for tests. */
@@ -30,8 +31,8 @@ export interface BenchStack {
   espStats: () => Promise<{ requests: number; distinctKeys: number; firstAt: number | null }>;
   espKeys: () => Promise<string[]>;
   espReset: () => Promise<void>;
-  /** The processes whose memory a bench samples; the API's is this process's unless it runs in its own. */
-  pids: { worker: number; api: number; apiInOwnProcess: boolean };
+  /** The processes whose memory and CPU a bench samples; the API's is this process's unless it runs in its own. */
+  pids: { worker: number; workers: number[]; receiver: number; api: number; apiInOwnProcess: boolean };
   stop: () => Promise<void>;
 }
 
@@ -75,7 +76,8 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     // BENCH_WORKERS (default 1) worker processes poll the task queue side by side (the first is sampled).
     const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const worker = await stack.startWorker({}, nodeArgs);
-    for (let i = 1; i < workerCount(); i++) await stack.startWorker({}, nodeArgs);
+    const workers = [worker.child.pid!];
+    for (let i = 1; i < workerCount(); i++) workers.push((await stack.startWorker({}, nodeArgs)).child.pid!);
     const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
       const { status, body: answer } = await started.request(method, path, body);
@@ -94,7 +96,13 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       espStats: () => esp.stats(),
       espKeys: () => esp.keys(),
       espReset: () => esp.reset(),
-      pids: { worker: worker.child.pid!, api: api?.pid ?? process.pid, apiInOwnProcess: api !== undefined },
+      pids: {
+        worker: worker.child.pid!,
+        workers,
+        receiver: receiver.pid,
+        api: api?.pid ?? process.pid,
+        apiInOwnProcess: api !== undefined,
+      },
     };
   } catch (error) {
     await stop();
@@ -284,6 +292,28 @@ export async function startLoopbackReceiver(path: string): Promise<LoopbackRecei
     reset: async () => void (await fetch(`${origin}/reset`, { method: 'POST' })),
     stop: () => child.kill('SIGTERM'),
   };
+}
+
+/**
+ * Counts the CPU of the stack's processes from now on: the worker(s), the local database server,
+ * the ESP receiver, the Temporal dev server (`BENCH_TEMPORAL_PID`, from scripts/bench.sh) and the
+ * API, which is this process, bench driver included, unless it runs in its own.
+ */
+export function stackCpuMeter(stack: BenchStack): () => Record<string, number> {
+  const temporal = Number(process.env.BENCH_TEMPORAL_PID);
+  return cpuMeter({
+    worker: stack.pids.workers,
+    database: pidsNamed('mariadbd', 'mysqld'),
+    receiver: [stack.pids.receiver],
+    temporal: Number.isInteger(temporal) && temporal > 0 ? [temporal] : [],
+    api: [stack.pids.api],
+  });
+}
+
+/** A stackCpuMeter reading as microseconds of CPU per message, each process, and their sum. */
+export function cpuPerMessage(seconds: Record<string, number>, messages: number): Record<string, number> {
+  const perMessage = Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, (s / messages) * 1e6]));
+  return { ...perMessage, total: Object.values(perMessage).reduce((sum, us) => sum + (Number.isNaN(us) ? 0 : us), 0) };
 }
 
 /** Resident memory of a process in MiB (VmRSS), or NaN once it is gone. */

@@ -3,13 +3,16 @@
  * Phase timings come from the workflow's history; baselines are measured in the same run.
  */
 import 'reflect-metadata';
-import { rawInsertRate, rawNodeHttpPostRate, rawUndiciDispatchRate, rawUndiciPostRate } from './baselines';
+import { POST_WARM_UP, rawInsertRate, rawNodeHttpPostRate, rawUndiciDispatchRate, rawUndiciPostRate } from './baselines';
+import { cpuMeter } from './process-cpu';
 import {
   activitiesPerWorker,
   activitySpans,
+  cpuPerMessage,
   fmt,
   prepareAudience,
   printTable,
+  stackCpuMeter,
   startBenchStack,
   workerCount,
   untilSendoutEnds,
@@ -36,10 +39,14 @@ async function main(): Promise<void> {
     const postConcurrency = stack.config.sendout.sendWindow * stack.config.sendout.sendConcurrency;
     const undiciBaseline = await rawUndiciPostRate(stack.espUrl, 20_000, postConcurrency);
     const nodeHttpBaseline = await rawNodeHttpPostRate(stack.espUrl, 20_000, postConcurrency);
+    // What a raw request costs the machine, to set beside what a message costs it (below).
+    const rawCpu = cpuMeter({ client: [process.pid], receiver: [stack.pids.receiver] });
     const dispatchBaseline = await rawUndiciDispatchRate(stack.espUrl, 20_000, postConcurrency);
+    const rawCpuUs = cpuPerMessage(rawCpu(), 20_000 + POST_WARM_UP);
     await stack.espReset();
 
     const started = performance.now();
+    const cpu = stackCpuMeter(stack);
     const sendout = await stack.call('POST', '/v1/sendouts', {
       projectId,
       name: 'bench',
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
     });
     const view = await untilSendoutEnds(stack, sendout.id);
     const endToEnd = (performance.now() - started) / 1000;
+    const cpuUs = cpuPerMessage(cpu(), view.total);
 
     const spans = await activitySpans(stack.config.temporal.address, sendout.workflowId);
     const pagesPerWorker = await activitiesPerWorker(stack.config.temporal.address, sendout.workflowId, 'sendMessagePage');
@@ -72,6 +80,15 @@ async function main(): Promise<void> {
       ['  ratio to the fastest raw POST', `${((sendRate / rawPost) * 100).toFixed(0)}%`],
       ['  pages per worker', pagesPerWorker.join(' / ')],
       ['end to end (POST /v1/sendouts → COMPLETED)', `${endToEnd.toFixed(2)} s`],
+      [
+        'CPU per message, POST → COMPLETED',
+        `${cpuUs.total.toFixed(0)} µs: worker ${cpuUs.worker.toFixed(0)}, database ${cpuUs.database.toFixed(0)}, ` +
+          `ESP receiver ${cpuUs.receiver.toFixed(0)}, Temporal ${cpuUs.temporal.toFixed(0)}, API and bench driver ${cpuUs.api.toFixed(0)}`,
+      ],
+      [
+        '  a raw POST (undici dispatch)',
+        `${rawCpuUs.total.toFixed(0)} µs: client ${rawCpuUs.client.toFixed(0)}, ESP receiver ${rawCpuUs.receiver.toFixed(0)}`,
+      ],
       ['messages SENT / ESP distinct keys / ESP requests', `${view.counts.SENT} / ${stats.distinctKeys} / ${stats.requests}`],
     ]);
     await recordResults(stack.sql, 'sendout', {
@@ -84,6 +101,14 @@ async function main(): Promise<void> {
         send_msgs_per_s: round(sendRate),
         send_s: round(phases.send),
         end_to_end_s: round(endToEnd),
+        cpu_us_per_msg_total: round(cpuUs.total, 1),
+        cpu_us_per_msg_worker: round(cpuUs.worker, 1),
+        cpu_us_per_msg_database: round(cpuUs.database, 1),
+        cpu_us_per_msg_esp_receiver: round(cpuUs.receiver, 1),
+        cpu_us_per_msg_temporal: round(cpuUs.temporal, 1),
+        cpu_us_per_msg_api_and_bench_driver: round(cpuUs.api, 1),
+        baseline_raw_post_cpu_us_per_req_client: round(rawCpuUs.client, 1),
+        baseline_raw_post_cpu_us_per_req_esp_receiver: round(rawCpuUs.receiver, 1),
         messages_sent: view.counts.SENT,
         esp_distinct_keys: stats.distinctKeys,
         esp_requests: stats.requests,

@@ -20,10 +20,11 @@ temporal_pid=$!
 trap 'kill $temporal_pid 2>/dev/null; wait $temporal_pid 2>/dev/null; rm -rf "$workdir"' EXIT
 wait_for_port 127.0.0.1 "$port" 60 || die "Temporal did not start"
 sleep 2
+BENCH_TEMPORAL_PID=$temporal_pid # the benches count its CPU
 BENCH_RESULTS=$(realpath -m "${BENCH_RESULTS:-bench/results/latest.json}")
 BENCH_RUN_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 BENCH_TEMPORAL_CLI_VERSION=$("$TEMPORAL" --version 2>/dev/null | head -1 || true)
-export BENCH_RESULTS BENCH_RUN_AT BENCH_TEMPORAL_CLI_VERSION
+export BENCH_RESULTS BENCH_RUN_AT BENCH_TEMPORAL_CLI_VERSION BENCH_TEMPORAL_PID
 for bench in ${BENCHES:-sendout gate accept download feedback esp-callbacks email journey}; do
   TEMPORAL_ADDRESS=127.0.0.1:$port node "dist/bench/$bench.bench.js"
   echo
