@@ -20,6 +20,8 @@ export interface StartSending {
   afterId: number;
   pageSize: number;
   maxPages: number;
+  /** The send window (see planPages); absent in runs scheduled before it existed. */
+  spreadOver?: number;
 }
 
 export interface ClosedGate extends GateOutcome {
@@ -47,12 +49,12 @@ export function closeGateActivity({ gates, messages, sendouts }: SendoutActivity
     messages.transition(sendoutId, [MessageState.GATED], to, reason, undefined, {
       feedback: to !== MessageState.ACCEPTED && (await sendouts.feedbackEnabled(sendoutId)),
     });
-  const startSending = async (sendoutId: string, { afterId, pageSize, maxPages }: StartSending): Promise<IdRange[]> => {
+  const startSending = async (sendoutId: string, { afterId, pageSize, maxPages, spreadOver }: StartSending): Promise<IdRange[]> => {
     // The pages planned here start on this worker a moment later (eager dispatch): their reads and
     // compiles are under way by then.
     preparations?.warm(sendoutId);
     const [pages] = await Promise.all([
-      messages.planPages(sendoutId, afterId, pageSize, maxPages),
+      messages.planPages(sendoutId, afterId, pageSize, maxPages, spreadOver),
       // only from GATED: a cancel that got in first (its stage CANCELED) is not undone
       sendouts.markStageFrom(sendoutId, SendoutStage.GATED, SendoutStage.SENDING),
     ]);

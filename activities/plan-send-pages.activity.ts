@@ -8,7 +8,9 @@ export function planSendPagesActivity({ messages }: SendoutActivityDeps) {
     afterId: number;
     pageSize: number;
     maxPages: number;
+    /** The send window: a rest shorter than this many pages is spread over them (absent in runs scheduled before it existed). */
+    spreadOver?: number;
   }): Promise<IdRange[]> {
-    return messages.planPages(input.sendoutId, input.afterId, input.pageSize, input.maxPages);
+    return messages.planPages(input.sendoutId, input.afterId, input.pageSize, input.maxPages, input.spreadOver);
   };
 }

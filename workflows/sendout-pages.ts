@@ -66,7 +66,8 @@ export async function sendPages(
       // The first plan reads only the first window's ids, so the first pages start sooner; the
       // marker of a replayed plan answers what it answered then, whatever it asked for.
       const maxPages = pagesStarted === 0 ? firstPlanPages(tuning) : PAGES_PER_PLAN;
-      const pages = firstPages ?? (await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages }));
+      const pages =
+        firstPages ?? (await plan({ sendoutId, afterId, pageSize: tuning.sendPageSize, maxPages, spreadOver: tuning.sendWindow }));
       firstPages = undefined;
       if (pages.length === 0) break;
       for (const range of pages) {

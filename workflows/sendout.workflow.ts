@@ -266,7 +266,12 @@ class SendoutRun {
   private startSending(): StartSending | undefined {
     const { tuning, resume } = this.input;
     if (!patched(ACCEPT_STARTS_SENDING) || this.schedule.holds()) return undefined;
-    return { afterId: resume?.afterMessageId ?? 0, pageSize: tuning.sendPageSize, maxPages: firstPlanPages(tuning) };
+    return {
+      afterId: resume?.afterMessageId ?? 0,
+      pageSize: tuning.sendPageSize,
+      maxPages: firstPlanPages(tuning),
+      spreadOver: tuning.sendWindow,
+    };
   }
 
   private async enterStage(stage: SendoutStage): Promise<void> {

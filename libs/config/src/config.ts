@@ -210,7 +210,7 @@ export function loadConfig(env: Env = process.env): SendgateConfig {
     security: readSecurity(read, problems),
     sendout: {
       generatePageSize: read.int('SENDOUT_GENERATE_PAGE_SIZE', 5_000, 1, 100_000),
-      sendPageSize: read.int('SENDOUT_SEND_PAGE_SIZE', 1_000, 1, 10_000),
+      sendPageSize: read.int('SENDOUT_SEND_PAGE_SIZE', 2_000, 1, 10_000),
       sendWindow: read.int('SENDOUT_SEND_WINDOW', 4, 1, 64),
       sendConcurrency: read.int('SENDOUT_SEND_CONCURRENCY', 32, 1, 1_000),
       heartbeatTimeoutMs: read.int('SENDOUT_HEARTBEAT_TIMEOUT_MS', 30_000, 1_000, 3_600_000),

@@ -62,6 +62,23 @@ describeOnEachDatabase((db) => {
       expect(await sut.planPages(sendoutId, ids[1], 2, 1)).toEqual([[ids[2], ids[3]]]);
     });
 
+    it('spreads a rest shorter than the window over its pages, none under 250 messages', async () => {
+      const accountId = await db.accountWithContacts(1_000);
+      const { sendoutId, ids } = await db.messages(accountId, 1_000, MessageState.ACCEPTED);
+      const sizes = (ranges: Array<[number, number]>) => ranges.map(([from, to]) => ids.indexOf(to) - ids.indexOf(from) + 1);
+
+      // 1,000 left would fill 1 page of 2,000: spread over a window of 4
+      expect(sizes(await sut.planPages(sendoutId, 0, 2_000, 4, 4))).toEqual([250, 250, 250, 250]);
+      // 400 left: pages of 250 at the least, so 2 and not 4
+      expect(sizes(await sut.planPages(sendoutId, ids[599], 2_000, 50, 4))).toEqual([250, 150]);
+      // enough for the window: pages of the page size
+      expect(sizes(await sut.planPages(sendoutId, 0, 200, 50, 4))).toEqual([200, 200, 200, 200, 200]);
+      // more left than the plan reads: not spread
+      expect(sizes(await sut.planPages(sendoutId, 0, 400, 2, 4))).toEqual([400, 400]);
+      // no window given: pages of the page size
+      expect(sizes(await sut.planPages(sendoutId, 0, 2_000, 4))).toEqual([1_000]);
+    });
+
     it('answers the same ranges walking down from the top', async () => {
       const accountId = await db.accountWithContacts(5);
       const { sendoutId, ids } = await db.messages(accountId, 5, MessageState.ACCEPTED);

@@ -41,6 +41,8 @@ export interface ContactMessage {
 }
 
 const IN_LIST_LIMIT = 1_000;
+/** The smallest page a plan spreads a short rest into: below it, a page's own costs (its activity, claims, count) outweigh the lanes it adds. */
+const MIN_SPREAD_PAGE = 250;
 
 /**
  * The send path's sent and error events are the sendout's own to deliver (its follower beside the
@@ -100,9 +102,14 @@ export class MessagesRepository extends MessageGeneration {
     );
   }
 
-  /** Contiguous id ranges of at most `pageSize` messages, after `afterId`, for send pages. */
-  planPages(sendoutId: string, afterId: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
-    return this.idRanges(sendoutId, '>', afterId, pageSize, maxPages);
+  /**
+   * Contiguous id ranges of at most `pageSize` messages, after `afterId`, for send pages. When what
+   * is left would fill fewer than `spreadOver` pages (a window), it is spread over that many, each
+   * of at least MIN_SPREAD_PAGE messages: a small sendout, and a large one's last pages, still have
+   * a window of pages, and their requests, in flight.
+   */
+  planPages(sendoutId: string, afterId: number, pageSize: number, maxPages: number, spreadOver = 1): Promise<IdRange[]> {
+    return this.idRanges(sendoutId, '>', afterId, pageSize, maxPages, spreadOver);
   }
 
   /** The same ranges walking down from `beforeId` (exclusive; from the top when not given). */
@@ -110,13 +117,23 @@ export class MessagesRepository extends MessageGeneration {
     return this.idRanges(sendoutId, '<', beforeId, pageSize, maxPages);
   }
 
-  private async idRanges(sendoutId: string, op: '>' | '<', bound: number, pageSize: number, maxPages: number): Promise<IdRange[]> {
+  private async idRanges(
+    sendoutId: string,
+    op: '>' | '<',
+    bound: number,
+    pageSize: number,
+    maxPages: number,
+    spreadOver = 1,
+  ): Promise<IdRange[]> {
     const rows = await this.sql.all<{ id: number | string }>(
       `SELECT id FROM messages WHERE sendout_id = ? AND id ${op} ? ORDER BY id ${op === '>' ? 'ASC' : 'DESC'} LIMIT ?`,
       [sendoutId, bound, pageSize * maxPages],
     );
     const ids = rows.map((r) => Number(r.id));
-    return chunk(ids, pageSize).map((page) => {
+    // Every id left was read (the LIMIT was not reached) and they would fill fewer pages than spreadOver.
+    const spread = ids.length < pageSize * Math.min(spreadOver, maxPages);
+    const size = spread ? Math.min(pageSize, Math.max(MIN_SPREAD_PAGE, Math.ceil(ids.length / spreadOver))) : pageSize;
+    return chunk(ids, size).map((page) => {
       const [first, last] = [page[0], page[page.length - 1]];
       return [Math.min(first, last), Math.max(first, last)] as IdRange;
     });
