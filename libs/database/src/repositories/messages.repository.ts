@@ -41,7 +41,10 @@ export interface ContactMessage {
 }
 
 const IN_LIST_LIMIT = 1_000;
-/** The smallest page a plan spreads a short rest into: below it, a page's own costs (its activity, claims, count) outweigh the lanes it adds. */
+/**
+ * The smallest page a plan spreads a short rest into: below it, a page's own costs (its activity,
+ * its claims, its count) outweigh the lanes it adds.
+ */
 const MIN_SPREAD_PAGE = 250;
 
 /**
