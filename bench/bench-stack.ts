@@ -32,7 +32,7 @@ export interface BenchStack {
   espKeys: () => Promise<string[]>;
   espReset: () => Promise<void>;
   /** The processes whose memory and CPU a bench samples; the API's is this process's unless it runs in its own. */
-  pids: { worker: number; workers: number[]; receiver: number; api: number; apiInOwnProcess: boolean };
+  pids: { workers: number[]; receiver: number; api: number; apiInOwnProcess: boolean };
   stop: () => Promise<void>;
 }
 
@@ -75,9 +75,8 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     // BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker;
     // BENCH_WORKERS (default 1) worker processes poll the task queue side by side (the first is sampled).
     const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const worker = await stack.startWorker({}, nodeArgs);
-    const workers = [worker.child.pid!];
-    for (let i = 1; i < workerCount(); i++) workers.push((await stack.startWorker({}, nodeArgs)).child.pid!);
+    const workers: number[] = [];
+    for (let i = 0; i < workerCount(); i++) workers.push((await stack.startWorker({}, nodeArgs)).child.pid!);
     const started = stack;
     const call = async (method: string, path: string, body?: unknown) => {
       const { status, body: answer } = await started.request(method, path, body);
@@ -97,7 +96,6 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       espKeys: () => esp.keys(),
       espReset: () => esp.reset(),
       pids: {
-        worker: worker.child.pid!,
         workers,
         receiver: receiver.pid,
         api: api?.pid ?? process.pid,
@@ -308,12 +306,6 @@ export function stackCpuMeter(stack: BenchStack): () => Record<string, number> {
     temporal: Number.isInteger(temporal) && temporal > 0 ? [temporal] : [],
     api: [stack.pids.api],
   });
-}
-
-/** A stackCpuMeter reading as microseconds of CPU per message, each process, and their sum. */
-export function cpuPerMessage(seconds: Record<string, number>, messages: number): Record<string, number> {
-  const perMessage = Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, (s / messages) * 1e6]));
-  return { ...perMessage, total: Object.values(perMessage).reduce((sum, us) => sum + (Number.isNaN(us) ? 0 : us), 0) };
 }
 
 /** Resident memory of a process in MiB (VmRSS), or NaN once it is gone. */

@@ -340,7 +340,7 @@ async function sampleUntilFinished(stack: BenchStack, feedback: LoopbackReceiver
       esp_msgs_per_s: perS(esp.requests, previous?.esp_sent),
       feedback_received: events.requests,
       feedback_per_s: perS(events.requests, previous?.feedback_received),
-      worker_rss_mib: round(rssMiB(stack.pids.worker), 1),
+      worker_rss_mib: round(rssMiB(stack.pids.workers[0]), 1),
       api_rss_mib: round(rssMiB(stack.pids.api), 1),
       stage: row?.stage ?? '?',
     });

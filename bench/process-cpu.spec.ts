@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuSeconds, cpuMeter, pidsNamed } from './process-cpu';
-import { cpuPerMessage } from './bench-stack';
+import { cpuMeter, cpuPerMessage, cpuSeconds, pidsNamed } from './process-cpu';
 
 /** Keeps this process's thread busy until it has used `ms` of CPU. */
 function burn(ms: number): void {

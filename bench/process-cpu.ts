@@ -42,3 +42,9 @@ export function cpuMeter(groups: Record<string, number[]>): () => Record<string,
   const start = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, total(pids)]));
   return () => Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, total(pids) - start[name]]));
 }
+
+/** A cpuMeter reading as microseconds of CPU per message (or request), each group, and their sum. */
+export function cpuPerMessage(seconds: Record<string, number>, messages: number): Record<string, number> {
+  const perMessage = Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, (s / messages) * 1e6]));
+  return { ...perMessage, total: Object.values(perMessage).reduce((sum, us) => sum + (Number.isNaN(us) ? 0 : us), 0) };
+}

@@ -4,11 +4,10 @@
  */
 import 'reflect-metadata';
 import { POST_WARM_UP, rawInsertRate, rawNodeHttpPostRate, rawUndiciDispatchRate, rawUndiciPostRate } from './baselines';
-import { cpuMeter } from './process-cpu';
+import { cpuMeter, cpuPerMessage } from './process-cpu';
 import {
   activitiesPerWorker,
   activitySpans,
-  cpuPerMessage,
   fmt,
   prepareAudience,
   printTable,

@@ -20,6 +20,14 @@ export type Responder = (
   | Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>
   | { status: number; body?: unknown; headers?: Record<string, string> };
 
+/** A Responder that answers 200 after `ms`: a slow ESP. */
+export function answerAfter(ms: number): Responder {
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return { status: 200 };
+  };
+}
+
 export class EspReceiver {
   readonly requests: ReceivedRequest[] = [];
   readonly attemptsByKey = new Map<string, number>();

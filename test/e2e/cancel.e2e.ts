@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EspReceiver } from '../esp-receiver';
+import { EspReceiver, answerAfter } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { TestStack } from '../harness';
 import { FeedbackReceiver } from '../feedback-receiver';
@@ -48,10 +48,7 @@ describe('when an operator cancels a sendout', () => {
   });
 
   it('while sending: nothing further is sent and every message ends SENT or CANCELED', async () => {
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(20);
     const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
     const sendout = await expectStatus(
       stack.request('POST', '/v1/sendouts', {
@@ -78,10 +75,7 @@ describe('when an operator cancels a sendout', () => {
   it('while sending with feedback on: the feedback follower stops with it, nothing is left running or delivered twice', async () => {
     const receiver = await new FeedbackReceiver(`hs256-secret-${randomUUID()}`).start();
     try {
-      esp.respond = async () => {
-        await new Promise((r) => setTimeout(r, 20));
-        return { status: 200 };
-      };
+      esp.respond = answerAfter(20);
       const seed = await seedSendout(stack, { contacts: 1_000, espUrl: esp.url });
       const sendout = await expectStatus(
         stack.request('POST', '/v1/sendouts', {

@@ -5,7 +5,7 @@
  * worker, and a cancel reaches a page that posts for longer than a workflow task lasts.
  */
 import { INLINE_CONTACTS } from '../../workflows/sendout.messages';
-import { EspReceiver } from '../esp-receiver';
+import { EspReceiver, answerAfter } from '../esp-receiver';
 import { TestStack, WorkerProcess } from '../harness';
 import { SendingStack, expectStatus, seedSendout, startSendingStack, waitForStage } from '../scenario';
 import { GiveUp, waitFor } from '../wait';
@@ -110,10 +110,7 @@ describe('a sendout to a small listed audience', () => {
   it('cancelled in the middle of a slow page: the renewed workflow task stops the page, no message is sent twice', async () => {
     // 4 at a time, 1 s each: the page would post for 25 s, far longer than a workflow task lasts
     // before the SDK renews it (8 s), and the renewed task delivers the cancel to the page.
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(1_000);
     const sendout = await listedSendout(INLINE_CONTACTS);
     await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 4);
 
@@ -141,10 +138,7 @@ describe('a sendout to a small listed audience', () => {
   });
 
   it('whose worker is killed in the middle of its page is finished by the next worker, every message once', async () => {
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 100));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(100);
     const sendout = await listedSendout(INLINE_CONTACTS);
     await waitFor('the first sends', 60_000, () => esp.acceptedKeys.size >= 20);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EspReceiver } from '../esp-receiver';
+import { EspReceiver, answerAfter } from '../esp-receiver';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 
@@ -163,10 +163,7 @@ describe('ESP integrations', () => {
   });
 
   it('keeps a secret header sent back masked on PATCH, and refuses DELETE while a sendout runs', async () => {
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 30));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(30);
     const created = await draft();
     await expectStatus(stack.request('POST', `/v1/integrations/${created.id}/activate`), 200);
     const patched = await expectStatus(
@@ -242,10 +239,7 @@ describe('ESP integrations', () => {
   });
 
   it('holds a messages-per-second limit across two workers', async () => {
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 10));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(10);
     await stack.startWorker(); // a second worker: the limit is shared, not per worker
     const created = await draft({ identifierType: 'email', headers: [], rateLimitPerSecond: 20 });
     expect(created.rateLimitPerSecond).toBe(20);

@@ -4,7 +4,7 @@
  * whichever workers poll the task queue, each message once; a worker that dies mid-page leaves
  * its page to the others.
  */
-import { EspReceiver } from '../esp-receiver';
+import { EspReceiver, answerAfter } from '../esp-receiver';
 import { GatedStack, startGatedStack, webhookFor } from '../gate-scenario';
 import { ApiProcess, TestStack, WorkerProcess } from '../harness';
 import { expectStatus, seedSendout, waitForStage } from '../scenario';
@@ -26,10 +26,7 @@ describe('two API processes and three workers on one sendout', () => {
   beforeAll(async () => {
     ({ stack, esp, integrator } = gated = await startGatedStack({ env: SCALED, worker: false }));
     // A page of 25 at 4 in flight takes a third of a second: pages overlap, and a worker can die in the middle of one.
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 50));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(50);
     workers = await Promise.all([stack.startWorker(), stack.startWorker(), stack.startWorker()]);
     secondApi = await stack.startApi();
   });

@@ -1,4 +1,4 @@
-import { EspReceiver } from '../esp-receiver';
+import { EspReceiver, answerAfter } from '../esp-receiver';
 import { TestStack } from '../harness';
 import { SendingStack, expectStatus, seedSendout, waitForStage, startSendingStack } from '../scenario';
 import { waitFor } from '../wait';
@@ -14,10 +14,7 @@ describe('when the worker dies in the middle of sending', () => {
 
   beforeAll(async () => {
     ({ stack, esp } = sending = await startSendingStack({ env: SLOW_WORKER, worker: false }));
-    esp.respond = async () => {
-      await new Promise((r) => setTimeout(r, 25));
-      return { status: 200 };
-    };
+    esp.respond = answerAfter(25);
   });
 
   afterAll(async () => {

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { TestStack } from '../harness';
-
 import { writeHistories } from './histories';
 
 export type EventKind = Extract<keyof NonNullable<History['events']>[number], `${string}EventAttributes`>;
