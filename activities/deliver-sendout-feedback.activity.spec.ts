@@ -76,10 +76,11 @@ function strictDispatcher(): FeedbackDispatcher {
 }
 
 /**
- * A webhook of a new account to the receiver (or `url`), and a sendout reporting to it with `count`
- * messages SENDING, the first `sentNow` of them marked SENT (their `sent` events queued).
+ * A webhook of a new account to the receiver (or `url`), taking `maxEventsPerRequest` events a request,
+ * and a sendout reporting to it with `count` messages SENDING, the first `sentNow` of them marked
+ * SENT (their `sent` events queued).
  */
-async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = count) {
+async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = count, maxEventsPerRequest = 1) {
   const accountId = await db.accountWithContacts(count);
   const projectId = randomUUID();
   await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
@@ -94,6 +95,7 @@ async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = 
     authSettings: { algorithm: 'HS256' },
     authSecret: secrets.seal(receiver.secret),
     headers: [],
+    maxEventsPerRequest,
     deletedAt: null,
   });
   const sendoutId = randomUUID();
@@ -157,6 +159,47 @@ describe('deliverSendoutFeedback', () => {
     expect(rows.every((r) => Number(r.attempts) === 1)).toBe(true);
     // one receiver failing in a batch is not hammered: the rest of its batch waits for the backoff
     expect(receiver.downHits).toBeLessThan(10);
+  });
+
+  it('gathers the events of a webhook that takes several per request into arrays of at most that many, each event once', async () => {
+    const { sendoutId, ids } = await sendoutWithFeedback(20, receiver.url, 20, 3);
+    const [firstRequest, refusedBefore] = [receiver.requestSizes.length, receiver.refused.length];
+
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+
+    expect(result).toEqual({ delivered: 20, handedOver: 0 });
+    expect(receivedMessageIds(sendoutId)).toEqual(ids);
+    expect(new Set(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendoutId).map((e) => e.requestId)).size).toBe(
+      20,
+    );
+    // claims of 7 rows: 3 + 3 + 1 a claim, and 3 + 3 for the last 6; the receiver checked each JWT's jti against its array
+    expect(receiver.requestSizes.slice(firstRequest).sort()).toEqual([1, 1, 3, 3, 3, 3, 3, 3].sort());
+    expect(receiver.refused.length).toBe(refusedBefore);
+    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 20 }]);
+  });
+
+  it("fails a request's events together, and their retry delivers each of them once", async () => {
+    const { sendoutId, ids } = await sendoutWithFeedback(10, receiver.url, 10, 4);
+    const retrying = new FeedbackDispatcher(new FeedbackDeliveriesRepository(db.sql), webhooks, new FeedbackSender(client), secrets, {
+      receiverConcurrency: 2,
+      concurrency: 8,
+      batchSize: 10,
+      leaseMs: 10_000,
+      retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
+      receiverCacheMs: 0,
+    });
+    receiver.mode = 'unavailable';
+    const downBefore = receiver.downHits;
+
+    expect(await retrying.dispatchBatch({ sendoutId, firstAttemptOnly: true })).toEqual({ claimed: 10, delivered: 0, failed: 10 });
+    // the first failed request fails the rest of the batch for that receiver: at most one request a lane
+    expect(receiver.downHits - downBefore).toBeLessThanOrEqual(2);
+    receiver.mode = 'up';
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await retrying.dispatchBatch({ sendoutId })).toEqual({ claimed: 10, delivered: 10, failed: 0 });
+
+    expect(receivedMessageIds(sendoutId)).toEqual(ids);
+    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 10 }]);
   });
 
   describe('following a sendout while it sends', () => {

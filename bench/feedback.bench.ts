@@ -3,6 +3,7 @@
  * feedback off then on (to a loopback receiver in this process), and the report sets side by side:
  * the send rate with feedback off and on (the outbox must not halve sending), the feedback events
  * delivered per second, and the raw keep-alive POST rate to the same receiver measured in this run.
+ * A third send reports to a webhook that takes up to BENCH_FEEDBACK_BATCH (default 100) events a request.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +11,22 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FeedbackWebhooksRepository } from '../libs/database/src/repositories/feedback-webhooks.repository';
 import { rawUndiciDispatchRate, rawUndiciPostRate } from './baselines';
-import { BenchStack, activitySpans, fmt, prepareAudience, printTable, startBenchStack, untilSendoutEnds } from './bench-stack';
+import {
+  BenchStack,
+  activitySpans,
+  fmt,
+  prepareAudience,
+  printTable,
+  stackCpuMeter,
+  startBenchStack,
+  untilSendoutEnds,
+} from './bench-stack';
+import { cpuPerMessage } from './process-cpu';
 import { recordResults, round } from './results';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+/** The events a request of the batching webhook carries at most. */
+const BATCH = Number(process.env.BENCH_FEEDBACK_BATCH ?? 100);
 
 async function main(): Promise<void> {
   const receiver = await startReceiver();
@@ -26,20 +39,26 @@ async function main(): Promise<void> {
       count: CONTACTS,
       payloadTemplate: '{"to":"${email}","subject":"${subject}","messageId":"${messageId}"}',
     });
-    const webhookId = randomUUID();
-    await new FeedbackWebhooksRepository(stack.sql).insert({
-      id: webhookId,
-      accountId: (await stack.sql.one<{ account_id: string }>('SELECT account_id FROM projects WHERE id = ?', [audience.projectId]))!
-        .account_id,
-      name: 'loopback receiver',
-      channels: 'email',
-      url: receiver.url,
-      authType: 'none',
-      authSettings: null,
-      authSecret: null,
-      headers: [],
-      deletedAt: null,
-    });
+    const accountId = (await stack.sql.one<{ account_id: string }>('SELECT account_id FROM projects WHERE id = ?', [audience.projectId]))!
+      .account_id;
+    const webhook = async (maxEventsPerRequest: number) => {
+      const id = randomUUID();
+      await new FeedbackWebhooksRepository(stack.sql).insert({
+        id,
+        accountId,
+        name: `loopback receiver, ${maxEventsPerRequest} events a request`,
+        channels: 'email',
+        url: receiver.url,
+        authType: 'none',
+        authSettings: null,
+        authSecret: null,
+        headers: [],
+        maxEventsPerRequest,
+        deletedAt: null,
+      });
+      return id;
+    };
+    const [webhookId, batchedWebhookId] = [await webhook(1), await webhook(BATCH)];
     // The faster of undici's two APIs (the deliveries post through its dispatch).
     const rawPost = Math.max(
       await rawUndiciPostRate(receiver.url, 20_000, stack.config.feedback.receiverConcurrency),
@@ -48,8 +67,16 @@ async function main(): Promise<void> {
     receiver.reset();
 
     const off = await runSendout(stack, audience, undefined);
+    // CPU by process from the POST to the last event at the receiver, per message (each has one event)
+    let cpu = stackCpuMeter(stack);
     const on = await runSendout(stack, audience, { webhookIds: [webhookId] });
     const delivered = await waitForEvents(receiver, CONTACTS);
+    const cpuOn = cpuPerMessage(cpu(), CONTACTS);
+    receiver.reset();
+    cpu = stackCpuMeter(stack);
+    const batched = await runSendout(stack, audience, { webhookIds: [batchedWebhookId] });
+    const deliveredBatched = await waitForEvents(receiver, CONTACTS);
+    const cpuBatched = cpuPerMessage(cpu(), CONTACTS);
 
     printTable([
       ['sending, feedback off', `${fmt(off.sendRate)} msg/s in ${off.sendSeconds.toFixed(2)} s`],
@@ -60,6 +87,21 @@ async function main(): Promise<void> {
       ['  ratio', `${((delivered.rate / rawPost) * 100).toFixed(0)}%`],
       ['sendout with feedback: POST → COMPLETED (fan-out included)', `${on.endToEnd.toFixed(2)} s`],
       ['  of which the fan-out step', `${on.fanOutSeconds.toFixed(2)} s`],
+      ['  CPU per message and its event, POST → last event', describeCpu(cpuOn)],
+      [
+        `a webhook taking up to ${BATCH} events a request: sending`,
+        `${fmt(batched.sendRate)} msg/s in ${batched.sendSeconds.toFixed(2)} s`,
+      ],
+      [
+        '  feedback events delivered',
+        `${fmt(deliveredBatched.rate)} events/s in ${fmt(deliveredBatched.requests)} requests ` +
+          `(${(deliveredBatched.rate / delivered.rate).toFixed(2)}× one a request)`,
+      ],
+      [
+        '  POST → COMPLETED (fan-out included)',
+        `${batched.endToEnd.toFixed(2)} s, of which the fan-out step ${batched.fanOutSeconds.toFixed(2)} s`,
+      ],
+      ['  CPU per message and its event, POST → last event', describeCpu(cpuBatched)],
     ]);
     await recordResults(stack.sql, 'feedback', {
       figures: {
@@ -74,14 +116,41 @@ async function main(): Promise<void> {
         baseline_raw_post_concurrency: stack.config.feedback.receiverConcurrency,
         end_to_end_feedback_on_s: round(on.endToEnd),
         fanout_s: round(on.fanOutSeconds),
+        batched_max_events_per_request: BATCH,
+        batched_send_msgs_per_s: round(batched.sendRate),
+        batched_feedback_events_per_s: round(deliveredBatched.rate),
+        batched_feedback_requests: deliveredBatched.requests,
+        batched_end_to_end_s: round(batched.endToEnd),
+        batched_fanout_s: round(batched.fanOutSeconds),
+        ...Object.fromEntries(Object.entries(cpuOn).map(([name, us]) => [`cpu_us_per_msg_and_event_${name}`, round(us, 1)])),
+        ...Object.fromEntries(Object.entries(cpuBatched).map(([name, us]) => [`batched_cpu_us_per_msg_and_event_${name}`, round(us, 1)])),
       },
-      ratios: { send_on_over_off: round(on.sendRate / off.sendRate), feedback_events_over_raw_post: round(delivered.rate / rawPost) },
+      ratios: {
+        send_on_over_off: round(on.sendRate / off.sendRate),
+        feedback_events_over_raw_post: round(delivered.rate / rawPost),
+        batched_send_over_off: round(batched.sendRate / off.sendRate),
+        batched_feedback_events_over_single: round(deliveredBatched.rate / delivered.rate),
+      },
     });
-    if (delivered.count !== CONTACTS) throw new Error(`expected ${CONTACTS} distinct events, got ${delivered.count}`);
+    for (const [what, count] of [
+      ['one a request', delivered.count],
+      ['batched', deliveredBatched.count],
+    ] as const) {
+      if (count !== CONTACTS) throw new Error(`expected ${CONTACTS} distinct events (${what}), got ${count}`);
+    }
   } finally {
     await stack.stop();
     receiver.close();
   }
+}
+
+/** µs of CPU by process; the API runs in the bench's process, beside the feedback receiver. */
+function describeCpu(us: Record<string, number>): string {
+  return (
+    `${us.total.toFixed(0)} µs: worker ${us.worker.toFixed(0)}, database ${us.database.toFixed(0)}, ` +
+    `bench process (API, feedback receiver) ${us.api.toFixed(0)}, ESP receiver ${us.receiver.toFixed(0)}, ` +
+    `Temporal ${us.temporal.toFixed(0)}`
+  );
 }
 
 async function runSendout(
@@ -109,12 +178,15 @@ async function waitForEvents(receiver: Awaited<ReturnType<typeof startReceiver>>
   const deadline = Date.now() + 600_000;
   while (receiver.requestIds.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const seconds = (receiver.lastAt - receiver.firstAt) / 1000;
-  return { count: receiver.requestIds.size, rate: receiver.requestIds.size / seconds };
+  return { count: receiver.requestIds.size, rate: receiver.requestIds.size / seconds, requests: receiver.requests };
 }
 
-/** A bare keep-alive receiver counting distinct requestIds and when the first and last arrived. */
+/**
+ * A bare keep-alive receiver counting distinct requestIds (of single events or arrays of them),
+ * requests, and when the first and last arrived.
+ */
 async function startReceiver() {
-  const state = { requestIds: new Set<string>(), firstAt: 0, lastAt: 0 };
+  const state = { requestIds: new Set<string>(), requests: 0, firstAt: 0, lastAt: 0 };
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -122,9 +194,11 @@ async function startReceiver() {
     req.on('end', () => {
       const now = Date.now();
       try {
-        const requestId = (JSON.parse(body) as { requestId?: string }).requestId;
-        if (requestId) {
-          state.requestIds.add(requestId);
+        const parsed = JSON.parse(body) as { requestId?: string } | Array<{ requestId?: string }>;
+        const events = Array.isArray(parsed) ? parsed : [parsed];
+        if (events[0]?.requestId) {
+          for (const event of events) state.requestIds.add(event.requestId!);
+          state.requests += 1;
           state.firstAt ||= now;
           state.lastAt = now;
         }
@@ -143,6 +217,9 @@ async function startReceiver() {
     get requestIds() {
       return state.requestIds;
     },
+    get requests() {
+      return state.requests;
+    },
     get firstAt() {
       return state.firstAt;
     },
@@ -151,6 +228,7 @@ async function startReceiver() {
     },
     reset: () => {
       state.requestIds.clear();
+      state.requests = 0;
       state.firstAt = 0;
       state.lastAt = 0;
     },

@@ -8,6 +8,7 @@ import { createHash, createSecretKey } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
+import { batchRequestId } from '../libs/feedback/src/feedback-sender';
 
 export interface ReceivedFeedback {
   requestId: string;
@@ -20,6 +21,8 @@ export interface ReceivedFeedback {
 export class FeedbackReceiver {
   /** Every event accepted (2xx), in arrival order; a redelivery shows up again with the same requestId. */
   readonly accepted: ReceivedFeedback[] = [];
+  /** How many events each accepted request carried (1 for a single event's body), in arrival order. */
+  readonly requestSizes: number[] = [];
   /** Requests refused because their signature or body hash did not check out. */
   readonly refused: Array<{ reason: string; body: string }> = [];
   /** Requests that arrived while down. */
@@ -93,9 +96,14 @@ export class FeedbackReceiver {
       const digest = createHash('sha256').update(raw).digest('hex');
       if (payload.body_sha256 !== digest) throw new Error('body_sha256 does not match the body');
       const body = JSON.parse(raw);
-      if (payload.jti !== body.requestId) throw new Error('jti is not the requestId');
+      // a webhook that takes several events per request gets a JSON array, signed with the batch's id
+      const events: any[] = Array.isArray(body) ? body : [body];
+      if (payload.jti !== (Array.isArray(body) ? batchRequestId(body) : body.requestId)) throw new Error('jti is not the requestId');
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      this.accepted.push({ requestId: body.requestId, body, claims: payload as Record<string, unknown>, at: Date.now() });
+      const at = Date.now();
+      for (const event of events)
+        this.accepted.push({ requestId: event.requestId, body: event, claims: payload as Record<string, unknown>, at });
+      this.requestSizes.push(events.length);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     } catch (error) {

@@ -1,6 +1,7 @@
 import { KeyObject, createHash, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { FeedbackDeliveryState } from '../../libs/domain/src/feedback';
+import { batchRequestId } from '../../libs/feedback/src/feedback-sender';
 import { Sql } from '../../libs/database/src/sql';
 import { EspReceiver } from '../esp-receiver';
 import { insertFeedbackDelivery } from '../feedback-delivery-row';
@@ -73,6 +74,7 @@ describe('feedback webhooks', () => {
         { key: 'X-Api-Key', value: MASK, secret: true },
         { key: 'X-Tenant', value: 'acme', secret: false },
       ],
+      maxEventsPerRequest: 1,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -165,6 +167,10 @@ describe('feedback webhooks', () => {
       [{ headers: [{ key: 'Bad Name', value: 'x' }] }, 'headers[0].key'],
       [{ headers: [{ key: 'X-A', value: 'a\r\nX-Injected: 1' }] }, 'headers[0].value'],
       [{ headers: [{ key: 'X-A', value: MASK, secret: true }] }, 'headers[0].value'],
+      [{ maxEventsPerRequest: 0 }, 'maxEventsPerRequest'],
+      [{ maxEventsPerRequest: 501 }, 'maxEventsPerRequest'],
+      [{ maxEventsPerRequest: 2.5 }, 'maxEventsPerRequest'],
+      [{ maxEventsPerRequest: '10' }, 'maxEventsPerRequest'],
     ];
     for (const [overrides, field] of cases) {
       const answer = await create(valid(overrides));
@@ -249,6 +255,32 @@ describe('feedback webhooks', () => {
         });
       },
     );
+
+    it('delivers the sample as an array of one to a webhook that takes several events per request, its jti the batch id', async () => {
+      receiver.respond = () => ({ status: 200, body: { ok: true } });
+      const created = await expectStatus(create(valid({ channels: ['email'], maxEventsPerRequest: 100 })), 201);
+      expect(created.maxEventsPerRequest).toBe(100);
+
+      const result = await expectStatus(stack.request('POST', `/v1/feedback-webhooks/${created.id}/test`), 200);
+
+      expect(result).toMatchObject({ delivered: true, status: 200 });
+      const arrived = receiver.requests.at(-1)!;
+      const body = JSON.parse(arrived.body);
+      expect(body).toEqual([expect.objectContaining({ requestId: result.requestId, eventType: 'message.feedback' })]);
+      const { payload } = await jwtVerify(arrived.headers.authorization!.replace(/^Bearer /, ''), createSecretKey(Buffer.from(HS_SECRET)));
+      expect(payload.jti).toBe(batchRequestId(body));
+      expect(payload.jti).not.toBe(result.requestId);
+      expect(payload.body_sha256).toBe(createHash('sha256').update(arrived.body).digest('hex'));
+
+      // back to one event per request: the sample is the event itself again
+      const patched = await expectStatus(stack.request('PATCH', `/v1/feedback-webhooks/${created.id}`, { maxEventsPerRequest: 1 }), 200);
+      expect(patched.maxEventsPerRequest).toBe(1);
+      const single = await expectStatus(stack.request('POST', `/v1/feedback-webhooks/${created.id}/test`), 200);
+      expect(JSON.parse(receiver.requests.at(-1)!.body)).toMatchObject({ requestId: single.requestId });
+      const refused = await stack.request('PATCH', `/v1/feedback-webhooks/${created.id}`, { maxEventsPerRequest: null });
+      expect(refused.status).toBe(400);
+      expect(new Set(fieldsOf(refused.body))).toEqual(new Set(['maxEventsPerRequest']));
+    });
 
     it('answers 200 with delivered false and the status when the receiver answers 500', async () => {
       receiver.respond = () => ({ status: 500, body: { error: 'down' } });

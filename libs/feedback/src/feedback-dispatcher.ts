@@ -1,8 +1,10 @@
 /**
  * Delivers the feedback outbox a batch at a time: claims due deliveries (a lease, so a dispatcher
  * that dies gives its rows up), opens their receivers (cached briefly), builds each AJO body (or,
- * for an email API request's notifyUrl, the `{results: [report]}` push), POSTs it with bounded
- * concurrency per receiver and in all, and records the outcomes set-based.
+ * for an email API request's notifyUrl, the `{results: [report]}` push), POSTs them with bounded
+ * concurrency per receiver and in all, and records the outcomes set-based. A webhook that takes
+ * several events per request gets the batch's events for it gathered into arrays of up to its
+ * maximum; every row of a request shares its outcome.
  *
  * Batches may run side by side (the next one claimed and posted while the last one finishes): the
  * per-message order holds because a row is claimable only once no earlier row of its message is
@@ -15,6 +17,7 @@
 import type { SecretBox } from '@sendgate/crypto';
 import type {
   ClaimedDelivery,
+  ClaimedWebhookDelivery,
   DeliveryFailure,
   FeedbackDeliveriesRepository,
   FeedbackRetryPolicy,
@@ -45,6 +48,13 @@ export interface DispatchResult {
   failed: number;
 }
 
+/** One POST: the rows it delivers (one, or a webhook's batch), the receiver it counts against, and how it is made. */
+interface OutboundRequest {
+  rows: ClaimedDelivery[];
+  receiverKey: string;
+  attempt: () => Promise<FeedbackAttempt>;
+}
+
 type CachedReceiver = { at: number; receiver?: FeedbackReceiver; problem?: { error: string; final: boolean } };
 
 const DEFAULT_RECEIVER_CACHE_MS = 10_000;
@@ -69,50 +79,36 @@ export class FeedbackDispatcher {
   async dispatchBatch(filter: DispatchFilter = {}): Promise<DispatchResult> {
     const claimed = await this.deliveries.claim({ limit: this.options.batchSize, leaseMs: this.options.leaseMs, ...filter });
     if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
-    const receivers = await this.receiversFor(claimed);
     const delivered: Array<{ id: number; status: number }> = [];
     const failures: DeliveryFailure[] = [];
+    const requests = this.requestsFor(claimed, await this.receiversFor(claimed), failures);
     const failing = new Map<string, Omit<DeliveryFailure, 'id' | 'attempts' | 'createdAt'>>();
     const { overall, perReceiver } = this;
 
-    const deliverOne = async (row: ClaimedDelivery) => {
-      let attempt: () => Promise<FeedbackAttempt>;
-      // the receiver, for the concurrency bound and for "failed once in this batch"
-      let receiverKey = row.webhookId;
-      if (row.target === 'notify') {
-        const { notify, report } = row;
-        if (!notify || !report) return void failures.push({ ...row, error: 'the request is gone', final: true });
-        attempt = () => this.sender.push(notify, { results: [report] });
-        // each request names its notifyUrl: the receiver is the host it points to, shared by many requests
-        receiverKey = `notify:${originOf(notify.url)}`;
-      } else {
-        const receiver = receivers.get(row.webhookId)?.receiver;
-        if (!receiver) {
-          const problem = receivers.get(row.webhookId)?.problem ?? { error: 'webhook deleted', final: true };
-          return void failures.push({ ...row, error: problem.error, final: problem.final });
-        }
-        const facts = row.facts;
-        attempt = () => this.sender.deliver(receiver, feedbackBody(facts));
-      }
+    const send = async ({ rows, receiverKey, attempt }: OutboundRequest) => {
       let lane = perReceiver.get(receiverKey);
       if (!lane) perReceiver.set(receiverKey, (lane = new Semaphore(this.options.receiverConcurrency)));
+      const fail = (failure: Omit<DeliveryFailure, 'id' | 'attempts' | 'createdAt'>) => {
+        for (const row of rows) failures.push({ ...row, ...failure });
+      };
       await lane.run(() =>
         overall.run(async () => {
           const earlier = failing.get(receiverKey);
-          if (earlier) return void failures.push({ ...row, ...earlier });
+          if (earlier) return fail(earlier);
           const outcome = await attempt();
           switch (outcome.kind) {
             case 'delivered':
-              return void delivered.push({ id: row.id, status: outcome.status });
+              for (const row of rows) delivered.push({ id: row.id, status: outcome.status });
+              return;
             case 'failed': {
               const failure = { status: outcome.status, error: outcome.error, retryAfterMs: outcome.retryAfterMs };
               failing.set(receiverKey, failure);
-              return void failures.push({ ...row, ...failure });
+              return fail(failure);
             }
             case 'refused': {
               const failure = { error: `destination refused: ${outcome.error}`, final: true };
               failing.set(receiverKey, failure);
-              return void failures.push({ ...row, ...failure });
+              return fail(failure);
             }
           }
         }),
@@ -123,7 +119,11 @@ export class FeedbackDispatcher {
 
     try {
       await Promise.all(
-        claimed.map((row) => deliverOne(row).catch((error: Error) => void failures.push({ ...row, error: error.message }))),
+        requests.map((request) =>
+          send(request).catch((error: Error) => {
+            for (const row of request.rows) failures.push({ ...row, error: error.message });
+          }),
+        ),
       );
     } finally {
       for (const [status, rows] of groupBy(delivered, (d) => d.status)) {
@@ -135,6 +135,58 @@ export class FeedbackDispatcher {
       if (failures.length > 0) await this.deliveries.markFailed(failures, this.options.retry);
     }
     return { claimed: claimed.length, delivered: delivered.length, failed: failures.length };
+  }
+
+  /**
+   * The requests that deliver a claimed batch, in the order of its rows: a notifyUrl push per row,
+   * and a webhook's events one per request or, for a webhook that takes several, gathered up to its
+   * maximum (a request is made when it is full or the batch ends). A row that cannot be delivered
+   * (the request gone, the webhook deleted or its secrets unreadable) goes to `failures` instead.
+   */
+  private requestsFor(claimed: ClaimedDelivery[], receivers: Map<string, CachedReceiver>, failures: DeliveryFailure[]): OutboundRequest[] {
+    const requests: OutboundRequest[] = [];
+    const gathering = new Map<string, { receiver: FeedbackReceiver; rows: ClaimedWebhookDelivery[] }>();
+    const gathered = (receiver: FeedbackReceiver, rows: ClaimedWebhookDelivery[]): OutboundRequest => ({
+      rows,
+      receiverKey: receiver.id,
+      attempt: () =>
+        this.sender.deliver(
+          receiver,
+          rows.map((r) => feedbackBody(r.facts)),
+        ),
+    });
+    for (const row of claimed) {
+      if (row.target === 'notify') {
+        const { notify, report } = row;
+        if (!notify || !report) failures.push({ ...row, error: 'the request is gone', final: true });
+        // each request names its notifyUrl: the receiver is the host it points to, shared by many requests
+        else
+          requests.push({
+            rows: [row],
+            receiverKey: `notify:${originOf(notify.url)}`,
+            attempt: () => this.sender.push(notify, { results: [report] }),
+          });
+        continue;
+      }
+      const receiver = receivers.get(row.webhookId)?.receiver;
+      if (!receiver) {
+        const problem = receivers.get(row.webhookId)?.problem ?? { error: 'webhook deleted', final: true };
+        failures.push({ ...row, error: problem.error, final: problem.final });
+      } else if (receiver.maxEventsPerRequest <= 1) {
+        const facts = row.facts;
+        requests.push({ rows: [row], receiverKey: receiver.id, attempt: () => this.sender.deliver(receiver, feedbackBody(facts)) });
+      } else {
+        let open = gathering.get(receiver.id);
+        if (!open) gathering.set(receiver.id, (open = { receiver, rows: [] }));
+        open.rows.push(row);
+        if (open.rows.length >= receiver.maxEventsPerRequest) {
+          requests.push(gathered(receiver, open.rows));
+          gathering.delete(receiver.id);
+        }
+      }
+    }
+    for (const { receiver, rows } of gathering.values()) requests.push(gathered(receiver, rows));
+    return requests;
   }
 
   /** The receivers of a batch, opened, from the cache or one read of their rows. */

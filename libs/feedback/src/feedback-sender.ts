@@ -5,6 +5,7 @@
  * retry (a receiver answering 401 may be fixed by its operator within the retry window); only a
  * destination the guard refuses is final. The email API's notifyUrl pushes go the same way.
  */
+import { createHash } from 'node:crypto';
 import type { FeedbackBody } from '@sendgate/domain';
 import { EspClient } from '@sendgate/esp';
 import { FeedbackJwtAuth, FeedbackSigner } from './feedback-signer';
@@ -15,6 +16,8 @@ export interface FeedbackReceiver {
   url: string;
   auth: { type: 'none' } | FeedbackJwtAuth;
   headers: Array<{ key: string; value: string }>;
+  /** 1: each request carries one event, as its body; more: a JSON array of up to this many events. */
+  maxEventsPerRequest: number;
 }
 
 export type FeedbackAttempt =
@@ -29,13 +32,18 @@ export class FeedbackSender {
     private readonly signer = new FeedbackSigner(),
   ) {}
 
-  async deliver(receiver: FeedbackReceiver, body: FeedbackBody): Promise<FeedbackAttempt> {
+  /**
+   * One request to the receiver: a single event as the body, or (for a receiver that takes several
+   * per request) a JSON array of events, whose JWT `jti` is the batch's own id (see batchRequestId).
+   */
+  async deliver(receiver: FeedbackReceiver, body: FeedbackBody | FeedbackBody[]): Promise<FeedbackAttempt> {
     const text = JSON.stringify(body);
     const headers: Record<string, string> = {};
     for (const header of receiver.headers) headers[header.key.toLowerCase()] = header.value;
     if (receiver.auth.type === 'jwt') {
       try {
-        headers.authorization = await this.signer.authorization(receiver.auth, body.requestId, text);
+        const requestId = Array.isArray(body) ? batchRequestId(body) : body.requestId;
+        headers.authorization = await this.signer.authorization(receiver.auth, requestId, text);
       } catch (error) {
         return { kind: 'failed', error: `could not sign the request: ${(error as Error).message}` };
       }
@@ -70,4 +78,15 @@ export class FeedbackSender {
         return { kind: 'refused', error: outcome.reason };
     }
   }
+}
+
+/**
+ * The id of a request that carries several events: a digest of their requestIds, in the order the
+ * body lists them. A retry of the same events gets the same id; each event keeps its own requestId,
+ * which is what a receiver deduplicates on (a retried event may come back in another batch).
+ */
+export function batchRequestId(events: Array<Pick<FeedbackBody, 'requestId'>>): string {
+  const digest = createHash('sha256');
+  for (const event of events) digest.update(event.requestId).update('\n');
+  return digest.digest('hex').slice(0, 32);
 }

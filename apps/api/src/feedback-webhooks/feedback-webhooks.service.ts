@@ -48,7 +48,16 @@ export class FeedbackWebhooksService {
     const headers = this.settings.headers(dto.headers ?? [], auth.authType, [], false, errors);
     if (errors.length > 0) throw badRequest(errors);
     const id = randomUUID();
-    await this.webhooks.insert({ id, accountId, name: dto.name, channels: dto.channels.join(','), url: dto.url, ...auth, headers });
+    await this.webhooks.insert({
+      id,
+      accountId,
+      name: dto.name,
+      channels: dto.channels.join(','),
+      url: dto.url,
+      ...auth,
+      headers,
+      maxEventsPerRequest: dto.maxEventsPerRequest ?? 1,
+    });
     return this.view(accountId, id);
   }
 
@@ -80,6 +89,7 @@ export class FeedbackWebhooksService {
       ...(dto.url !== undefined ? { url: dto.url } : {}),
       ...auth,
       ...(headers !== undefined ? { headers } : {}),
+      ...(dto.maxEventsPerRequest !== undefined ? { maxEventsPerRequest: dto.maxEventsPerRequest } : {}),
     });
     return this.view(accountId, id);
   }
@@ -89,7 +99,10 @@ export class FeedbackWebhooksService {
     if (!(await this.webhooks.delete(accountId, id))) throw notFound('feedback webhook', id);
   }
 
-  /** Delivers one sample `sent` event, signed and with the headers as real events are, and tells what the receiver answered. */
+  /**
+   * Delivers one sample `sent` event, signed and with the headers as real events are (in an array
+   * of one for a webhook that takes several per request), and tells what the receiver answered.
+   */
   async test(accountId: string, id: string): Promise<FeedbackWebhookTestResultDto> {
     const webhook = await this.find(accountId, id);
     const requestId = randomBytes(16).toString('hex');
@@ -107,7 +120,8 @@ export class FeedbackWebhooksService {
       email: 'test@example.com',
       phone: '+15555550123',
     });
-    const attempt = await this.sender.deliver(openReceiver(webhook, this.box), body);
+    const receiver = openReceiver(webhook, this.box);
+    const attempt = await this.sender.deliver(receiver, receiver.maxEventsPerRequest > 1 ? [body] : body);
     switch (attempt.kind) {
       case 'delivered':
         return { delivered: true, status: attempt.status, body: attempt.body.slice(0, BODY_EXCERPT_CHARS), requestId };
@@ -185,6 +199,7 @@ function toView(w: FeedbackWebhookEntity): FeedbackWebhookViewDto {
         }
       : { type: 'none' },
     headers: maskHeaders(w.headers),
+    maxEventsPerRequest: w.maxEventsPerRequest,
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
   };

@@ -49,6 +49,10 @@ export class FeedbackWebhookEntity {
   @Column({ type: 'text', nullable: true, transformer: jsonText })
   headers: StoredFeedbackHeader[] | null;
 
+  /** 1: one event per request, the body the event itself; more: the body a JSON array of up to this many events. */
+  @Column({ name: 'max_events_per_request', type: 'int', default: 1 })
+  maxEventsPerRequest: number;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -14,6 +14,7 @@ import { Journeys1764700000000 } from './1764700000000-journeys';
 import { JourneyRuns1764800000000 } from './1764800000000-journey-runs';
 import { Campaigns1764900000000 } from './1764900000000-campaigns';
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
+import { FeedbackBatches1765100000000 } from './1765100000000-feedback-batches';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   JourneyRuns1764800000000,
   Campaigns1764900000000,
   Suppressions1765000000000,
+  FeedbackBatches1765100000000,
 ];

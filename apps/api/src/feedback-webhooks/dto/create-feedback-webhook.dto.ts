@@ -7,17 +7,25 @@ import {
   IsArray,
   IsBoolean,
   IsEnum,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IsText } from '../../common/field-validators';
 import { ValidateOneOf } from '../../common/one-of';
 import { FeedbackWebhookAuth, FeedbackWebhookAuthDto } from './feedback-webhook-auth.dto';
+
+export const MAX_EVENTS_PER_REQUEST = 500;
+export const EVENTS_PER_REQUEST_DESCRIPTION =
+  '1: one event per request, the body being the event. More: the body is a JSON array of up to this many events, ' +
+  'each with its own requestId (the JWT jti is then the batch id); a busy receiver gets far fewer requests';
 
 export class FeedbackHeaderDto {
   @ApiProperty({ example: 'X-Api-Key', description: 'An HTTP header name (RFC 9110 token)' })
@@ -68,4 +76,11 @@ export class CreateFeedbackWebhookDto {
   @ValidateNested({ each: true })
   @Type(() => FeedbackHeaderDto)
   headers?: FeedbackHeaderDto[];
+
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_EVENTS_PER_REQUEST, description: EVENTS_PER_REQUEST_DESCRIPTION })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_EVENTS_PER_REQUEST)
+  maxEventsPerRequest?: number;
 }

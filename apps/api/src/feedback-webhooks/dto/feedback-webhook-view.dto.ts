@@ -56,6 +56,9 @@ export class FeedbackWebhookViewDto {
   @ApiProperty({ type: [FeedbackHeaderViewDto] })
   headers: FeedbackHeaderViewDto[];
 
+  @ApiProperty({ example: 1, description: '1: one event per request; more: a JSON array of up to this many events per request' })
+  maxEventsPerRequest: number;
+
   @ApiProperty()
   createdAt: Date;
 
@@ -81,6 +84,9 @@ export class FeedbackWebhookTestResultDto {
   @ApiPropertyOptional({ example: 'receiver answered 500: …', description: 'Why it was not delivered' })
   error?: string;
 
-  @ApiProperty({ example: '9f0c6d3e8b2a4f1c9d7e6b5a4c3d2e1f', description: "The sample event's requestId (the JWT's jti)" })
+  @ApiProperty({
+    example: '9f0c6d3e8b2a4f1c9d7e6b5a4c3d2e1f',
+    description: "The sample event's requestId (the JWT's jti when the webhook takes one event per request)",
+  })
   requestId: string;
 }

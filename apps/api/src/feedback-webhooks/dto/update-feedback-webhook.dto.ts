@@ -1,10 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEnum,
+  IsInt,
+  IsObject,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Channel } from '@sendgate/domain';
 import { IsText } from '../../common/field-validators';
 import { ValidateOneOf } from '../../common/one-of';
-import { FeedbackHeaderDto } from './create-feedback-webhook.dto';
+import { EVENTS_PER_REQUEST_DESCRIPTION, FeedbackHeaderDto, MAX_EVENTS_PER_REQUEST } from './create-feedback-webhook.dto';
 import { FeedbackWebhookAuth, FeedbackWebhookAuthDto } from './feedback-webhook-auth.dto';
 
 /** Given only when sent: null is not "no change", it is refused like any other wrong value. */
@@ -50,4 +62,11 @@ export class UpdateFeedbackWebhookDto {
   @ValidateNested({ each: true })
   @Type(() => FeedbackHeaderDto)
   headers?: FeedbackHeaderDto[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_EVENTS_PER_REQUEST, description: EVENTS_PER_REQUEST_DESCRIPTION })
+  @sent('maxEventsPerRequest')
+  @IsInt()
+  @Min(1)
+  @Max(MAX_EVENTS_PER_REQUEST)
+  maxEventsPerRequest?: number;
 }
