@@ -21,8 +21,8 @@ export interface ReceivedFeedback {
 export class FeedbackReceiver {
   /** Every event accepted (2xx), in arrival order; a redelivery shows up again with the same requestId. */
   readonly accepted: ReceivedFeedback[] = [];
-  /** How many events each accepted request carried (1 for a single event's body), in arrival order. */
-  readonly requestSizes: number[] = [];
+  /** The events of each accepted request (one for a single event's body), in arrival order. */
+  readonly requests: any[][] = [];
   /** Requests refused because their signature or body hash did not check out. */
   readonly refused: Array<{ reason: string; body: string }> = [];
   /** Requests that arrived while down. */
@@ -103,7 +103,7 @@ export class FeedbackReceiver {
       const at = Date.now();
       for (const event of events)
         this.accepted.push({ requestId: event.requestId, body: event, claims: payload as Record<string, unknown>, at });
-      this.requestSizes.push(events.length);
+      this.requests.push(events);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     } catch (error) {

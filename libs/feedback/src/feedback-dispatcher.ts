@@ -3,8 +3,8 @@
  * that dies gives its rows up), opens their receivers (cached briefly), builds each AJO body (or,
  * for an email API request's notifyUrl, the `{results: [report]}` push), POSTs them with bounded
  * concurrency per receiver and in all, and records the outcomes set-based. A webhook that takes
- * several events per request gets the batch's events for it gathered into arrays of up to its
- * maximum; every row of a request shares its outcome.
+ * several events per request gets the batch's first attempts for it gathered into arrays of up to
+ * its maximum (a retry goes alone); every row of a request shares its outcome.
  *
  * Batches may run side by side (the next one claimed and posted while the last one finishes): the
  * per-message order holds because a row is claimable only once no earlier row of its message is
@@ -140,8 +140,10 @@ export class FeedbackDispatcher {
   /**
    * The requests that deliver a claimed batch, in the order of its rows: a notifyUrl push per row,
    * and a webhook's events one per request or, for a webhook that takes several, gathered up to its
-   * maximum (a request is made when it is full or the batch ends). A row that cannot be delivered
-   * (the request gone, the webhook deleted or its secrets unreadable) goes to `failures` instead.
+   * maximum (a request is made when it is full or the batch ends). An event being retried goes
+   * alone: if the receiver refused a request for one of its events (a 400, a 413), the others are
+   * not held back with it again. A row that cannot be delivered (the request gone, the webhook
+   * deleted or its secrets unreadable) goes to `failures` instead.
    */
   private requestsFor(claimed: ClaimedDelivery[], receivers: Map<string, CachedReceiver>, failures: DeliveryFailure[]): OutboundRequest[] {
     const requests: OutboundRequest[] = [];
@@ -172,7 +174,7 @@ export class FeedbackDispatcher {
       if (!receiver) {
         const problem = receivers.get(row.webhookId)?.problem ?? { error: 'webhook deleted', final: true };
         failures.push({ ...row, error: problem.error, final: problem.final });
-      } else if (receiver.maxEventsPerRequest <= 1) {
+      } else if (receiver.maxEventsPerRequest <= 1 || row.attempts > 0) {
         const facts = row.facts;
         requests.push({ rows: [row], receiverKey: receiver.id, attempt: () => this.sender.deliver(receiver, feedbackBody(facts)) });
       } else {

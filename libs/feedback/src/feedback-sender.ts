@@ -82,8 +82,8 @@ export class FeedbackSender {
 
 /**
  * The id of a request that carries several events: a digest of their requestIds, in the order the
- * body lists them. A retry of the same events gets the same id; each event keeps its own requestId,
- * which is what a receiver deduplicates on (a retried event may come back in another batch).
+ * body lists them. It names that array only: a retried event comes back alone, under its own
+ * requestId, which is what a receiver deduplicates on.
  */
 export function batchRequestId(events: Array<Pick<FeedbackBody, 'requestId'>>): string {
   const digest = createHash('sha256');

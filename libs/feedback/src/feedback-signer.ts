@@ -1,8 +1,9 @@
 /**
  * Signs feedback requests for receivers that asked for JWT authentication: `Authorization:
  * Bearer <jwt>` whose claims carry `iat`, `exp`, `jti` (the event's requestId, the same on every
- * retry) and `body_sha256` (hex SHA-256 of the exact body sent), so a receiver checks both who
- * sent the request and that the body is the one signed.
+ * retry; for an array of events, the batch's id: see batchRequestId) and `body_sha256` (hex
+ * SHA-256 of the exact body sent), so a receiver checks both who sent the request and that the
+ * body is the one signed.
  */
 import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { KeyLike, SignJWT, importPKCS8 } from 'jose';

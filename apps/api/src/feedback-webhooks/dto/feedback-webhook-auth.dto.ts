@@ -9,7 +9,7 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /**
  * How a receiver knows a feedback request is ours: not at all, or a JWT in `Authorization: Bearer`
- * (iat, exp, jti = the event's requestId, body_sha256 = hex SHA-256 of the body). On PATCH, a
+ * (iat, exp, jti = the event's requestId or an array's batch id, body_sha256 = hex SHA-256 of the body). On PATCH, a
  * secret or private key sent as "********" keeps the stored one while the URL keeps its origin.
  */
 @OneOf('type', () => ({ none: NoneFeedbackAuthDto, jwt: JwtFeedbackAuthDto }))
