@@ -272,7 +272,8 @@ export async function startIntegrator(onWebhook?: (hook: any) => void) {
 export interface LoopbackReceiver {
   url: string;
   pid: number;
-  stats: () => Promise<{ requests: number; distinctKeys: number; firstAt: number | null }>;
+  /** `events`: as `requests`, but a feedback request whose body is an array counts its events. */
+  stats: () => Promise<{ requests: number; events: number; distinctKeys: number; firstAt: number | null }>;
   keys: () => Promise<string[]>;
   reset: () => Promise<void>;
   stop: () => void;
