@@ -82,11 +82,17 @@ function strictDispatcher(): FeedbackDispatcher {
  */
 async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = count, maxEventsPerRequest = 1) {
   const accountId = await db.accountWithContacts(count);
-  const projectId = randomUUID();
-  await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
-  const webhookId = randomUUID();
+  const webhookId = await insertWebhook(accountId, url, maxEventsPerRequest);
+  const { sendoutId, ids } = await sendoutTo(accountId, [webhookId], count);
+  await markSent(ids.slice(0, sentNow));
+  return { accountId, sendoutId, webhookId, ids };
+}
+
+/** A webhook of the account, signing with the receivers' shared secret. */
+async function insertWebhook(accountId: string, url: string, maxEventsPerRequest: number): Promise<string> {
+  const id = randomUUID();
   await webhooks.insert({
-    id: webhookId,
+    id,
     accountId,
     name: 'receiver',
     channels: 'email',
@@ -98,13 +104,16 @@ async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = 
     maxEventsPerRequest,
     deletedAt: null,
   });
+  return id;
+}
+
+/** A sendout of a new project of the account reporting to `webhookIds`, with `count` messages SENDING. */
+async function sendoutTo(accountId: string, webhookIds: string[], count: number) {
+  const projectId = randomUUID();
+  await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
   const sendoutId = randomUUID();
-  await new SendoutsRepository(db.sql).insert(sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId }), [
-    webhookId,
-  ]);
-  const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
-  await markSent(ids.slice(0, sentNow));
-  return { accountId, sendoutId, webhookId, ids };
+  await new SendoutsRepository(db.sql).insert(sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId }), webhookIds);
+  return { sendoutId, ...(await db.messages(accountId, count, MessageState.SENDING, sendoutId)) };
 }
 
 /** What a send page records: the messages SENT, their `sent` events queued in the same transaction. */
@@ -181,6 +190,35 @@ describe('deliverSendoutFeedback', () => {
     expect(requestSizes(sendoutId).sort()).toEqual([1, 1, 3, 3, 3, 3, 3, 3].sort());
     expect(receiver.refused.length).toBe(refusedBefore);
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 20 }]);
+  });
+
+  it('gathers the events only for the webhook that takes several, beside one that takes one, in the same claims', async () => {
+    const batching = await new FeedbackReceiver(receiver.secret).start();
+    try {
+      const accountId = await db.accountWithContacts(6);
+      const webhookIds = [await insertWebhook(accountId, receiver.url, 1), await insertWebhook(accountId, batching.url, 4)];
+      const { sendoutId, ids } = await sendoutTo(accountId, webhookIds, 6);
+      await markSent(ids);
+
+      const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, {
+        sendoutId,
+      });
+
+      expect(result).toEqual({ delivered: 12, handedOver: 0 });
+      expect(requestSizes(sendoutId)).toEqual([1, 1, 1, 1, 1, 1]);
+      const arrays = batching.requests.filter((events) => events[0].messageExecution.campaignID === sendoutId);
+      expect(
+        arrays
+          .flat()
+          .map((e) => Number(e.messageExecution.messageExecutionID))
+          .sort((a, b) => a - b),
+      ).toEqual(ids);
+      // claims of 7 rows out of 12: each claim's events for the batching webhook go in one array or two
+      expect(arrays.length).toBeLessThan(6);
+      expect(arrays.every((events) => events.length <= 4)).toBe(true);
+    } finally {
+      await batching.stop();
+    }
   });
 
   it("fails a request's events together, and retries each of them alone, once", async () => {
@@ -292,15 +330,20 @@ describe('deliverSendoutFeedback', () => {
     const deleted = await sendoutWithFeedback(3);
     await webhooks.delete(deleted.accountId, deleted.webhookId);
     const refused = await sendoutWithFeedback(2, 'http://127.0.0.1:1/');
+    const refusedArrays = await sendoutWithFeedback(7, 'http://127.0.0.1:1/', 7, 5);
     const strict = strictDispatcher();
 
     await strict.dispatchBatch({ sendoutId: deleted.sendoutId, firstAttemptOnly: true });
     await strict.dispatchBatch({ sendoutId: refused.sendoutId, firstAttemptOnly: true });
+    await strict.dispatchBatch({ sendoutId: refusedArrays.sendoutId, firstAttemptOnly: true });
 
     expect(await deliveryStates(deleted.sendoutId)).toEqual([{ state: FeedbackDeliveryState.DEAD, error: 'webhook deleted', n: 3 }]);
     const [dead] = await deliveryStates(refused.sendoutId);
     expect(dead).toMatchObject({ state: FeedbackDeliveryState.DEAD, n: 2 });
     expect(dead.error).toMatch(/^destination refused/);
+    // an array of 5 and one of 2: the first refused, the second given up with it
+    const [deadArrays] = await deliveryStates(refusedArrays.sendoutId);
+    expect(deadArrays).toMatchObject({ state: FeedbackDeliveryState.DEAD, n: 7, error: dead.error });
   });
 });
 
