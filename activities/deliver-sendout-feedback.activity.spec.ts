@@ -113,7 +113,8 @@ async function sendoutTo(accountId: string, webhookIds: string[], count: number)
   await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
   const sendoutId = randomUUID();
   await new SendoutsRepository(db.sql).insert(sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId }), webhookIds);
-  return { sendoutId, ...(await db.messages(accountId, count, MessageState.SENDING, sendoutId)) };
+  const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
+  return { sendoutId, ids };
 }
 
 /** What a send page records: the messages SENT, their `sent` events queued in the same transaction. */
