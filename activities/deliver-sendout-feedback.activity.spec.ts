@@ -1,156 +1,30 @@
 /**
  * The feedback activities without a worker: a real activity context, SQLite in memory with the
  * product's migrations, the real dispatcher and sender, and feedback receivers as real servers on
- * 127.0.0.1 that verify every JWT.
+ * 127.0.0.1 that verify every JWT (test/feedback-activity-fixture.ts). Webhooks that take several
+ * events per request: feedback-batches.activity.spec.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { SecretBox } from '@sendgate/crypto';
-import {
-  FeedbackDeliveriesRepository,
-  FeedbackWebhooksRepository,
-  MessagesRepository,
-  ProjectsRepository,
-  SendoutsRepository,
-} from '@sendgate/database';
+import { MessagesRepository, SendoutsRepository } from '@sendgate/database';
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { FeedbackDeliveryState, MessageState } from '@sendgate/domain';
-import { EspClient, OutboundGuard } from '@sendgate/esp';
-import { FeedbackDispatcher, FeedbackSender } from '@sendgate/feedback';
 import { ActivityEnvironment } from '../test/activity-environment';
-import { FeedbackReceiver } from '../test/feedback-receiver';
 import { seedEmailBulk } from '../test/email-rows';
+import { feedbackActivityFixture } from '../test/feedback-activity-fixture';
 import { sendoutRow } from '../test/sendout-row';
-import { TestDatabase } from '../test/test-databases';
 import { waitFor } from '../test/wait';
-import { FeedbackActivityDeps, createFeedbackActivities } from './index';
+import { createFeedbackActivities } from './index';
 
-const db = new TestDatabase('sqlite');
-const secrets = new SecretBox({ test: Buffer.alloc(32, 7) }, 'test');
-const client = new EspClient({ connectionsPerOrigin: 4, timeoutMs: 2_000, guard: new OutboundGuard({ allowPrivateNetworks: true }) });
-/** An outbound client that refuses loopback and private addresses, as production does by default. */
-const strictClient = new EspClient({
-  connectionsPerOrigin: 1,
-  timeoutMs: 2_000,
-  guard: new OutboundGuard({ allowPrivateNetworks: false }),
-});
-const receiver = new FeedbackReceiver('activity-test-secret');
-const notifyReceiver = new FeedbackReceiver('', false);
-let sut: ReturnType<typeof createFeedbackActivities>;
-let deps: FeedbackActivityDeps;
-let webhooks: FeedbackWebhooksRepository;
-
-beforeAll(async () => {
-  await Promise.all([db.open(), receiver.start(), notifyReceiver.start()]);
-  webhooks = new FeedbackWebhooksRepository(db.sql);
-  const deliveries = new FeedbackDeliveriesRepository(db.sql);
-  const dispatcher = new FeedbackDispatcher(deliveries, webhooks, new FeedbackSender(client), secrets, {
-    receiverConcurrency: 2,
-    concurrency: 8,
-    batchSize: 7,
-    leaseMs: 10_000,
-    retry: { backoffInitialMs: 60_000, backoffMaxMs: 600_000, retryWindowMs: 24 * 3_600_000 },
-    receiverCacheMs: 0,
-  });
-  deps = { dispatcher, deliveries, pollIdleMs: 50 };
-  sut = createFeedbackActivities(deps);
-});
-
-afterAll(async () => {
-  await Promise.all([client.close(), strictClient.close()]);
-  await Promise.all([db.close(), receiver.stop(), notifyReceiver.stop()]);
-});
-
-beforeEach(() => {
-  receiver.mode = 'up';
-});
-
-/** A dispatcher through the strict client that retries at once, one delivery at a time. */
-function strictDispatcher(): FeedbackDispatcher {
-  return new FeedbackDispatcher(new FeedbackDeliveriesRepository(db.sql), webhooks, new FeedbackSender(strictClient), secrets, {
-    receiverConcurrency: 1,
-    concurrency: 1,
-    batchSize: 10,
-    leaseMs: 10_000,
-    retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
-  });
-}
-
-/**
- * A webhook of a new account to the receiver (or `url`), taking `maxEventsPerRequest` events a request,
- * and a sendout reporting to it with `count` messages SENDING, the first `sentNow` of them marked
- * SENT (their `sent` events queued).
- */
-async function sendoutWithFeedback(count: number, url = receiver.url, sentNow = count, maxEventsPerRequest = 1) {
-  const accountId = await db.accountWithContacts(count);
-  const webhookId = await insertWebhook(accountId, url, maxEventsPerRequest);
-  const { sendoutId, ids } = await sendoutTo(accountId, [webhookId], count);
-  await markSent(ids.slice(0, sentNow));
-  return { accountId, sendoutId, webhookId, ids };
-}
-
-/** A webhook of the account, signing with the receivers' shared secret. */
-async function insertWebhook(accountId: string, url: string, maxEventsPerRequest: number): Promise<string> {
-  const id = randomUUID();
-  await webhooks.insert({
-    id,
-    accountId,
-    name: 'receiver',
-    channels: 'email',
-    url,
-    authType: 'jwt',
-    authSettings: { algorithm: 'HS256' },
-    authSecret: secrets.seal(receiver.secret),
-    headers: [],
-    maxEventsPerRequest,
-    deletedAt: null,
-  });
-  return id;
-}
-
-/** A sendout of a new project of the account reporting to `webhookIds`, with `count` messages SENDING. */
-async function sendoutTo(accountId: string, webhookIds: string[], count: number) {
-  const projectId = randomUUID();
-  await new ProjectsRepository(db.sql).insert({ id: projectId, accountId, name: 'Spring' });
-  const sendoutId = randomUUID();
-  await new SendoutsRepository(db.sql).insert(sendoutRow({ id: sendoutId, accountId, integrationId: randomUUID(), projectId }), webhookIds);
-  const { ids } = await db.messages(accountId, count, MessageState.SENDING, sendoutId);
-  return { sendoutId, ids };
-}
-
-/** What a send page records: the messages SENT, their `sent` events queued in the same transaction. */
-async function markSent(ids: number[]) {
-  await new MessagesRepository(db.sql).markSent(
-    ids.map((id) => ({ id })),
-    { feedback: true },
-  );
-}
-
-/** The events of a sendout the receiver accepted, by message id in order. */
-function receivedMessageIds(sendoutId: string): number[] {
-  return receiver.accepted
-    .filter((e) => e.body.messageExecution.campaignID === sendoutId)
-    .map((e) => Number(e.body.messageExecution.messageExecutionID))
-    .sort((a, b) => a - b);
-}
-
-/** How many events each request the receiver accepted for the sendout carried, in arrival order. */
-function requestSizes(sendoutId: string): number[] {
-  return receiver.requests.filter((events) => events[0].messageExecution.campaignID === sendoutId).map((events) => events.length);
-}
-
-async function deliveryStates(sendoutId: string) {
-  const rows = await db.sql.all<{ state: string; n: number | string; last_error: string | null }>(
-    'SELECT state, last_error, COUNT(*) AS n FROM feedback_deliveries WHERE sendout_id = ? GROUP BY state, last_error',
-    [sendoutId],
-  );
-  return rows.map((r) => ({ state: r.state, error: r.last_error, n: Number(r.n) }));
-}
+const f = feedbackActivityFixture();
+const { db, receiver, notifyReceiver, strictDispatcher, sendoutWithFeedback, markSent, receivedMessageIds, deliveryStates } = f;
 
 describe('deliverSendoutFeedback', () => {
   it("delivers every event of the sendout's first attempts, signed, then returns", async () => {
     const { sendoutId, ids } = await sendoutWithFeedback(20);
 
-    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(f.sut.deliverSendoutFeedback, {
+      sendoutId,
+    });
 
     expect(result).toEqual({ delivered: 20, handedOver: 0 });
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 20 }]);
@@ -163,7 +37,9 @@ describe('deliverSendoutFeedback', () => {
     const { sendoutId } = await sendoutWithFeedback(10);
     receiver.mode = 'unavailable';
 
-    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(f.sut.deliverSendoutFeedback, {
+      sendoutId,
+    });
 
     expect(result).toEqual({ delivered: 0, handedOver: 10 });
     const rows = await db.sql.all<{ attempts: number | string; last_status: number | string | null }>(
@@ -176,83 +52,11 @@ describe('deliverSendoutFeedback', () => {
     expect(receiver.downHits).toBeLessThan(10);
   });
 
-  it('gathers the events of a webhook that takes several per request into arrays of at most that many, each event once', async () => {
-    const { sendoutId, ids } = await sendoutWithFeedback(20, receiver.url, 20, 3);
-    const refusedBefore = receiver.refused.length;
-
-    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
-
-    expect(result).toEqual({ delivered: 20, handedOver: 0 });
-    expect(receivedMessageIds(sendoutId)).toEqual(ids);
-    expect(new Set(receiver.accepted.filter((e) => e.body.messageExecution.campaignID === sendoutId).map((e) => e.requestId)).size).toBe(
-      20,
-    );
-    // claims of 7 rows: 3 + 3 + 1 a claim, and 3 + 3 for the last 6; the receiver checked each JWT's jti against its array
-    expect(requestSizes(sendoutId).sort()).toEqual([1, 1, 3, 3, 3, 3, 3, 3].sort());
-    expect(receiver.refused.length).toBe(refusedBefore);
-    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 20 }]);
-  });
-
-  it('gathers the events only for the webhook that takes several, beside one that takes one, in the same claims', async () => {
-    const batching = await new FeedbackReceiver(receiver.secret).start();
-    try {
-      const accountId = await db.accountWithContacts(6);
-      const webhookIds = [await insertWebhook(accountId, receiver.url, 1), await insertWebhook(accountId, batching.url, 4)];
-      const { sendoutId, ids } = await sendoutTo(accountId, webhookIds, 6);
-      await markSent(ids);
-
-      const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, {
-        sendoutId,
-      });
-
-      expect(result).toEqual({ delivered: 12, handedOver: 0 });
-      expect(requestSizes(sendoutId)).toEqual([1, 1, 1, 1, 1, 1]);
-      const arrays = batching.requests.filter((events) => events[0].messageExecution.campaignID === sendoutId);
-      expect(
-        arrays
-          .flat()
-          .map((e) => Number(e.messageExecution.messageExecutionID))
-          .sort((a, b) => a - b),
-      ).toEqual(ids);
-      // claims of 7 rows out of 12: each claim's events for the batching webhook go in one array or two
-      expect(arrays.length).toBeLessThan(6);
-      expect(arrays.every((events) => events.length <= 4)).toBe(true);
-    } finally {
-      await batching.stop();
-    }
-  });
-
-  it("fails a request's events together, and retries each of them alone, once", async () => {
-    const { sendoutId, ids } = await sendoutWithFeedback(10, receiver.url, 10, 4);
-    const retrying = new FeedbackDispatcher(new FeedbackDeliveriesRepository(db.sql), webhooks, new FeedbackSender(client), secrets, {
-      receiverConcurrency: 2,
-      concurrency: 8,
-      batchSize: 10,
-      leaseMs: 10_000,
-      retry: { backoffInitialMs: 1, backoffMaxMs: 1, retryWindowMs: 3_600_000 },
-      receiverCacheMs: 0,
-    });
-    receiver.mode = 'unavailable';
-    const downBefore = receiver.downHits;
-
-    expect(await retrying.dispatchBatch({ sendoutId, firstAttemptOnly: true })).toEqual({ claimed: 10, delivered: 0, failed: 10 });
-    // the first failed request fails the rest of the batch for that receiver: at most one request a lane
-    expect(receiver.downHits - downBefore).toBeLessThanOrEqual(2);
-    receiver.mode = 'up';
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(await retrying.dispatchBatch({ sendoutId })).toEqual({ claimed: 10, delivered: 10, failed: 0 });
-
-    expect(receivedMessageIds(sendoutId)).toEqual(ids);
-    // an event the receiver could not take would fail alone now, not hold the others back again
-    expect(requestSizes(sendoutId)).toEqual(Array(10).fill(1));
-    expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 10 }]);
-  });
-
   describe('following a sendout while it sends', () => {
     it('delivers the events queued after it started, until the workflow cancels it, then answers what it delivered', async () => {
       const { sendoutId, ids } = await sendoutWithFeedback(30, receiver.url, 10);
       const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
-      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      const following = env.run(f.sut.deliverSendoutFeedback, { sendoutId, follow: true });
       try {
         await waitFor('the first events', 10_000, () => receivedMessageIds(sendoutId).length === 10);
         // nothing due now: it waits for the pages instead of returning
@@ -270,13 +74,13 @@ describe('deliverSendoutFeedback', () => {
     it('shares the rows with the fan-out step that runs after it: every event is delivered once', async () => {
       const { sendoutId, ids } = await sendoutWithFeedback(120, receiver.url, 0);
       const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
-      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      const following = env.run(f.sut.deliverSendoutFeedback, { sendoutId, follow: true });
       let fanOut: { delivered: number };
       try {
         await markSent(ids.slice(0, 60));
         await waitFor('the follower under way', 10_000, () => receivedMessageIds(sendoutId).length > 0, 5);
         await markSent(ids.slice(60));
-        fanOut = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+        fanOut = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(f.sut.deliverSendoutFeedback, { sendoutId });
       } finally {
         env.cancel();
       }
@@ -290,7 +94,7 @@ describe('deliverSendoutFeedback', () => {
     it('fails retryably when the worker shuts down under it, so that another attempt follows on', async () => {
       const { sendoutId } = await sendoutWithFeedback(3);
       const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
-      const following = env.run(sut.deliverSendoutFeedback, { sendoutId, follow: true });
+      const following = env.run(f.sut.deliverSendoutFeedback, { sendoutId, follow: true });
       await waitFor('the events', 10_000, () => receivedMessageIds(sendoutId).length === 3);
 
       env.cancel('WORKER_SHUTDOWN', new ActivityCancellationDetails({ workerShutdown: true }));
@@ -301,7 +105,7 @@ describe('deliverSendoutFeedback', () => {
     it('fails retryably as soon as its worker begins to shut down, without waiting for the cancel at the end of the grace', async () => {
       const { sendoutId } = await sendoutWithFeedback(3);
       const stopping = new AbortController();
-      const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+      const activities = createFeedbackActivities({ ...f.deps, stopping: stopping.signal });
       const env = new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' });
       const following = env.run(activities.deliverSendoutFeedback, { sendoutId, follow: true });
       await waitFor('the events', 10_000, () => receivedMessageIds(sendoutId).length === 3);
@@ -316,7 +120,7 @@ describe('deliverSendoutFeedback', () => {
     const { sendoutId, ids } = await sendoutWithFeedback(5);
     const stopping = new AbortController();
     stopping.abort();
-    const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+    const activities = createFeedbackActivities({ ...f.deps, stopping: stopping.signal });
 
     const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback', isLocal: true }).run(
       activities.deliverSendoutFeedback,
@@ -329,7 +133,7 @@ describe('deliverSendoutFeedback', () => {
 
   it('gives up at once on a deleted webhook and on an address it may not connect to', async () => {
     const deleted = await sendoutWithFeedback(3);
-    await webhooks.delete(deleted.accountId, deleted.webhookId);
+    await f.webhooks.delete(deleted.accountId, deleted.webhookId);
     const refused = await sendoutWithFeedback(2, 'http://127.0.0.1:1/');
     const refusedArrays = await sendoutWithFeedback(7, 'http://127.0.0.1:1/', 7, 5);
     const strict = strictDispatcher();
@@ -358,7 +162,7 @@ describe('dispatchFeedback', () => {
       feedback: true,
     });
 
-    const result = await new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(sut.dispatchFeedback, { maxRunMs: 1_000 });
+    const result = await new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(f.sut.dispatchFeedback, { maxRunMs: 1_000 });
 
     expect((result as { delivered: number }).delivered).toBeGreaterThanOrEqual(15);
     expect(await deliveryStates(sendoutId)).toEqual([{ state: FeedbackDeliveryState.DELIVERED, error: null, n: 15 }]);
@@ -373,7 +177,7 @@ describe('dispatchFeedback', () => {
       feedback: true,
     });
     const stopping = new AbortController();
-    const activities = createFeedbackActivities({ ...deps, stopping: stopping.signal });
+    const activities = createFeedbackActivities({ ...f.deps, stopping: stopping.signal });
     const running = new ActivityEnvironment({ activityType: 'dispatchFeedback' }).run(activities.dispatchFeedback, { maxRunMs: 3_600_000 });
     await waitFor('the events', 10_000, async () => (await deliveryStates(sendoutId))[0]?.n === 6);
 
@@ -404,7 +208,9 @@ describe('the notifyUrl push of an email API request', () => {
       { feedback: true },
     );
 
-    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(sut.deliverSendoutFeedback, { sendoutId });
+    const result = await new ActivityEnvironment({ activityType: 'deliverSendoutFeedback' }).run(f.sut.deliverSendoutFeedback, {
+      sendoutId,
+    });
 
     expect(result).toEqual({ delivered: 2, handedOver: 0 });
     const pushed = notifyReceiver.accepted.filter((e) => e.body.results[0].bulkId === bulkId);
